@@ -1,0 +1,93 @@
+// C side of ProcessKit: the few libc pieces Swift cannot call directly (macros, variadic
+// functions, errno, siginfo unions) and the child-side fork/exec setup, which must stay
+// async-signal-safe and so is written in C.
+#ifndef CPROCESSKIT_H
+#define CPROCESSKIT_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+// errno, which Embedded Swift cannot reach as a macro.
+int pk_errno(void);
+void pk_set_errno(int value);
+
+// The process's argc/argv/environ, captured before main (Embedded Swift has no CommandLine).
+int pk_argc(void);
+char *const *pk_argv(void);
+char *const *pk_environ(void);
+
+// Signal numbers glibc computes at run time.
+int pk_sigrtmin(void);
+int pk_sigrtmax(void);
+
+// Wait-status macros.
+int pk_wifexited(int status);
+int pk_wexitstatus(int status);
+int pk_wifsignaled(int status);
+int pk_wtermsig(int status);
+int pk_wcoredump(int status);
+int pk_wifstopped(int status);
+int pk_wstopsig(int status);
+int pk_wifcontinued(int status);
+
+// Signal dispositions: 0 default, 1 ignore, 2 handled by a function.
+int pk_signal_disposition(int signo);
+int pk_set_signal_disposition(int signo, int disposition);
+
+// sigtimedwait with a relative timeout in nanoseconds (negative: wait forever).
+// Returns the signal number, or -1 with errno (EAGAIN on timeout, EINTR).
+int pk_wait_for_signal(const sigset_t *set, long long timeout_ns, int *sender_pid, int *code, int *value);
+
+// prctl wrappers (prctl is variadic).
+int pk_set_child_subreaper(int enabled);
+int pk_is_child_subreaper(void);
+int pk_set_parent_death_signal(int signo);
+int pk_parent_death_signal(void);
+
+// A close-on-exec pipe.
+int pk_pipe_cloexec(int fds[2]);
+
+// Monotonic clock in nanoseconds.
+long long pk_monotonic_ns(void);
+
+/// What the child does between fork and exec, in this order: session or process group,
+/// terminal foreground, parent death signal, dispositions, working directory, mask, exec.
+typedef struct {
+    char *const *candidates;         // paths to try with execve, in order (NULL-terminated)
+    char *const *argv;               // NULL-terminated
+    char *const *envp;               // NULL-terminated
+    const char *working_directory;   // NULL: keep the parent's
+    int process_group;               // -1 keep, 0 a new group led by the child, >0 join that group
+    int new_session;                 // nonzero: setsid() (process_group is then ignored)
+    int foreground_terminal;         // -1 none; else make the child's group the foreground of this tty
+    int parent_death_signal;         // 0 none
+    const sigset_t *signal_mask;     // NULL: keep the parent's
+    const sigset_t *default_signals; // set to SIG_DFL in the child
+    const sigset_t *ignored_signals; // set to SIG_IGN in the child
+} pk_spawn_attributes;
+
+enum {
+    PK_SPAWN_STEP_PIPE = 1,
+    PK_SPAWN_STEP_FORK,
+    PK_SPAWN_STEP_SESSION,
+    PK_SPAWN_STEP_PROCESS_GROUP,
+    PK_SPAWN_STEP_FOREGROUND,
+    PK_SPAWN_STEP_PARENT_DEATH_SIGNAL,
+    PK_SPAWN_STEP_SIGNALS,
+    PK_SPAWN_STEP_WORKING_DIRECTORY,
+    PK_SPAWN_STEP_EXEC,
+};
+
+/// Forks and execs. Returns the child's pid, or -1 with *failed_step and *error set; a child
+/// whose set-up or exec failed has already been reaped then.
+pid_t pk_spawn(const pk_spawn_attributes *attributes, int *failed_step, int *error);
+
+#endif

@@ -1,0 +1,149 @@
+import CProcessKit
+
+/// A program to start and how its process should begin life: arguments, environment, working
+/// directory, process group, session, terminal, and its exact signal mask and dispositions.
+///
+/// ```swift
+/// var command = Command("sh", arguments: ["-c", "exit 3"])
+/// command.processGroup = .new
+/// let child = try command.spawn()
+/// let status = try Reaper.wait(for: child.pid)   // .exited(code: 3)
+/// ```
+public struct Command: Sendable {
+    /// The program: a path if it contains a slash, otherwise a name looked up on PATH (like `execvp`).
+    public var program: String
+    /// Arguments after argv[0].
+    public var arguments: [String]
+    /// argv[0]; the program as given when nil.
+    public var argumentZero: String?
+    /// "NAME=value" entries; nil inherits this process's environment.
+    public var environment: [String]?
+    /// The directory the child starts in; nil keeps this process's.
+    public var workingDirectory: String?
+    /// The process group the child joins.
+    public var processGroup: ProcessGroup = .inherit
+    /// Start the child in a new session (`setsid`), detached from any controlling terminal.
+    public var newSession = false
+    /// When set, the child's process group becomes the foreground group of this terminal (if it is
+    /// one; "not a terminal" is not an error), so it can read it and get ^C.
+    public var foregroundTerminal: Int32?
+    /// The signal the child gets when this process dies.
+    public var parentDeathSignal: Signal?
+    /// The signal mask the child starts with; nil keeps this thread's.
+    public var signalMask: SignalSet?
+    /// Signals set back to their default action in the child.
+    public var defaultSignals = SignalSet()
+    /// Signals the child starts ignoring (wins over ``defaultSignals``).
+    public var ignoredSignals = SignalSet()
+
+    /// Which process group a child joins.
+    public enum ProcessGroup: Equatable, Sendable {
+        /// This process's group.
+        case inherit
+        /// A new group, led by the child.
+        case new
+        /// An existing group.
+        case join(Int32)
+    }
+
+    public init(_ program: String, arguments: [String] = []) {
+        self.program = program
+        self.arguments = arguments
+    }
+
+    /// Starts the program. Throws with the failing step and `errno` when the child could not be set
+    /// up or the program could not be executed (the failed child is already reaped then).
+    public func spawn() throws(SpawnError) -> ChildProcess {
+        let candidates = Command.candidatePaths(for: program, path: Command.environmentValue("PATH"))
+        let cArguments = CStringArray([argumentZero ?? program] + arguments)
+        let cCandidates = CStringArray(candidates)
+        let cEnvironment = environment.map { CStringArray($0) }
+        let cDirectory = workingDirectory.map { CStringArray([$0]) }
+        var mask = (signalMask ?? SignalSet()).cValue
+        var toDefault = defaultSignals.cValue
+        var toIgnore = ignoredSignals.cValue
+        var failedStep: Int32 = 0
+        var error: Int32 = 0
+        let group: Int32
+        switch processGroup {
+        case .inherit: group = -1
+        case .new: group = 0
+        case .join(let leader): group = leader
+        }
+        let pid = withUnsafePointer(to: &mask) { maskPointer in
+            withUnsafePointer(to: &toDefault) { defaultPointer in
+                withUnsafePointer(to: &toIgnore) { ignorePointer in
+                    var attributes = pk_spawn_attributes(
+                        candidates: UnsafePointer(cCandidates.pointer),
+                        argv: UnsafePointer(cArguments.pointer),
+                        envp: cEnvironment.map { UnsafePointer($0.pointer) } ?? pk_environ(),
+                        working_directory: cDirectory.flatMap { $0.pointer[0].map { UnsafePointer($0) } },
+                        process_group: group,
+                        new_session: newSession ? 1 : 0,
+                        foreground_terminal: foregroundTerminal ?? -1,
+                        parent_death_signal: parentDeathSignal?.rawValue ?? 0,
+                        signal_mask: signalMask == nil ? nil : maskPointer,
+                        default_signals: defaultPointer,
+                        ignored_signals: ignorePointer)
+                    return pk_spawn(&attributes, &failedStep, &error)
+                }
+            }
+        }
+        guard pid > 0 else {
+            throw SpawnError(program: program, step: SpawnError.Step(rawValue: failedStep) ?? .exec,
+                             errno: Errno(rawValue: error))
+        }
+        return ChildProcess(pid: pid, processGroup: processGroup == .new ? pid : nil)
+    }
+
+    /// The paths `execvp` would try for `program`, in order.
+    static func candidatePaths(for program: String, path: String?) -> [String] {
+        if program.utf8.contains(UInt8(ascii: "/")) || program.isEmpty { return [program] }
+        let searchPath = path ?? "/bin:/usr/bin"
+        return searchPath.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map { directory in
+            directory.isEmpty ? program : String(decoding: directory, as: UTF8.self) + "/" + program
+        }
+    }
+
+    /// An environment variable of this process.
+    public static func environmentValue(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+}
+
+/// A started child process.
+public struct ChildProcess: Equatable, Sendable {
+    /// Its pid.
+    public let pid: Int32
+    /// The group it leads, when it was started in a new one.
+    public let processGroup: Int32?
+
+    public init(pid: Int32, processGroup: Int32? = nil) {
+        self.pid = pid
+        self.processGroup = processGroup
+    }
+
+    /// Sends a signal to the child alone, or with `toGroup` to its whole process group.
+    public func send(_ signal: Signal, toGroup: Bool = false) throws(Errno) {
+        try signal.send(to: toGroup ? -pid : pid)
+    }
+}
+
+/// NUL-terminated copies of strings in one NULL-terminated `char *[]`, freed when it goes away.
+final class CStringArray {
+    let pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    let count: Int
+
+    init(_ strings: [String]) {
+        count = strings.count
+        pointer = .allocate(capacity: count + 1)
+        for (index, string) in strings.enumerated() { pointer[index] = strdup(string) }
+        pointer[count] = nil
+    }
+
+    deinit {
+        for index in 0..<count { free(pointer[index]) }
+        pointer.deallocate()
+    }
+}

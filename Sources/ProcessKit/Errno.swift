@@ -1,0 +1,36 @@
+import CProcessKit
+
+/// A C `errno` value with its name and the C library's text for it, thrown by every
+/// ProcessKit call that wraps a system call.
+public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// The raw `errno` number.
+    public let rawValue: Int32
+
+    /// Wraps a raw `errno` number.
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// The calling thread's `errno` right now.
+    public static var current: Errno { Errno(rawValue: pk_errno()) }
+
+    /// The C library's text, e.g. "No such file or directory".
+    public var description: String { String(cString: strerror(rawValue)) }
+
+    public static let noSuchFile = Errno(rawValue: ENOENT)
+    public static let permissionDenied = Errno(rawValue: EACCES)
+    public static let interrupted = Errno(rawValue: EINTR)
+    public static let noSuchProcess = Errno(rawValue: ESRCH)
+    public static let noChildProcess = Errno(rawValue: ECHILD)
+    public static let notDirectory = Errno(rawValue: ENOTDIR)
+    public static let tryAgain = Errno(rawValue: EAGAIN)
+}
+
+/// Runs a system call that returns -1 on failure, retrying on EINTR.
+@inline(__always)
+func retryingOnInterrupt(_ call: () -> Int32) throws(Errno) -> Int32 {
+    while true {
+        let result = call()
+        if result != -1 { return result }
+        let error = Errno.current
+        if error != .interrupted { throw error }
+    }
+}

@@ -1,0 +1,137 @@
+/// A getopt-style scanner for command lines like `prog [options] [--] PROGRAM [ARGS...]`.
+///
+/// Short options cluster (`-vvg`, `-e143`, `-e 143`), long options take `--name value` or
+/// `--name=value`, and scanning stops at `--` or at the first argument that is not an option, so
+/// the program's own options pass through untouched.
+///
+/// ```swift
+/// var scanner = OptionScanner(["-v", "-e", "143", "sh", "-c", "exit 3"], flags: ["v"], valued: ["e"])
+/// while let option = try scanner.next() { ... }   // ("v", nil), ("e", "143")
+/// scanner.operands                                 // ["sh", "-c", "exit 3"]
+/// ```
+public struct OptionScanner: Sendable {
+    /// One option as found: its name without dashes ("v", "max-restarts") and its value, if it takes one.
+    public struct Option: Equatable, Sendable {
+        public let name: String
+        public let value: String?
+    }
+
+    private let arguments: [String]
+    private let flags: [String]
+    private let valued: [String]
+    private var index = 0
+    private var pendingCluster: [UInt8] = []
+    private var finished = false
+
+    /// `flags` and `valued` list the names (one letter, or a long name) that take no value and one value.
+    public init(_ arguments: [String], flags: [String], valued: [String]) {
+        self.arguments = arguments
+        self.flags = flags
+        self.valued = valued
+    }
+
+    /// What is left after the options: the program and its arguments.
+    public var operands: [String] { Array(arguments[index...]) }
+
+    /// The next option, or nil at the end of the options.
+    public mutating func next() throws(OptionError) -> Option? {
+        if !pendingCluster.isEmpty { return try nextInCluster() }
+        guard !finished, index < arguments.count else { return nil }
+        let argument = arguments[index]
+        let bytes = Array(argument.utf8)
+        if argument == "--" {
+            index += 1
+            finished = true
+            return nil
+        }
+        if bytes.count > 2, bytes[0] == UInt8(ascii: "-"), bytes[1] == UInt8(ascii: "-") {
+            index += 1
+            return try longOption(Array(bytes[2...]))
+        }
+        if bytes.count > 1, bytes[0] == UInt8(ascii: "-") {
+            index += 1
+            pendingCluster = Array(bytes[1...])
+            return try nextInCluster()
+        }
+        finished = true
+        return nil
+    }
+
+    /// The next option, with a scanning error turned into the caller's own error type.
+    public mutating func next<Failure: Error>(orThrow makeError: (OptionError) -> Failure) throws(Failure) -> Option? {
+        do { return try next() } catch { throw makeError(error) }
+    }
+
+    private mutating func longOption(_ body: [UInt8]) throws(OptionError) -> Option {
+        let equals = body.firstIndex(of: UInt8(ascii: "="))
+        let name = String(decoding: body[..<(equals ?? body.count)], as: UTF8.self)
+        let inline = equals.map { String(decoding: body[($0 + 1)...], as: UTF8.self) }
+        if flags.contains(name) {
+            if inline != nil { throw .unexpectedValue("--" + name) }
+            return Option(name: name, value: nil)
+        }
+        guard valued.contains(name) else { throw .unknown("--" + name) }
+        if let inline { return Option(name: name, value: inline) }
+        return Option(name: name, value: try takeValue(for: "--" + name))
+    }
+
+    private mutating func nextInCluster() throws(OptionError) -> Option {
+        let name = String(decoding: [pendingCluster.removeFirst()], as: UTF8.self)
+        if flags.contains(name) { return Option(name: name, value: nil) }
+        guard valued.contains(name) else {
+            pendingCluster = []
+            throw .unknown("-" + name)
+        }
+        if !pendingCluster.isEmpty {
+            let value = String(decoding: pendingCluster, as: UTF8.self)
+            pendingCluster = []
+            return Option(name: name, value: value)
+        }
+        return Option(name: name, value: try takeValue(for: "-" + name))
+    }
+
+    private mutating func takeValue(for option: String) throws(OptionError) -> String {
+        guard index < arguments.count else { throw .missingValue(option) }
+        index += 1
+        return arguments[index - 1]
+    }
+}
+
+/// A command line the scanner cannot read.
+public enum OptionError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknown(String)
+    case missingValue(String)
+    case unexpectedValue(String)
+
+    public var description: String {
+        switch self {
+        case .unknown(let option): return "unknown option '\(option)'"
+        case .missingValue(let option): return "option '\(option)' needs a value"
+        case .unexpectedValue(let option): return "option '\(option)' takes no value"
+        }
+    }
+}
+
+/// Number parsing for option values, strict: no sign, no spaces, no trailing text.
+public enum OptionValue {
+    /// A whole number in 0...999,999,999, or nil.
+    public static func wholeNumber(_ text: String) -> Int32? { ASCII.decimal(text) }
+
+    /// A non-negative number of seconds like "2", "0.5" or ".25", or nil.
+    public static func seconds(_ text: String) -> Double? {
+        let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count <= 2, !(parts.allSatisfy { $0.isEmpty }) else { return nil }
+        let whole = parts[0].isEmpty ? 0 : ASCII.decimal(String(decoding: parts[0], as: UTF8.self))
+        guard let whole else { return nil }
+        var value = Double(whole)
+        if parts.count == 2 {
+            var scale = 0.1
+            for byte in parts[1] {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value += Double(byte - 48) * scale
+                scale /= 10
+            }
+        }
+        return value
+    }
+}

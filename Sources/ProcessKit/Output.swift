@@ -1,0 +1,30 @@
+import CProcessKit
+
+/// Writes whole lines to a file descriptor with `write(2)`: no buffering and no allocation beyond the
+/// string, so a log line is out before the process exits. A closed pipe gives EPIPE, which is
+/// ignored (the caller keeps SIGPIPE blocked or ignored so it cannot kill an init).
+public enum Output {
+    /// Writes `text` and a newline to standard error.
+    public static func error(_ text: String) { write(text + "\n", to: 2) }
+
+    /// Writes `text` and a newline to standard output.
+    public static func standard(_ text: String) { write(text + "\n", to: 1) }
+
+    /// Writes `text` as is to `fd`, retrying short writes and EINTR.
+    public static func write(_ text: String, to fd: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = CProcessKit.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0, pk_errno() == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+    }
+}

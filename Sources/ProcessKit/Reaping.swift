@@ -1,0 +1,53 @@
+import CProcessKit
+
+/// A child that `waitpid` collected: its pid and how it ended.
+public struct ReapedChild: Equatable, Sendable {
+    public let pid: Int32
+    public let status: WaitStatus
+}
+
+/// Collects exited children without blocking. An init calls ``reapExited(mainChild:orphan:)`` on
+/// every SIGCHLD: it frees every zombie, hands adopted orphans to a closure, and returns the main
+/// child's status once that one has ended.
+///
+/// ```swift
+/// if let status = Reaper.reapExited(mainChild: child.pid, orphan: { log("reaped \($0.pid)") }) {
+///     exit(status.shellExitCode)
+/// }
+/// ```
+public enum Reaper {
+    /// Reaps one exited child if there is one; nil when none has exited or there are no children.
+    public static func reapOne() -> ReapedChild? {
+        var status: Int32 = 0
+        while true {
+            let pid = waitpid(-1, &status, WNOHANG)
+            if pid > 0 { return ReapedChild(pid: pid, status: WaitStatus(rawValue: status)) }
+            if pid == -1, pk_errno() == EINTR { continue }
+            return nil  // 0: children remain but none has exited; -1 ECHILD: no children
+        }
+    }
+
+    /// Reaps every child that has exited. Returns the status of `mainChild` if it was among them;
+    /// every other child reaped (an adopted orphan) goes to `orphan`.
+    @discardableResult
+    public static func reapExited(mainChild: Int32, orphan: (ReapedChild) -> Void = { _ in }) -> WaitStatus? {
+        var mainStatus: WaitStatus?
+        while let reaped = reapOne() {
+            if reaped.pid == mainChild { mainStatus = reaped.status } else { orphan(reaped) }
+        }
+        return mainStatus
+    }
+
+    /// Waits (blocking) until this child has ended and returns how.
+    public static func wait(for pid: Int32) throws(Errno) -> WaitStatus {
+        var status: Int32 = 0
+        _ = try retryingOnInterrupt { waitpid(pid, &status, 0) }
+        return WaitStatus(rawValue: status)
+    }
+
+    /// True when the calling process has at least one child, alive or a zombie.
+    public static func hasChildren() -> Bool {
+        var info = siginfo_t()
+        return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0
+    }
+}

@@ -1,0 +1,150 @@
+import CProcessKit
+
+/// A set of signals as a value, with set algebra, that converts to and from the C `sigset_t`
+/// and reads or changes the calling thread's signal mask.
+///
+/// ```swift
+/// let forwarded = SignalSet.catchable.subtracting([.child])
+/// let previous = try forwarded.block()
+/// ```
+public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringConvertible {
+    public typealias Element = Signal
+
+    /// Bit n-1 stands for signal n.
+    public private(set) var bits: UInt64
+
+    public init() { bits = 0 }
+
+    /// The set whose bit n-1 stands for signal n.
+    public init(bits: UInt64) { self.bits = bits }
+
+    public init<S: Sequence>(_ signals: S) where S.Element == Signal {
+        bits = 0
+        for signal in signals { bits |= SignalSet.bit(signal) }
+    }
+
+    public init(arrayLiteral signals: Signal...) { self.init(signals) }
+
+    /// Every signal number 1...64.
+    public static let all = SignalSet(bits: ~0)
+
+    /// Every signal a process can block, ignore or wait for: all but SIGKILL and SIGSTOP, and
+    /// without the two real-time numbers the C library keeps for its own threads.
+    public static var catchable: SignalSet {
+        var set = all.subtracting([.kill, .stop])
+        for number in 32..<pk_sigrtmin() { set.remove(Signal(number)) }
+        return set
+    }
+
+    /// Signals the kernel raises synchronously for a fault in the process itself; blocking them
+    /// turns a crash into a hang, so an init leaves them unblocked.
+    public static let synchronousFaults: SignalSet = [
+        .segmentationFault, .busError, .floatingPointException, .illegalInstruction, .abort, .trap, .badSystemCall,
+    ]
+
+    static func bit(_ signal: Signal) -> UInt64 { 1 << UInt64(signal.rawValue - 1) }
+
+    public func contains(_ member: Signal) -> Bool { bits & SignalSet.bit(member) != 0 }
+    public func union(_ other: SignalSet) -> SignalSet { SignalSet(bits: bits | other.bits) }
+    public func intersection(_ other: SignalSet) -> SignalSet { SignalSet(bits: bits & other.bits) }
+    public func symmetricDifference(_ other: SignalSet) -> SignalSet { SignalSet(bits: bits ^ other.bits) }
+    public mutating func formUnion(_ other: SignalSet) { bits |= other.bits }
+    public mutating func formIntersection(_ other: SignalSet) { bits &= other.bits }
+    public mutating func formSymmetricDifference(_ other: SignalSet) { bits ^= other.bits }
+
+    @discardableResult
+    public mutating func insert(_ newMember: Signal) -> (inserted: Bool, memberAfterInsert: Signal) {
+        let inserted = !contains(newMember)
+        bits |= SignalSet.bit(newMember)
+        return (inserted, newMember)
+    }
+
+    @discardableResult
+    public mutating func remove(_ member: Signal) -> Signal? {
+        guard contains(member) else { return nil }
+        bits &= ~SignalSet.bit(member)
+        return member
+    }
+
+    @discardableResult
+    public mutating func update(with newMember: Signal) -> Signal? {
+        let had = contains(newMember)
+        bits |= SignalSet.bit(newMember)
+        return had ? newMember : nil
+    }
+
+    public var isEmpty: Bool { bits == 0 }
+
+    /// The signals in ascending order.
+    public func makeIterator() -> Iterator { Iterator(remaining: bits) }
+
+    public struct Iterator: IteratorProtocol {
+        var remaining: UInt64
+        public mutating func next() -> Signal? {
+            guard remaining != 0 else { return nil }
+            let index = remaining.trailingZeroBitCount
+            remaining &= remaining - 1
+            return Signal(Int32(index + 1))
+        }
+    }
+
+    public var description: String {
+        var names: [String] = []
+        for signal in self { names.append(signal.name) }
+        return "[" + names.joined(separator: ", ") + "]"
+    }
+
+    // MARK: sigset_t
+
+    /// The same set as a C `sigset_t`.
+    public var cValue: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in self { sigaddset(&set, signal.rawValue) }  // fails only for 32/33, left out
+        return set
+    }
+
+    /// The set a C `sigset_t` holds.
+    public init(_ cValue: sigset_t) {
+        var copy = cValue
+        bits = 0
+        for number in 1...Signal.highest where sigismember(&copy, number) == 1 {
+            bits |= SignalSet.bit(Signal(number))
+        }
+    }
+
+    // MARK: The signal mask
+
+    /// The calling thread's blocked signals.
+    public static func currentMask() -> SignalSet {
+        var old = sigset_t()
+        sigprocmask(SIG_SETMASK, nil, &old)
+        return SignalSet(old)
+    }
+
+    /// Adds these signals to the mask; returns the mask as it was.
+    @discardableResult
+    public func block() throws(Errno) -> SignalSet { try SignalSet.changeMask(SIG_BLOCK, self) }
+
+    /// Removes these signals from the mask; returns the mask as it was.
+    @discardableResult
+    public func unblock() throws(Errno) -> SignalSet { try SignalSet.changeMask(SIG_UNBLOCK, self) }
+
+    /// Makes exactly these signals the mask; returns the mask as it was.
+    @discardableResult
+    public func setAsMask() throws(Errno) -> SignalSet { try SignalSet.changeMask(SIG_SETMASK, self) }
+
+    static func changeMask(_ how: Int32, _ set: SignalSet) throws(Errno) -> SignalSet {
+        var new = set.cValue
+        var old = sigset_t()
+        if sigprocmask(how, &new, &old) != 0 { throw Errno.current }
+        return SignalSet(old)
+    }
+
+    /// The catchable signals this process ignores right now.
+    public static func currentlyIgnored() -> SignalSet {
+        var ignored = SignalSet()
+        for signal in catchable where signal.disposition == .ignore { ignored.insert(signal) }
+        return ignored
+    }
+}

@@ -1,0 +1,74 @@
+import ProcessKit
+
+/// swinit's settings, from tini's flags and environment variables.
+struct SwinitOptions: Equatable {
+    var subreaper = false
+    var parentDeathSignal: Signal?
+    var verbosity = 1
+    var warnOnReap = false
+    var signalProcessGroup = false
+    /// Exit codes turned into 0 (-e).
+    var remappedExitCodes: Set<Int32> = []
+    /// The program and its arguments.
+    var command: [String] = []
+}
+
+/// What the command line asks for.
+enum SwinitRequest: Equatable {
+    case run(SwinitOptions)
+    case help
+    case version
+    case license
+}
+
+/// A command line swinit cannot run; the message names what was wrong.
+struct UsageError: Error, Equatable {
+    let message: String
+}
+
+extension SwinitOptions {
+    /// Reads swinit's arguments (without argv[0]) and environment; tini's rules: parsing stops at
+    /// the first non-option, `--` ends options, the TINI_/SWINIT_ variables switch flags on.
+    static func parse(_ arguments: [String], environment: (String) -> String?) throws(UsageError) -> SwinitRequest {
+        var options = SwinitOptions()
+        if environment("TINI_SUBREAPER") != nil || environment("SWINIT_SUBREAPER") != nil { options.subreaper = true }
+        if environment("TINI_KILL_PROCESS_GROUP") != nil || environment("SWINIT_KILL_PROCESS_GROUP") != nil {
+            options.signalProcessGroup = true
+        }
+        if let text = environment("SWINIT_VERBOSITY") ?? environment("TINI_VERBOSITY") {
+            guard let level = OptionValue.wholeNumber(text) else {
+                throw UsageError(message: "not a valid verbosity in TINI_VERBOSITY/SWINIT_VERBOSITY: '\(text)' (use 0-4)")
+            }
+            options.verbosity = Int(level)
+        }
+        var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g"], valued: ["p", "e"])
+        while let option = try scanner.next(orThrow: { UsageError(message: $0.description) }) {
+            switch option.name {
+            case "h", "help": return .help
+            case "version": return .version
+            case "l": return .license
+            case "s": options.subreaper = true
+            case "v": options.verbosity += 1
+            case "w": options.warnOnReap = true
+            case "g": options.signalProcessGroup = true
+            case "p":
+                let text = option.value ?? ""
+                do {
+                    options.parentDeathSignal = try Signal(parsing: text)
+                } catch {
+                    throw UsageError(message: "not a valid signal for -p: '\(text)'")
+                }
+            default:  // "e"
+                let text = option.value ?? ""
+                guard let code = OptionValue.wholeNumber(text), code <= 255 else {
+                    throw UsageError(message: "not a valid exit code for -e: '\(text)' (use 0-255)")
+                }
+                options.remappedExitCodes.insert(code)
+            }
+        }
+        options.command = scanner.operands
+        guard !options.command.isEmpty else { throw UsageError(message: "no program to run") }
+        return .run(options)
+    }
+}
+

@@ -1,0 +1,114 @@
+import ProcessKit
+
+/// The init loop: set up signals, start the child, then sleep until a signal comes; forward it,
+/// or on SIGCHLD reap, until the main child has exited.
+struct Supervisor {
+    let options: SwinitOptions
+    let log: Log
+
+    init(options: SwinitOptions) {
+        self.options = options
+        log = Log(verbosity: options.verbosity)
+    }
+
+    /// Signals swinit keeps for itself: faults stay unblocked so a bug crashes rather than hangs.
+    static let waitedFor = SignalSet.catchable.subtracting(.synchronousFaults)
+    /// Signals passed on to the child: everything waited for but SIGCHLD, which is swinit's own.
+    static let forwarded = waitedFor.subtracting([.child])
+    /// Ignored by swinit so that terminal job control never stops it.
+    static let terminalSignals: SignalSet = [.terminalInput, .terminalOutput]
+
+    /// Runs the child to its end and returns swinit's exit code.
+    func run() -> Int32 {
+        if let signal = options.parentDeathSignal {
+            do { try ProcessControl.setParentDeathSignal(signal) } catch {
+                log.fatal("cannot set parent death signal \(signal.name): \(error)")
+                return 1
+            }
+        }
+        if options.subreaper {
+            do { try ProcessControl.setChildSubreaper() } catch {
+                log.fatal("cannot register as a child subreaper: \(error) (requires Linux >= 3.4)")
+                return 1
+            }
+        }
+        if ProcessControl.pid != 1 && !ProcessControl.isChildSubreaper {
+            log.warning("swinit is not running as PID 1 and isn't registered as a child subreaper. Zombie processes will not be re-parented to swinit, so zombie reaping won't work. To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER (or SWINIT_SUBREAPER) to register swinit as a child subreaper, or run swinit as PID 1.")
+        }
+
+        // Signals the caller left ignored would be discarded before swinit could take them: wait
+        // for them like the rest, and give them back to the child as ignored.
+        let inheritedIgnored = SignalSet.currentlyIgnored()
+        let waiter: SignalWaiter
+        do {
+            for signal in inheritedIgnored.intersection(Supervisor.waitedFor).subtracting(Supervisor.terminalSignals) {
+                try signal.setDisposition(.default)
+            }
+            waiter = try SignalWaiter(blocking: Supervisor.waitedFor)
+            for signal in Supervisor.terminalSignals { try signal.setDisposition(.ignore) }
+        } catch {
+            log.fatal("cannot set up signal handling: \(error)")
+            return 1
+        }
+
+        var command = Command(options.command[0], arguments: Array(options.command.dropFirst()))
+        command.processGroup = .new
+        command.foregroundTerminal = 0
+        command.signalMask = waiter.previousMask
+        command.ignoredSignals = inheritedIgnored.intersection(Supervisor.waitedFor)
+        command.defaultSignals = Supervisor.terminalSignals.subtracting(inheritedIgnored)
+        let child: ChildProcess
+        do {
+            child = try command.spawn()
+        } catch {
+            log.fatal(error.description)
+            return error.shellExitCode
+        }
+        log.info("Spawned child process '\(options.command[0])' with pid '\(child.pid)'")
+
+        while true {
+            let received: ReceivedSignal?
+            do { received = try waiter.wait() } catch {
+                log.fatal("waiting for signals failed: \(error)")
+                return 1
+            }
+            guard let received else { continue }
+            if received.signal == .child {
+                if let status = reap(mainChild: child.pid) { return exitCode(for: status) }
+            } else {
+                forward(received.signal, to: child)
+            }
+        }
+    }
+
+    /// Reaps every exited child; returns the main child's status once it has ended.
+    func reap(mainChild: Int32) -> WaitStatus? {
+        let status = Reaper.reapExited(mainChild: mainChild) { orphan in
+            if options.warnOnReap {
+                log.warning("Reaped zombie process with pid=\(orphan.pid)")
+            } else {
+                log.debug("Reaped zombie process with pid=\(orphan.pid)")
+            }
+        }
+        if let status {
+            switch status {
+            case .exited(let code): log.info("Main child exited normally (with status '\(code)')")
+            default: log.info("Main child exited with signal (with signal '\(status)')")
+            }
+        }
+        return status
+    }
+
+    func forward(_ signal: Signal, to child: ChildProcess) {
+        log.debug("Passing signal: '\(signal.name)'")
+        do { try child.send(signal, toGroup: options.signalProcessGroup) } catch {
+            if error != .noSuchProcess { log.warning("Failed to pass signal \(signal.name) to the child: \(error)") }
+        }
+    }
+
+    /// The child's shell exit code, or 0 when -e names it.
+    func exitCode(for status: WaitStatus) -> Int32 {
+        let code = status.shellExitCode
+        return options.remappedExitCodes.contains(code) ? 0 : code
+    }
+}

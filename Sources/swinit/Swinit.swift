@@ -1,0 +1,30 @@
+import ProcessKit
+
+/// swinit: PID 1 for containers, a drop-in tini. It starts one child, forwards signals to it,
+/// reaps every zombie and exits with the child's exit code.
+@main
+struct Swinit {
+    static func main() {
+        let request: SwinitRequest
+        do {
+            request = try SwinitOptions.parse(Array(Arguments.current.dropFirst()), environment: Command.environmentValue)
+        } catch {
+            Output.error("swinit: " + error.message)
+            Output.error(SwinitText.usage)
+            ProcessControl.exit(1)
+        }
+        switch request {
+        case .help:
+            Output.standard(SwinitText.usage)
+            ProcessControl.exit(0)
+        case .version:
+            Output.standard(SwinitText.version)
+            ProcessControl.exit(0)
+        case .license:
+            Output.standard(SwinitText.license)
+            ProcessControl.exit(0)
+        case .run(let options):
+            ProcessControl.exit(Supervisor(options: options).run())
+        }
+    }
+}
