@@ -1,0 +1,8 @@
+import Testing
+
+@Suite struct SwinitSmokeTests {
+    @Test func exitsWithTheChildsCode() throws {
+        let result = try Harness.run(Harness.swinit, ["-s", "sh", "-c", "exit 3"])
+        #expect(result.status == 3)
+    }
+}
