@@ -6,12 +6,14 @@ let package = Package(
     products: [
         .library(name: "ProcessKit", targets: ["ProcessKit"]),
         .executable(name: "swinit", targets: ["swinit"]),
+        .executable(name: "rebound", targets: ["rebound"]),
     ],
     targets: [
         .target(name: "CProcessKit"),
         .target(name: "ProcessKit", dependencies: ["CProcessKit"]),
         .executableTarget(name: "swinit", dependencies: ["ProcessKit"]),
-        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit"]),
+        .executableTarget(name: "rebound", dependencies: ["ProcessKit"]),
+        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit", "rebound"]),
     ],
     swiftLanguageModes: [.v6]
 )
