@@ -164,6 +164,13 @@ __attribute__((noreturn)) static void child_main(const pk_spawn_attributes *a, i
 }
 
 pid_t pk_spawn(const pk_spawn_attributes *a, int *failed_step, int *error) {
+    pid_t failed_child;
+    return pk_spawn_reporting_failed_child(a, failed_step, error, &failed_child);
+}
+
+pid_t pk_spawn_reporting_failed_child(const pk_spawn_attributes *a, int *failed_step, int *error,
+                                      pid_t *failed_child) {
+    *failed_child = 0;
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) {
         *failed_step = PK_SPAWN_STEP_PIPE;
@@ -199,5 +206,6 @@ pid_t pk_spawn(const pk_spawn_attributes *a, int *failed_step, int *error) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     *failed_step = child_report.step;
     *error = child_report.error;
+    *failed_child = pid;
     return -1;
 }

@@ -64,6 +64,7 @@ public struct Command: Sendable {
         var toIgnore = ignoredSignals.cValue
         var failedStep: Int32 = 0
         var error: Int32 = 0
+        var failedChild: Int32 = 0
         let group: Int32
         switch processGroup {
         case .inherit: group = -1
@@ -85,13 +86,13 @@ public struct Command: Sendable {
                         signal_mask: signalMask == nil ? nil : maskPointer,
                         default_signals: defaultPointer,
                         ignored_signals: ignorePointer)
-                    return pk_spawn(&attributes, &failedStep, &error)
+                    return pk_spawn_reporting_failed_child(&attributes, &failedStep, &error, &failedChild)
                 }
             }
         }
         guard pid > 0 else {
             throw SpawnError(program: program, step: SpawnError.Step(rawValue: failedStep) ?? .exec,
-                             errno: Errno(rawValue: error))
+                             errno: Errno(rawValue: error), childPID: failedChild > 0 ? failedChild : nil)
         }
         return ChildProcess(pid: pid, processGroup: processGroup == .new ? pid : nil)
     }

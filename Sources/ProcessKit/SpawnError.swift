@@ -7,6 +7,8 @@ public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
     public let step: Step
     /// Why.
     public let errno: Errno
+    /// The pid of the forked child that failed (already reaped); nil when no child was forked.
+    public var childPID: Int32? = nil
 
     /// The steps from fork to exec.
     public enum Step: Int32, Sendable {

@@ -90,4 +90,9 @@ enum {
 /// whose set-up or exec failed has already been reaped then.
 pid_t pk_spawn(const pk_spawn_attributes *attributes, int *failed_step, int *error);
 
+/// pk_spawn that also reports, through *failed_child, the pid of a child whose set-up or exec failed
+/// (0 when no child was forked), so a supervisor can log it like any other child that exited.
+pid_t pk_spawn_reporting_failed_child(const pk_spawn_attributes *attributes, int *failed_step, int *error,
+                                      pid_t *failed_child);
+
 #endif
