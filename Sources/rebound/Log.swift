@@ -1,0 +1,13 @@
+import ProcessKit
+
+/// rebound's log lines on stderr, `rebound: ` first, in the C rebound's wording so existing log
+/// alerts keep matching. `quiet` (-q) silences them; fatal errors are printed regardless.
+struct Log {
+    let quiet: Bool
+
+    /// A routine line: starts, exits, restarts, forwarded signals.
+    func info(_ message: String) { if !quiet { Output.error("rebound: " + message) } }
+
+    /// A line that explains why rebound could not go on.
+    func fatal(_ message: String) { Output.error("rebound: " + message) }
+}

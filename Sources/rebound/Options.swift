@@ -1,0 +1,111 @@
+import ProcessKit
+
+/// rebound's settings, from the C rebound's flags plus the backoff and stop options.
+struct ReboundOptions: Equatable {
+    /// -0: restart after exit code 0 too.
+    var restartOnZero = false
+    /// -g: start the child in its own process group.
+    var ownProcessGroup = false
+    /// -q: no log output.
+    var quiet = false
+    /// -r: restarts allowed before giving up; 0 is unlimited.
+    var maxRestarts: Int32 = 0
+    /// -d: seconds to wait before every restart.
+    var restartDelay = 0.0
+    /// -b: consecutive rapid failures (child lived under 1 s) before restarts are throttled; 0 never throttles.
+    var burst: Int32 = 5
+    /// --backoff-max: cap, in seconds, of the throttle delay that doubles on each further rapid failure.
+    var backoffMax = 30.0
+    /// --stable-after: seconds a child must stay up for the crash-loop state (burst count, backoff) to reset.
+    var stableAfter = 10.0
+    /// --stop-timeout: seconds between forwarding SIGTERM/SIGINT and SIGKILL; 0 waits for ever.
+    var stopTimeout = 0.0
+    /// The program and its arguments.
+    var command: [String] = []
+
+    /// A child that lived less than this many seconds failed "rapidly" (the C rebound's rule for -b).
+    static let rapidFailureSeconds = 1.0
+    /// The first throttle delay, doubled on every further rapid failure up to ``backoffMax``.
+    static let initialBackoff = 1.0
+}
+
+/// What the command line asks for.
+enum ReboundRequest: Equatable {
+    case run(ReboundOptions)
+    case help
+    case version
+}
+
+/// A command line rebound cannot run; the message names what was wrong.
+struct UsageError: Error, Equatable {
+    let message: String
+}
+
+extension ReboundOptions {
+    /// Reads rebound's arguments (without argv[0]); like the C rebound, parsing stops at `--` or at
+    /// the first argument that is not an option, so the program's own options pass through.
+    static func parse(_ arguments: [String]) throws(UsageError) -> ReboundRequest {
+        var options = ReboundOptions()
+        var scanner = OptionScanner(
+            arguments,
+            flags: ["0", "restart-on-zero", "g", "own-group", "q", "quiet", "h", "help", "version"],
+            valued: ["r", "max-restarts", "d", "restart-delay", "b", "burst", "backoff-max", "stable-after", "stop-timeout"])
+        while let option = try scanner.next(orThrow: { UsageError(message: $0.description) }) {
+            let value = option.value ?? ""
+            switch option.name {
+            case "h", "help": return .help
+            case "version": return .version
+            case "0", "restart-on-zero": options.restartOnZero = true
+            case "g", "own-group": options.ownProcessGroup = true
+            case "q", "quiet": options.quiet = true
+            case "r", "max-restarts": options.maxRestarts = try count(value, for: "--max-restarts", meaning: "0 = unlimited")
+            case "b", "burst": options.burst = try count(value, for: "--burst", meaning: "0 = never throttle")
+            case "d", "restart-delay": options.restartDelay = try seconds(value, for: "--restart-delay")
+            case "backoff-max": options.backoffMax = try seconds(value, for: "--backoff-max")
+            case "stable-after": options.stableAfter = try seconds(value, for: "--stable-after")
+            default: options.stopTimeout = try seconds(value, for: "--stop-timeout")  // "stop-timeout"
+            }
+        }
+        options.command = scanner.operands
+        guard !options.command.isEmpty else { throw UsageError(message: "no program to run") }
+        return .run(options)
+    }
+
+    private static func count(_ text: String, for option: String, meaning: String) throws(UsageError) -> Int32 {
+        guard let number = OptionValue.wholeNumber(text) else {
+            throw UsageError(message: "not a valid number for \(option): '\(text)' (use a whole number >= 0, \(meaning))")
+        }
+        return number
+    }
+
+    private static func seconds(_ text: String, for option: String) throws(UsageError) -> Double {
+        guard let seconds = OptionValue.seconds(text) else {
+            throw UsageError(message: "not a valid number of seconds for \(option): '\(text)' (use e.g. 2 or 0.5)")
+        }
+        return seconds
+    }
+}
+
+/// The texts rebound prints for --version and --help.
+enum ReboundText {
+    static let version = "rebound version 0.1.0"
+
+    static let usage = """
+        Usage: rebound [OPTIONS] [--] PROGRAM [ARGS...]
+
+        Run PROGRAM and restart it whenever it crashes; reap zombies as PID 1 (or as a subreaper).
+
+        Options:
+          -0, --restart-on-zero     Also restart after exit code 0 (default: exit 0 ends rebound).
+          -g, --own-group           Start the child in its own process group.
+          -q, --quiet               No log output.
+          -r, --max-restarts N      Give up after N restarts, exiting with the child's last code (default 0: unlimited).
+          -d, --restart-delay SECS  Wait SECS before each restart (fractions allowed; default 0).
+          -b, --burst N             Throttle restarts after N consecutive rapid failures, child up under 1 s (default 5; 0: never).
+              --backoff-max SECS    Throttle delay starts at 1 s, doubles per rapid failure, capped at SECS (default 30).
+              --stable-after SECS   A child up this long resets the burst count and backoff (default 10).
+              --stop-timeout SECS   After forwarding SIGTERM/SIGINT, SIGKILL the child after SECS (default 0: wait).
+          -h, --help                Show this help and exit.
+              --version             Show the version and exit.
+        """
+}

@@ -1,0 +1,140 @@
+import ProcessKit
+
+/// rebound's main loop: start the child, sleep until a signal comes (forward it, or on SIGCHLD reap),
+/// and when the child has ended ask the ``RestartPolicy`` whether to start it again. It never wakes
+/// up on a timer except for a restart delay or a --stop-timeout, and reaps zombies throughout.
+struct RestartLoop {
+    let options: ReboundOptions
+    let log: Log
+    let ownPID = ProcessControl.pid
+
+    init(options: ReboundOptions) {
+        self.options = options
+        log = Log(quiet: options.quiet)
+    }
+
+    /// How one run of the child ended.
+    enum ChildEnd {
+        /// It ended on its own (or could not be executed); the policy decides what follows.
+        case ended(pid: Int32, status: WaitStatus)
+        /// rebound was told to stop and the child has exited: exit with this code.
+        case shutDown(exitCode: Int32)
+    }
+
+    /// Runs the child until a restart rule says stop, and returns rebound's exit code.
+    func run() -> Int32 {
+        if ownPID != 1 && !ProcessControl.isChildSubreaper {
+            // Not PID 1: adopt orphans anyway so their zombies are reaped. Not fatal if refused.
+            do { try ProcessControl.setChildSubreaper() } catch {
+                log.info("cannot register as a child subreaper (\(error)); orphaned processes will not be reaped")
+            }
+        }
+        let signals: SupervisorSignals
+        do { signals = try SupervisorSignals() } catch {
+            log.fatal("cannot set up signal handling: \(error)")
+            return 1
+        }
+        var policy = RestartPolicy(options: options)
+        do {
+            while true {
+                let started = Deadline.now
+                let end = try runChild(signals)
+                guard case .ended(let pid, let status) = end else {
+                    if case .shutDown(let code) = end { return code }
+                    return 1
+                }
+                let ranFor = Double(Deadline.now.nanoseconds - started.nanoseconds) / 1_000_000_000
+                switch policy.decide(after: status, ranFor: ranFor) {
+                case .stop(let reason, let code):
+                    switch reason {
+                    case .finished: log.info("child (pid \(pid)) exited with status 0, exiting")
+                    case .terminated(let signal): log.info("child (pid \(pid)) terminated by signal \(signal.rawValue), exiting")
+                    case .maxRestartsReached: log.info("max restarts (\(options.maxRestarts)) reached, exiting")
+                    }
+                    return code
+                case .restart(let count, let delay, let throttled):
+                    switch status {
+                    case .signaled(let signal, _):
+                        log.info("child (pid \(pid)) killed by signal \(signal.rawValue), restarting (\(count))")
+                    default:
+                        log.info("child (pid \(pid)) exited with status \(status.shellExitCode), restarting (\(count))")
+                    }
+                    if throttled { log.info("child failing rapidly, delaying restart") }
+                    if delay > 0, let code = try waitOutDelay(until: .after(seconds: delay), signals) { return code }
+                }
+            }
+        } catch {
+            log.fatal("waiting for signals failed: \(error)")
+            return 1
+        }
+    }
+
+    /// Starts the child and waits for it to end, forwarding every signal but SIGCHLD to it.
+    func runChild(_ signals: SupervisorSignals) throws(Errno) -> ChildEnd {
+        var command = Command(options.command[0], arguments: Array(options.command.dropFirst()))
+        if options.ownProcessGroup {
+            command.processGroup = .new
+            command.foregroundTerminal = 0
+        }
+        signals.prepare(&command)
+        log.info("starting \(options.command[0])")
+        let child: ChildProcess
+        do {
+            child = try command.spawn()
+        } catch {
+            log.info(error.step == .exec ? "exec \(options.command[0]): \(error.errno)" : error.description)
+            return .ended(pid: error.childPID ?? 0, status: .exited(code: error.shellExitCode))
+        }
+
+        var stopDeadline: Deadline?
+        var stopping = false
+        while true {
+            guard let received = try signals.waiter.wait(until: stopDeadline) else {
+                // --stop-timeout passed: the child ignored the stop signal.
+                log.info("child (pid \(child.pid)) did not exit within the stop timeout, sending SIGKILL")
+                try? child.send(.kill, toGroup: options.ownProcessGroup)
+                stopDeadline = nil
+                continue
+            }
+            if received.signal == .child {
+                guard let status = Reaper.reapExited(mainChild: child.pid) else { continue }
+                guard stopping else { return .ended(pid: child.pid, status: status) }
+                log.info("child (pid \(child.pid)) exited, shutting down")
+                return .shutDown(exitCode: status.shellExitCode)
+            }
+            if isOwn(received) { continue }
+            forward(received.signal, to: child)
+            if isStopSignal(received.signal) && !stopping {
+                stopping = true
+                if options.stopTimeout > 0 { stopDeadline = .after(seconds: options.stopTimeout) }
+            }
+        }
+    }
+
+    /// Sleeps until `deadline` while still reaping orphans; returns an exit code if SIGTERM or SIGINT
+    /// came meanwhile (other signals have no child to go to and are dropped).
+    func waitOutDelay(until deadline: Deadline, _ signals: SupervisorSignals) throws(Errno) -> Int32? {
+        while let received = try signals.waiter.wait(until: deadline) {
+            if received.signal == .child {
+                Reaper.reapExited(mainChild: 0)
+            } else if isStopSignal(received.signal) && !isOwn(received) {
+                log.info("received signal \(received.signal.rawValue) during restart delay, shutting down")
+                return 128 + received.signal.rawValue
+            }
+        }
+        return nil
+    }
+
+    func forward(_ signal: Signal, to child: ChildProcess) {
+        log.info("received signal \(signal.rawValue), forwarding to child")
+        do { try child.send(signal) } catch {
+            if error != .noSuchProcess { log.info("cannot forward signal \(signal.rawValue) to child (pid \(child.pid)): \(error)") }
+        }
+    }
+
+    /// SIGTERM and SIGINT: forwarded like the rest, but they end rebound instead of a restart.
+    func isStopSignal(_ signal: Signal) -> Bool { signal == .terminate || signal == .interrupt }
+
+    /// A signal rebound raised itself, like the SIGPIPE from logging to a closed pipe: not the child's business.
+    func isOwn(_ received: ReceivedSignal) -> Bool { received.senderPID == ownPID }
+}

@@ -1,0 +1,56 @@
+import ProcessKit
+
+/// The restart rules, kept apart from processes and signals so they can be tested alone: given how
+/// the child ended and how long it ran, stop (and with which code) or restart (and after how long).
+struct RestartPolicy {
+    let options: ReboundOptions
+    /// Restarts done so far; what -r limits and the K in "restarting (K)".
+    private(set) var restarts: Int32 = 0
+    /// Rapid failures since the child last stayed up for ``ReboundOptions/stableAfter``.
+    private(set) var rapidFailures: Int32 = 0
+    /// The throttle delay once -b has tripped.
+    private(set) var backoff: ExponentialBackoff
+
+    init(options: ReboundOptions) {
+        self.options = options
+        backoff = ExponentialBackoff(initial: ReboundOptions.initialBackoff, maximum: options.backoffMax)
+    }
+
+    /// Why rebound stops after a child ended on its own.
+    enum Stop: Equatable {
+        /// Exit code 0 without -0.
+        case finished
+        /// SIGTERM or SIGINT ended the child.
+        case terminated(Signal)
+        /// -r restarts were used up.
+        case maxRestartsReached
+    }
+
+    enum Decision: Equatable {
+        /// Exit with the child's shell exit code.
+        case stop(Stop, exitCode: Int32)
+        /// Start the child again after `delay` seconds; `throttled` when -b tripped and the delay
+        /// comes from the backoff; `count` is the restart's number.
+        case restart(count: Int32, delay: Double, throttled: Bool)
+    }
+
+    /// Decides what follows a child that ended with `status` after `seconds` up, and counts it.
+    mutating func decide(after status: WaitStatus, ranFor seconds: Double) -> Decision {
+        let code = status.shellExitCode
+        if status == .exited(code: 0) && !options.restartOnZero { return .stop(.finished, exitCode: 0) }
+        if case .signaled(let signal, _) = status, signal == .terminate || signal == .interrupt {
+            return .stop(.terminated(signal), exitCode: code)
+        }
+        if options.maxRestarts > 0 && restarts >= options.maxRestarts { return .stop(.maxRestartsReached, exitCode: code) }
+        restarts += 1
+        if seconds >= options.stableAfter {
+            rapidFailures = 0
+            backoff.reset()
+        }
+        if seconds < ReboundOptions.rapidFailureSeconds { rapidFailures += 1 }
+        guard options.burst > 0, rapidFailures >= options.burst else {
+            return .restart(count: restarts, delay: options.restartDelay, throttled: false)
+        }
+        return .restart(count: restarts, delay: max(options.restartDelay, backoff.take()), throttled: true)
+    }
+}
