@@ -87,6 +87,11 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
             return
         }
         let bare = upper.hasPrefix("SIG") ? String(upper.dropFirst(3)) : upper
+        // "SIG32": the name ``name`` gives a number the C library keeps for itself.
+        if upper.hasPrefix("SIG"), let number = ASCII.decimal(bare), let signal = Signal(rawValue: number) {
+            self = signal
+            return
+        }
         if let index = Signal.standardNames.firstIndex(of: bare), index > 0 {
             self = Signal(Int32(index))
             return
