@@ -73,3 +73,84 @@ enum Harness {
         return String(cString: made)
     }
 }
+
+// MARK: - Capabilities, readiness files, scratch directories (added for the signal/swinit suites)
+
+/// Why a test stopped before it began: a tool or privilege it needs is missing, and
+/// PROCESSKIT_REQUIRE_ALL=1 says nothing may be skipped.
+struct MissingCapability: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "required capability missing: \(what)" }
+}
+
+extension Harness {
+    /// True when PROCESSKIT_REQUIRE_ALL=1: tests that would skip for lack of root, unshare, script
+    /// or python3 fail instead (for CI, where every test must run).
+    static var requireAll: Bool { ProcessInfo.processInfo.environment["PROCESSKIT_REQUIRE_ALL"] == "1" }
+
+    /// Carries on when `available`; otherwise skips the test (cancels it with `what` as the reason), or,
+    /// when PROCESSKIT_REQUIRE_ALL=1, records a failure and stops it.
+    static func require(_ available: Bool, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        if available { return }
+        if requireAll {
+            Issue.record("PROCESSKIT_REQUIRE_ALL=1 but this test cannot run: \(what)", sourceLocation: sourceLocation)
+            throw MissingCapability(what: what)
+        }
+        try Test.cancel("skipped: \(what)", sourceLocation: sourceLocation)
+    }
+
+    /// True when this process can really make a PID namespace with /proc remounted (root alone is
+    /// not enough in a container without CAP_SYS_ADMIN): probed once by running `true` in one.
+    static let pidNamespacesWork: Bool = {
+        guard canUnshare else { return false }
+        return (try? run("/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", "/bin/true"], timeout: 10).status) == 0
+    }()
+
+    /// Skips (or under PROCESSKIT_REQUIRE_ALL=1 fails) a test that needs a fresh PID namespace.
+    static func requirePIDNamespaces(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try require(pidNamespacesWork, "needs root and a working `unshare --pid --fork --mount-proc`",
+                    sourceLocation: sourceLocation)
+    }
+
+    /// The first of `paths` that is an executable file.
+    static func executable(_ paths: String...) -> String? {
+        paths.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The system python3 (not a version-manager shim), if there is one.
+    static var python3: String? { executable("/usr/bin/python3", "/bin/python3", "/usr/local/bin/python3") }
+
+    /// util-linux `script`, which runs a command under a new pseudo-terminal.
+    static var script: String? { executable("/usr/bin/script", "/bin/script") }
+
+    /// Runs `body` with a new scratch directory that is removed afterwards.
+    static func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        return try body(directory)
+    }
+
+    /// Waits until `path` exists and is not empty, polling every 10 ms for at most `timeout` seconds;
+    /// returns its contents, or nil (and a recorded issue) if it never appeared.
+    @discardableResult
+    static func waitForFile(_ path: String, timeout: Double = 5, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), !text.isEmpty { return text }
+            usleep(10_000)
+        }
+        Issue.record("\(path) did not appear within \(timeout) s", sourceLocation: sourceLocation)
+        return nil
+    }
+
+    /// Like ``shell(_:timeout:sourceLocation:)`` with extra environment variables.
+    @discardableResult
+    static func shell(_ script: String, environment extra: [String: String], timeout: Double = 30,
+                      sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWINIT"] = swinit
+        environment["REBOUND"] = rebound
+        environment.merge(extra) { _, new in new }
+        return try run("/bin/sh", ["-c", script], environment: environment, timeout: timeout, sourceLocation: sourceLocation)
+    }
+}

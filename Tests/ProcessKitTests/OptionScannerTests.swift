@@ -1,0 +1,120 @@
+import Testing
+@testable import ProcessKit
+
+@Suite struct OptionScannerTests {
+    typealias Option = OptionScanner.Option
+
+    /// Every option and the operands left, or the error.
+    func scan(_ arguments: [String], flags: [String] = ["v", "s", "g", "w", "verbose"],
+              valued: [String] = ["e", "p", "name"]) -> Result<([Option], [String]), OptionError> {
+        var scanner = OptionScanner(arguments, flags: flags, valued: valued)
+        var options: [Option] = []
+        do {
+            while let option = try scanner.next() { options.append(option) }
+        } catch {
+            return .failure(error)
+        }
+        return .success((options, scanner.operands))
+    }
+
+    func options(_ arguments: [String]) -> [Option]? { try? scan(arguments).get().0 }
+    func operands(_ arguments: [String]) -> [String]? { try? scan(arguments).get().1 }
+    func error(_ arguments: [String]) -> OptionError? {
+        if case .failure(let error) = scan(arguments) { return error }
+        return nil
+    }
+
+    @Test func separateFlags() {
+        #expect(options(["-v", "-s", "prog"]) == [Option(name: "v", value: nil), Option(name: "s", value: nil)])
+        #expect(operands(["-v", "-s", "prog"]) == ["prog"])
+    }
+
+    @Test func clusters() {
+        #expect(options(["-vvg", "x"]) == [Option(name: "v", value: nil), Option(name: "v", value: nil), Option(name: "g", value: nil)])
+        // A valued option ends a cluster: the rest of it, or the next argument, is its value.
+        #expect(options(["-vse143", "x"]) == [Option(name: "v", value: nil), Option(name: "s", value: nil), Option(name: "e", value: "143")])
+        #expect(options(["-ve", "143", "x"]) == [Option(name: "v", value: nil), Option(name: "e", value: "143")])
+        #expect(operands(["-ve", "143", "x"]) == ["x"])
+    }
+
+    @Test func valueAttachedOrSeparate() {
+        #expect(options(["-e143", "x"]) == [Option(name: "e", value: "143")])
+        #expect(options(["-e", "143", "x"]) == [Option(name: "e", value: "143")])
+        #expect(operands(["-e", "143", "x", "y"]) == ["x", "y"])
+        // A separate value is taken as is, even when it looks like an option.
+        #expect(options(["-e", "-v", "x"]) == [Option(name: "e", value: "-v")])
+        #expect(options(["-e", "", "x"]) == [Option(name: "e", value: "")])
+    }
+
+    @Test func longOptions() {
+        #expect(options(["--name=value", "x"]) == [Option(name: "name", value: "value")])
+        #expect(options(["--name", "value", "x"]) == [Option(name: "name", value: "value")])
+        #expect(options(["--name=", "x"]) == [Option(name: "name", value: "")])
+        #expect(options(["--name=a=b", "x"]) == [Option(name: "name", value: "a=b")])
+        #expect(options(["--verbose", "x"]) == [Option(name: "verbose", value: nil)])
+        #expect(error(["--verbose=1", "x"]) == .unexpectedValue("--verbose"))
+    }
+
+    @Test func missingValue() {
+        #expect(error(["-e"]) == .missingValue("-e"))
+        #expect(error(["-ve"]) == .missingValue("-e"))
+        #expect(error(["--name"]) == .missingValue("--name"))
+        #expect(OptionError.missingValue("-e").description == "option '-e' needs a value")
+    }
+
+    @Test func unknownOptions() {
+        #expect(error(["-x", "prog"]) == .unknown("-x"))
+        #expect(error(["-vx", "prog"]) == .unknown("-x"))
+        #expect(error(["--nope", "prog"]) == .unknown("--nope"))
+        #expect(error(["--nope=1", "prog"]) == .unknown("--nope"))
+        #expect(OptionError.unknown("-x").description == "unknown option '-x'")
+    }
+
+    @Test func stopsAtTheFirstNonOption() {
+        let arguments = ["-v", "sh", "-s", "-c", "exit 3"]
+        #expect(options(arguments) == [Option(name: "v", value: nil)])
+        #expect(operands(arguments) == ["sh", "-s", "-c", "exit 3"])
+        // A lone "-" is an operand (stdin), not an option.
+        #expect(options(["-", "-v"]) == [])
+        #expect(operands(["-", "-v"]) == ["-", "-v"])
+        // Nothing after the options.
+        #expect(operands(["-v"]) == [])
+        #expect(operands([]) == [])
+    }
+
+    @Test func doubleDashEndsOptions() throws {
+        #expect(options(["-v", "--", "-s", "prog"]) == [Option(name: "v", value: nil)])
+        #expect(operands(["-v", "--", "-s", "prog"]) == ["-s", "prog"])
+        #expect(operands(["--"]) == [])
+        // Only the first "--" is taken; a later one belongs to the program.
+        #expect(operands(["--", "--", "x"]) == ["--", "x"])
+        // Once the options have ended, next() keeps returning nil.
+        var scanner = OptionScanner(["--", "-v"], flags: ["v"], valued: [])
+        #expect(try scanner.next() == nil)
+        #expect(try scanner.next() == nil)
+        #expect(scanner.operands == ["-v"])
+    }
+
+    @Test func mapsErrorsToTheCallersType() {
+        struct Wrapped: Error, Equatable { let text: String }
+        var scanner = OptionScanner(["-x"], flags: [], valued: [])
+        #expect(throws: Wrapped(text: "unknown option '-x'")) {
+            try scanner.next(orThrow: { Wrapped(text: $0.description) })
+        }
+    }
+
+    @Test func wholeNumbers() {
+        #expect(OptionValue.wholeNumber("0") == 0)
+        #expect(OptionValue.wholeNumber("255") == 255)
+        #expect(OptionValue.wholeNumber("999999999") == 999_999_999)
+        for bad in ["", "-1", "+1", "1a", " 1", "1.0", "1000000000"] { #expect(OptionValue.wholeNumber(bad) == nil, "\(bad)") }
+    }
+
+    @Test func seconds() {
+        #expect(OptionValue.seconds("2") == 2)
+        #expect(OptionValue.seconds("0.5") == 0.5)
+        #expect(OptionValue.seconds(".25") == 0.25)
+        #expect(OptionValue.seconds("3.") == 3)
+        for bad in ["", ".", "-1", "1.2.3", "a", "1.x"] { #expect(OptionValue.seconds(bad) == nil, "\(bad)") }
+    }
+}
