@@ -19,12 +19,17 @@ enum SwinitText {
           -g: Send signals to the child's process group.
           -e EXIT_CODE: Remap EXIT_CODE (from 0 to 255) to 0.
           -l: Show license and exit.
+          -P: Pause mode: run no program, reap zombies, exit 0 on SIGINT or SIGTERM.
+          --grace SECS: When the child has exited, SIGTERM the processes left, wait up to SECS, then SIGKILL them.
+          --rewrite FROM:TO: Forward signal FROM as TO (TO 0 drops it), e.g. "--rewrite TERM:QUIT". Repeatable.
+          --stop-sequence SIG[,SECS,SIG]...: On SIGTERM send the first SIG, each next one SECS later; another SIGTERM skips ahead.
 
         Environment variables:
 
           TINI_SUBREAPER, SWINIT_SUBREAPER: Register as a process subreaper (requires Linux >= 3.4).
           TINI_VERBOSITY, SWINIT_VERBOSITY: Set the verbosity level (default: 1).
           TINI_KILL_PROCESS_GROUP, SWINIT_KILL_PROCESS_GROUP: Send signals to the child's process group.
+          SWINIT_GRACE: Like --grace (the option wins).
         """
 
     static let license = """

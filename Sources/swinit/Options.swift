@@ -11,6 +11,15 @@ struct SwinitOptions: Equatable {
     var remappedExitCodes: Set<Int32> = []
     /// The program and its arguments.
     var command: [String] = []
+    /// --grace / SWINIT_GRACE: after the main child exits, how long the processes left get between
+    /// SIGTERM and SIGKILL before swinit exits; nil exits at once, like tini.
+    var graceSeconds: Double?
+    /// --rewrite FROM:TO rules applied to forwarded signals.
+    var rewrites = SignalRewrites()
+    /// --stop-sequence: what a SIGTERM turns into; empty forwards SIGTERM as usual.
+    var stopSequence = StopSequence.none
+    /// -P: run no program, only reap, and exit 0 on SIGINT or SIGTERM (a pod's "pause" container).
+    var pause = false
 }
 
 /// What the command line asks for.
@@ -41,7 +50,14 @@ extension SwinitOptions {
             }
             options.verbosity = Int(level)
         }
-        var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g"], valued: ["p", "e"])
+        if let text = environment("SWINIT_GRACE") {
+            guard let seconds = OptionValue.seconds(text) else {
+                throw UsageError(message: "not a valid number of seconds in SWINIT_GRACE: '\(text)' (e.g. 5 or 2.5)")
+            }
+            options.graceSeconds = seconds
+        }
+        var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g", "P"],
+                                    valued: ["p", "e", "grace", "rewrite", "stop-sequence"])
         while let option = try scanner.next(orThrow: { UsageError(message: $0.description) }) {
             switch option.name {
             case "h", "help": return .help
@@ -51,6 +67,15 @@ extension SwinitOptions {
             case "v": options.verbosity += 1
             case "w": options.warnOnReap = true
             case "g": options.signalProcessGroup = true
+            case "P": options.pause = true
+            case "grace":
+                let text = option.value ?? ""
+                guard let seconds = OptionValue.seconds(text) else {
+                    throw UsageError(message: "not a valid number of seconds for --grace: '\(text)' (e.g. 5 or 2.5)")
+                }
+                options.graceSeconds = seconds
+            case "rewrite": try options.rewrites.add(parsing: option.value ?? "")
+            case "stop-sequence": options.stopSequence = try StopSequence(parsing: option.value ?? "")
             case "p":
                 let text = option.value ?? ""
                 do {
@@ -67,8 +92,25 @@ extension SwinitOptions {
             }
         }
         options.command = scanner.operands
-        guard !options.command.isEmpty else { throw UsageError(message: "no program to run") }
+        try options.checkCombinations()
         return .run(options)
     }
 }
 
+
+extension SwinitOptions {
+    /// Rejects options that contradict each other (or a missing program), naming both sides.
+    func checkCombinations() throws(UsageError) {
+        if pause {
+            guard command.isEmpty else { throw UsageError(message: "-P runs no program, but one was given: '\(command[0])'") }
+            guard rewrites.isEmpty, stopSequence.steps.isEmpty else {
+                throw UsageError(message: "-P runs no program, so --rewrite and --stop-sequence have nothing to send signals to")
+            }
+            return
+        }
+        guard !command.isEmpty else { throw UsageError(message: "no program to run") }
+        if !stopSequence.steps.isEmpty && rewrites.rewrites(.terminate) {
+            throw UsageError(message: "--rewrite of SIGTERM conflicts with --stop-sequence, which decides what SIGTERM sends")
+        }
+    }
+}

@@ -51,6 +51,8 @@ struct Supervisor {
             return 1
         }
 
+        if options.pause { return runPaused(waiter: waiter) }
+
         var command = Command(options.command[0], arguments: Array(options.command.dropFirst()))
         command.processGroup = .new
         command.foregroundTerminal = 0
@@ -66,19 +68,33 @@ struct Supervisor {
         }
         log.info("Spawned child process '\(options.command[0])' with pid '\(child.pid)'")
 
+        var stopSequence = StopSequenceProgress(options.stopSequence)
         while true {
             let received: ReceivedSignal?
-            do { received = try waiter.wait() } catch {
+            do { received = try waiter.wait(until: stopSequence.nextDue) } catch {
                 log.fatal("waiting for signals failed: \(error)")
                 return 1
             }
-            guard let received else { continue }
+            guard let received else {  // the next --stop-sequence step is due
+                if let signal = stopSequence.takeStep() { send(signal, to: child, reason: "stop sequence, \(stopSequence.position)") }
+                continue
+            }
             if received.signal == .child {
-                if let status = reap(mainChild: child.pid) { return exitCode(for: status) }
+                if let status = reap(mainChild: child.pid) { return finish(status, waiter: waiter) }
+            } else if received.signal == .terminate, let signal = stopSequence.takeStep() {
+                send(signal, to: child, reason: "SIGTERM started or skipped ahead the stop sequence, \(stopSequence.position)")
             } else {
                 forward(received.signal, to: child)
             }
         }
+    }
+
+    /// swinit's exit code once the main child has ended, after the --grace drain if one was asked for.
+    func finish(_ status: WaitStatus, waiter: SignalWaiter) -> Int32 {
+        if let seconds = options.graceSeconds {
+            GracefulDrain(seconds: seconds, log: log).run(waiter: waiter) { _ = reap(mainChild: 0) }
+        }
+        return exitCode(for: status)
     }
 
     /// Reaps every exited child; returns the main child's status once it has ended.
@@ -99,10 +115,27 @@ struct Supervisor {
         return status
     }
 
+    /// Passes a received signal on to the child, as --rewrite says (possibly not at all).
     func forward(_ signal: Signal, to child: ChildProcess) {
+        guard let rewritten = options.rewrites.rewritten(signal) else {
+            log.debug("Dropping signal '\(signal.name)' (--rewrite \(signal.name):0)")
+            return
+        }
+        if rewritten != signal {
+            send(rewritten, to: child, reason: "--rewrite of \(signal.name)")
+            return
+        }
         log.debug("Passing signal: '\(signal.name)'")
         do { try child.send(signal, toGroup: options.signalProcessGroup) } catch {
             if error != .noSuchProcess { log.warning("Failed to pass signal \(signal.name) to the child: \(error)") }
+        }
+    }
+
+    /// Sends `signal` to the child (or its group with -g) for `reason`, as is.
+    func send(_ signal: Signal, to child: ChildProcess, reason: String) {
+        log.debug("Sending signal '\(signal.name)' (\(reason))")
+        do { try child.send(signal, toGroup: options.signalProcessGroup) } catch {
+            if error != .noSuchProcess { log.warning("Failed to send signal \(signal.name) to the child: \(error)") }
         }
     }
 

@@ -1,0 +1,78 @@
+import ProcessKit
+
+/// `--stop-sequence`: the signals a SIGTERM to swinit turns into, with delays between them, for
+/// workers that want an early "stop taking work" and a late "exit now". `TSTP,20,TERM` sends
+/// SIGTSTP at once and SIGTERM 20 s later unless the child has exited.
+///
+/// Grammar: `SIGNAL[,SECONDS,SIGNAL]...`: signals (names or numbers) and delays (seconds, fractions
+/// allowed) alternate, first and last are signals, any number of steps.
+struct StopSequence: Equatable {
+    /// One signal and how long after the previous step it is sent (0 for the first).
+    struct Step: Equatable {
+        let delay: Double
+        let signal: Signal
+    }
+
+    let steps: [Step]
+
+    /// The sequence from an empty step list: nothing to do, SIGTERM is forwarded as usual.
+    static let none = StopSequence(steps: [])
+
+    init(steps: [Step]) { self.steps = steps }
+
+    /// Reads `TSTP,20,TERM`; the message of a thrown error names the bad item.
+    init(parsing text: String) throws(UsageError) {
+        let hint = "(use SIGNAL[,SECONDS,SIGNAL]..., e.g. TSTP,20,TERM)"
+        func failure(_ reason: String) -> UsageError {
+            UsageError(message: "not a valid --stop-sequence '\(text)': \(reason) \(hint)")
+        }
+        let items = text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        var steps: [Step] = []
+        var delay = 0.0
+        for (index, item) in items.enumerated() {
+            guard !item.isEmpty else { throw failure("item \(index + 1) is empty") }
+            if index % 2 == 0 {
+                do {
+                    steps.append(Step(delay: delay, signal: try Signal(parsing: item)))
+                } catch {
+                    throw failure("item \(index + 1) '\(item)' is not a signal")
+                }
+            } else {
+                guard let seconds = OptionValue.seconds(item) else {
+                    throw failure("item \(index + 1) '\(item)' is not a number of seconds; signals and delays alternate")
+                }
+                delay = seconds
+            }
+        }
+        guard items.count % 2 == 1 else { throw failure("it ends with the delay '\(items[items.count - 1])'; a signal must follow") }
+        self.steps = steps
+    }
+}
+
+/// A stop sequence under way: which step comes next and when it is due.
+struct StopSequenceProgress {
+    let sequence: StopSequence
+    /// Index of the next step to send.
+    private(set) var nextStep = 0
+    /// When the next step is due by itself; nil before the first SIGTERM and after the last step.
+    private(set) var nextDue: Deadline?
+
+    init(_ sequence: StopSequence) { self.sequence = sequence }
+
+    /// True once every step has been sent (at once for an empty sequence).
+    var isFinished: Bool { nextStep >= sequence.steps.count }
+
+    /// Takes the next step now, on a SIGTERM (the first starts the sequence, a later one skips ahead)
+    /// or when ``nextDue`` has passed; returns its signal, nil when the sequence is finished.
+    mutating func takeStep() -> Signal? {
+        guard !isFinished else { return nil }
+        let signal = sequence.steps[nextStep].signal
+        nextStep += 1
+        nextDue = isFinished ? nil : .after(seconds: sequence.steps[nextStep].delay)
+        return signal
+    }
+
+    /// "step 2 of 3", for logs.
+    var position: String { "step \(nextStep) of \(sequence.steps.count)" }
+}
