@@ -1,22 +1,44 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// `swift build -c release --traits Embedded --scratch-path .build-embedded` builds swinit and rebound
-// as Embedded Swift, linked fully static against glibc: tiny binaries like tini-static. Plain
-// `swift build` and `swift test` stay ordinary Swift. (scripts/build-static wraps the command.)
+// Embedded Swift builds of swinit and rebound: tiny binaries like tini-static. Plain `swift build` and
+// `swift test` stay ordinary Swift. scripts/build-static is the one documented command; it runs
+//   swift build -c release --traits EmbeddedMusl --scratch-path .build-embedded-musl
+// Traits:
+//   Embedded              Embedded Swift, linked dynamically against libc only (no Swift runtime libraries).
+//   EmbeddedMusl          Embedded + fully static against musl (apt-get install musl-dev): the smallest.
+//   EmbeddedStaticGlibc   Embedded + fully static against glibc (~200 KB bigger than musl).
+// musl: the C target sees only musl's headers (-nostdlibinc keeps the compiler's own stddef.h/stdarg.h);
+// Swift's Clang importer gets musl's folder ahead of the system ones (-nostdlibinc there makes swiftc warn
+// "libc not found"), and musl's headers only include each other, so struct layouts and constants match
+// the libc.a that is linked. scripts/build-static checks that no glibc header was read.
 let embeddedLibraries = "/opt/swift/usr/lib/swift/embedded/x86_64-unknown-linux-gnu"
+let musl = (headers: "/usr/include/x86_64-linux-musl", libraries: "/usr/lib/x86_64-linux-musl")
+
+let embeddedC: [CSetting] = [
+    .unsafeFlags(["-ffunction-sections", "-fdata-sections"], .when(traits: ["Embedded"])),
+    .unsafeFlags(["-nostdlibinc", "-isystem", musl.headers], .when(traits: ["EmbeddedMusl"])),
+]
 
 let embeddedSwift: [SwiftSetting] = [
     .enableExperimentalFeature("Embedded", .when(traits: ["Embedded"])),
-    .unsafeFlags(["-wmo", "-Osize"], .when(traits: ["Embedded"])),
+    .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections"], .when(traits: ["Embedded"])),
+    .unsafeFlags(["-Xcc", "-isystem", "-Xcc", musl.headers], .when(traits: ["EmbeddedMusl"])),
 ]
 
-let embeddedStaticLink: [LinkerSetting] = [
+let embeddedLink: [LinkerSetting] = [
     .unsafeFlags([
-        // SwiftPM always passes -pie, which a -static link leaves unused; that is expected here.
-        "-Xclang-linker", "-static", "-Xclang-linker", "-Wno-unused-command-line-argument",
-        "-L\(embeddedLibraries)", "-lswiftUnicodeDataTables", "-lm",
+        "-L\(embeddedLibraries)", "-lswiftUnicodeDataTables", "-lm", "-Xlinker", "--gc-sections",
     ], .when(traits: ["Embedded"])),
+    // SwiftPM always passes -pie, which a -static link leaves unused; that is expected here.
+    .unsafeFlags([
+        "-Xclang-linker", "-static", "-Xclang-linker", "-Wno-unused-command-line-argument",
+    ], .when(traits: ["EmbeddedStaticGlibc", "EmbeddedMusl"])),
+    // musl, by hand (what musl-gcc's specs do): no glibc start files or libraries, musl's crt1.o and
+    // libc.a instead. musl's _init is a no-op weak symbol, so crti.o/crtn.o are not needed.
+    .unsafeFlags([
+        "-Xclang-linker", "-nostdlib", "\(musl.libraries)/crt1.o", "-L\(musl.libraries)", "-lc",
+    ], .when(traits: ["EmbeddedMusl"])),
 ]
 
 let package = Package(
@@ -27,15 +49,19 @@ let package = Package(
         .executable(name: "rebound", targets: ["rebound"]),
     ],
     traits: [
-        .trait(name: "Embedded", description: "Build every Swift target as Embedded Swift and link the executables fully static"),
+        .trait(name: "Embedded", description: "Build every Swift target as Embedded Swift; executables link libc only, dynamically"),
+        .trait(name: "EmbeddedMusl", description: "Embedded, linked fully static against musl (the smallest)",
+               enabledTraits: ["Embedded"]),
+        .trait(name: "EmbeddedStaticGlibc", description: "Embedded, linked fully static against glibc",
+               enabledTraits: ["Embedded"]),
     ],
     targets: [
-        .target(name: "CProcessKit"),
+        .target(name: "CProcessKit", cSettings: embeddedC),
         .target(name: "ProcessKit", dependencies: ["CProcessKit"], swiftSettings: embeddedSwift),
         .executableTarget(name: "swinit", dependencies: ["ProcessKit"],
-                          swiftSettings: embeddedSwift, linkerSettings: embeddedStaticLink),
+                          swiftSettings: embeddedSwift, linkerSettings: embeddedLink),
         .executableTarget(name: "rebound", dependencies: ["ProcessKit"],
-                          swiftSettings: embeddedSwift, linkerSettings: embeddedStaticLink),
+                          swiftSettings: embeddedSwift, linkerSettings: embeddedLink),
         .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit", "rebound"]),
     ],
     swiftLanguageModes: [.v6]
