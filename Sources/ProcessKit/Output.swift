@@ -2,7 +2,8 @@ import CProcessKit
 
 /// Writes whole lines to a file descriptor with `write(2)`: no buffering and no allocation beyond the
 /// string, so a log line is out before the process exits. A closed pipe gives EPIPE, which is
-/// ignored (the caller keeps SIGPIPE blocked or ignored so it cannot kill an init).
+/// ignored (the caller keeps SIGPIPE blocked or ignored so it cannot kill an init); the SIGPIPE the
+/// failed write raised is taken at once, so a supervisor never receives it as a signal to forward.
 public enum Output {
     /// Writes `text` and a newline to standard error.
     public static func error(_ text: String) { write(text + "\n", to: 2) }
@@ -22,6 +23,7 @@ public enum Output {
                 } else if written < 0, pk_errno() == EINTR {
                     continue
                 } else {
+                    if written < 0, pk_errno() == EPIPE { pk_discard_own_sigpipe() }
                     return
                 }
             }

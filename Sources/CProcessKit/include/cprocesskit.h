@@ -55,6 +55,10 @@ int pk_parent_death_signal(void);
 // A close-on-exec pipe.
 int pk_pipe_cloexec(int fds[2]);
 
+// After a write failed with EPIPE: takes the SIGPIPE it raised in this thread if SIGPIPE is blocked,
+// so a supervisor waiting for signals does not mistake it for one sent to it. Keeps errno.
+void pk_discard_own_sigpipe(void);
+
 // Monotonic clock in nanoseconds.
 long long pk_monotonic_ns(void);
 
