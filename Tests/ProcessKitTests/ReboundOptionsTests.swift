@@ -1,0 +1,155 @@
+import ProcessKit
+import Testing
+@testable import rebound
+
+@Suite struct ReboundOptionsTests {
+    func options(_ arguments: [String]) throws -> ReboundOptions {
+        guard case .run(let options) = try ReboundOptions.parse(arguments) else {
+            Issue.record("\(arguments) did not parse as a run")
+            return ReboundOptions()
+        }
+        return options
+    }
+
+    func usageError(_ arguments: [String]) -> String? {
+        do {
+            _ = try ReboundOptions.parse(arguments)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func defaultsMatchTheDocumentation() throws {
+        let parsed = try options(["server"])
+        #expect(parsed == ReboundOptions(command: ["server"]))
+        #expect(!parsed.restartOnZero && !parsed.ownProcessGroup && !parsed.quiet)
+        #expect(parsed.maxRestarts == 0 && parsed.restartDelay == 0 && parsed.burst == 5)
+        #expect(parsed.backoffMax == 30 && parsed.stableAfter == 10 && parsed.stopTimeout == 0)
+    }
+
+    @Test func shortAndLongFormsSetTheSameFields() throws {
+        let short = try options(["-0", "-g", "-q", "-r", "3", "-d", "0.5", "-b", "2", "server"])
+        let long = try options(["--restart-on-zero", "--own-group", "--quiet", "--max-restarts", "3",
+                                "--restart-delay=0.5", "--burst", "2", "server"])
+        #expect(short == long)
+        #expect(short.restartOnZero && short.ownProcessGroup && short.quiet)
+        #expect(short.maxRestarts == 3 && short.restartDelay == 0.5 && short.burst == 2)
+        let clustered = try options(["-0gqr3", "server"])
+        #expect(clustered.restartOnZero && clustered.ownProcessGroup && clustered.quiet && clustered.maxRestarts == 3)
+    }
+
+    @Test func backoffAndStopOptionsTakeFractionalSeconds() throws {
+        let parsed = try options(["--backoff-max", "2.5", "--stable-after=.25", "--stop-timeout", "3", "server"])
+        #expect(parsed.backoffMax == 2.5 && parsed.stableAfter == 0.25 && parsed.stopTimeout == 3)
+    }
+
+    @Test func parsingStopsAtTheFirstNonOptionOrDoubleDash() throws {
+        #expect(try options(["-q", "server", "-r", "3"]).command == ["server", "-r", "3"])
+        #expect(try options(["-q", "--", "-r", "3"]).command == ["-r", "3"])
+        #expect(try options(["server", "--", "x"]).command == ["server", "--", "x"])
+    }
+
+    @Test func badValuesNameTheOptionAndTheValue() {
+        #expect(usageError(["-r", "-1", "server"]) == "not a valid number for --max-restarts: '-1' (use a whole number >= 0, 0 = unlimited)")
+        #expect(usageError(["-b", "many", "server"]) == "not a valid number for --burst: 'many' (use a whole number >= 0, 0 = never throttle)")
+        #expect(usageError(["-d", "-0.5", "server"]) == "not a valid number of seconds for --restart-delay: '-0.5' (use e.g. 2 or 0.5)")
+        #expect(usageError(["--backoff-max", "1s", "server"])?.contains("--backoff-max: '1s'") == true)
+        #expect(usageError(["--stable-after", "", "server"])?.contains("--stable-after: ''") == true)
+        #expect(usageError(["--stop-timeout", "x", "server"])?.contains("--stop-timeout: 'x'") == true)
+        #expect(usageError(["-r"]) == "option '-r' needs a value")
+        #expect(usageError(["-x", "server"]) == "unknown option '-x'")
+    }
+
+    @Test func aProgramIsRequired() {
+        #expect(usageError([]) == "no program to run")
+        #expect(usageError(["-q", "--"]) == "no program to run")
+    }
+
+    @Test func helpAndVersion() throws {
+        #expect(try ReboundOptions.parse(["-h"]) == .help)
+        #expect(try ReboundOptions.parse(["--help", "server"]) == .help)
+        #expect(try ReboundOptions.parse(["--version"]) == .version)
+    }
+}
+
+@Suite struct RestartPolicyTests {
+    static let crash = WaitStatus.exited(code: 3)
+
+    @Test func exitZeroStopsUnlessRestartOnZero() {
+        var policy = RestartPolicy(options: ReboundOptions())
+        #expect(policy.decide(after: .exited(code: 0), ranFor: 5) == .stop(.finished, exitCode: 0))
+        var restarting = RestartPolicy(options: ReboundOptions(restartOnZero: true))
+        #expect(restarting.decide(after: .exited(code: 0), ranFor: 5) == .restart(count: 1, delay: 0, throttled: false))
+    }
+
+    @Test func terminateAndInterruptStopOtherSignalsRestart() {
+        var policy = RestartPolicy(options: ReboundOptions())
+        #expect(policy.decide(after: .signaled(.terminate, coreDumped: false), ranFor: 5) == .stop(.terminated(.terminate), exitCode: 143))
+        #expect(policy.decide(after: .signaled(.interrupt, coreDumped: false), ranFor: 5) == .stop(.terminated(.interrupt), exitCode: 130))
+        #expect(policy.decide(after: .signaled(.kill, coreDumped: false), ranFor: 5) == .restart(count: 1, delay: 0, throttled: false))
+        #expect(policy.decide(after: .signaled(.segmentationFault, coreDumped: true), ranFor: 5) == .restart(count: 2, delay: 0, throttled: false))
+    }
+
+    @Test func maxRestartsCountsRestartsAndExitsWithTheLastCode() {
+        var policy = RestartPolicy(options: ReboundOptions(maxRestarts: 2))
+        #expect(policy.decide(after: .exited(code: 1), ranFor: 5) == .restart(count: 1, delay: 0, throttled: false))
+        #expect(policy.decide(after: .exited(code: 2), ranFor: 5) == .restart(count: 2, delay: 0, throttled: false))
+        #expect(policy.decide(after: .signaled(.kill, coreDumped: false), ranFor: 5) == .stop(.maxRestartsReached, exitCode: 137))
+    }
+
+    @Test func restartDelayAppliesToEveryRestart() {
+        var policy = RestartPolicy(options: ReboundOptions(restartDelay: 0.25))
+        #expect(policy.decide(after: Self.crash, ranFor: 5) == .restart(count: 1, delay: 0.25, throttled: false))
+        #expect(policy.decide(after: Self.crash, ranFor: 50) == .restart(count: 2, delay: 0.25, throttled: false))
+    }
+
+    @Test func burstOfRapidFailuresThrottlesWithDoublingCappedBackoff() {
+        var policy = RestartPolicy(options: ReboundOptions(burst: 2, backoffMax: 5))
+        var delays: [Double] = []
+        for _ in 0..<6 {
+            guard case .restart(_, let delay, _) = policy.decide(after: Self.crash, ranFor: 0.1) else { return }
+            delays.append(delay)
+        }
+        #expect(delays == [0, 1, 2, 4, 5, 5])
+    }
+
+    @Test func burstZeroNeverThrottles() {
+        var policy = RestartPolicy(options: ReboundOptions(burst: 0))
+        for count in 1...20 {
+            #expect(policy.decide(after: Self.crash, ranFor: 0) == .restart(count: Int32(count), delay: 0, throttled: false))
+        }
+    }
+
+    @Test func slowFailuresNeitherCountNorResetButAStableRunResets() {
+        var policy = RestartPolicy(options: ReboundOptions(burst: 2, backoffMax: 60, stableAfter: 10))
+        _ = policy.decide(after: Self.crash, ranFor: 0.1)
+        #expect(policy.decide(after: Self.crash, ranFor: 0.1) == .restart(count: 2, delay: 1, throttled: true))
+        // Up 3 s: not rapid, not stable; the crash loop state stays.
+        #expect(policy.decide(after: Self.crash, ranFor: 3) == .restart(count: 3, delay: 2, throttled: true))
+        #expect(policy.decide(after: Self.crash, ranFor: 0.1) == .restart(count: 4, delay: 4, throttled: true))
+        // Up 10 s: stable; the burst count and the backoff start over.
+        #expect(policy.decide(after: Self.crash, ranFor: 10) == .restart(count: 5, delay: 0, throttled: false))
+        #expect(policy.rapidFailures == 0)
+        _ = policy.decide(after: Self.crash, ranFor: 0.1)
+        #expect(policy.decide(after: Self.crash, ranFor: 0.1) == .restart(count: 7, delay: 1, throttled: true))
+    }
+
+    @Test func throttleNeverShortensTheRestartDelay() {
+        var policy = RestartPolicy(options: ReboundOptions(restartDelay: 3, burst: 1, backoffMax: 30))
+        #expect(policy.decide(after: Self.crash, ranFor: 0) == .restart(count: 1, delay: 3, throttled: true))
+        _ = policy.decide(after: Self.crash, ranFor: 0)
+        #expect(policy.decide(after: Self.crash, ranFor: 0) == .restart(count: 3, delay: 4, throttled: true))
+    }
+}
+
+@Suite struct ExponentialBackoffTests {
+    @Test func doublesUpToTheCapAndResets() {
+        var backoff = ExponentialBackoff(initial: 1, maximum: 30)
+        #expect((0..<7).map { _ in backoff.take() } == [1, 2, 4, 8, 16, 30, 30])
+        backoff.reset()
+        #expect(backoff.take() == 1)
+        var capped = ExponentialBackoff(initial: 1, maximum: 0.2)
+        #expect(capped.take() == 0.2 && capped.take() == 0.2)
+    }
+}
