@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 // Embedded Swift builds of swinit and rebound: tiny binaries like tini-static. Plain `swift build` and
@@ -26,7 +27,16 @@ let embeddedSwift: [SwiftSetting] = [
     .unsafeFlags(["-Xcc", "-isystem", "-Xcc", musl.headers], .when(traits: ["EmbeddedMusl"])),
 ]
 
+// Ordinary (hosted) builds link the Swift runtime dynamically, and SwiftPM only adds $ORIGIN to the
+// run path: with a toolchain outside the loader's paths (ours is in /opt/swift) `swift run swinit`
+// and the tests' own runs of the binaries would fail to load libswiftCore.so. Point the run path at
+// the runtime of the toolchain on the PATH.
+let hostedRuntime = (Context.environment["PATH"] ?? "").split(separator: ":")
+    .map { URL(fileURLWithPath: "\($0)/../lib/swift/linux").standardized.path }
+    .first { FileManager.default.fileExists(atPath: "\($0)/libswiftCore.so") }
+
 let embeddedLink: [LinkerSetting] = [
+    .unsafeFlags(hostedRuntime.map { ["-Xlinker", "-rpath", "-Xlinker", $0] } ?? [], .when(traits: ["Hosted"])),
     .unsafeFlags([
         "-L\(embeddedLibraries)", "-lswiftUnicodeDataTables", "-lm", "-Xlinker", "--gc-sections",
     ], .when(traits: ["Embedded"])),
@@ -49,6 +59,8 @@ let package = Package(
         .executable(name: "rebound", targets: ["rebound"]),
     ],
     traits: [
+        .default(enabledTraits: ["Hosted"]),
+        .trait(name: "Hosted", description: "Ordinary Swift with its runtime libraries (the default; any --traits turns it off)"),
         .trait(name: "Embedded", description: "Build every Swift target as Embedded Swift; executables link libc only, dynamically"),
         .trait(name: "EmbeddedMusl", description: "Embedded, linked fully static against musl (the smallest)",
                enabledTraits: ["Embedded"]),
