@@ -1,0 +1,150 @@
+import Testing
+import ProcessKit
+@testable import swinit
+
+/// Parsing of the issue-6 options: --grace/SWINIT_GRACE, --rewrite, --stop-sequence, -P, and the
+/// stop sequence's step-by-step progress.
+@Suite struct SwinitFeatureOptionsTests {
+    func parse(_ arguments: [String], _ environment: [String: String] = [:]) throws(UsageError) -> SwinitOptions {
+        guard case .run(let options) = try SwinitOptions.parse(arguments, environment: { environment[$0] }) else {
+            throw UsageError(message: "\(arguments) did not ask to run")
+        }
+        return options
+    }
+
+    /// The one-line message a rejected command line gets; nil when it was accepted.
+    func rejection(_ arguments: [String], _ environment: [String: String] = [:]) -> String? {
+        do {
+            _ = try parse(arguments, environment)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    func signal(_ text: String) -> Signal { try! Signal(parsing: text) }
+
+    @Test func everyFeatureIsOffByDefault() throws {
+        let options = try parse(["sh"])
+        #expect(options.graceSeconds == nil)
+        #expect(options.rewrites.isEmpty)
+        #expect(options.stopSequence.steps.isEmpty)
+        #expect(options.pause == false)
+    }
+
+    @Test func graceFromOptionOrEnvironmentAndTheOptionWins() throws {
+        #expect(try parse(["--grace", "5", "sh"]).graceSeconds == 5)
+        #expect(try parse(["--grace=2.5", "sh"]).graceSeconds == 2.5)
+        #expect(try parse(["sh"], ["SWINIT_GRACE": "7"]).graceSeconds == 7)
+        #expect(try parse(["--grace", "1", "sh"], ["SWINIT_GRACE": "7"]).graceSeconds == 1)
+    }
+
+    @Test(arguments: ["", "-1", "five", "5s", "1.2.3"])
+    func graceRejectsWhatIsNotSeconds(_ text: String) {
+        #expect(rejection(["--grace", text, "sh"]) == "not a valid number of seconds for --grace: '\(text)' (e.g. 5 or 2.5)")
+        #expect(rejection(["sh"], ["SWINIT_GRACE": text]) == "not a valid number of seconds in SWINIT_GRACE: '\(text)' (e.g. 5 or 2.5)")
+    }
+
+    @Test func graceWithoutValueIsAUsageError() {
+        #expect(rejection(["--grace"]) == "option '--grace' needs a value")
+    }
+
+    @Test func rewriteTakesNamesOrNumbersAndZeroDrops() throws {
+        let options = try parse(["--rewrite", "TERM:QUIT", "--rewrite=10:sigusr2", "--rewrite", "SIGHUP:0", "sh"])
+        #expect(options.rewrites.rewritten(.terminate) == .quit)
+        #expect(options.rewrites.rewritten(.user1) == .user2)
+        #expect(options.rewrites.rewritten(.hangup) == nil)
+        #expect(options.rewrites.rewritten(.interrupt) == .interrupt)
+    }
+
+    @Test func rewriteRejectsBadInputWithOneClearLine() {
+        let shape = "(use FROM:TO, e.g. TERM:QUIT, or TERM:0 to drop SIGTERM)"
+        #expect(rejection(["--rewrite", "TERM", "sh"]) == "not a valid --rewrite 'TERM' \(shape)")
+        #expect(rejection(["--rewrite", "TERM:", "sh"]) == "not a valid --rewrite 'TERM:' \(shape)")
+        #expect(rejection(["--rewrite", "1:2:3", "sh"]) == "not a valid --rewrite '1:2:3' \(shape)")
+        #expect(rejection(["--rewrite", "TERM:NOPE", "sh"])
+                == "not a valid --rewrite 'TERM:NOPE': unknown signal 'NOPE' (use a name like TERM or SIGUSR1, or a number 1-64)")
+        #expect(rejection(["--rewrite", "0:TERM", "sh"])
+                == "not a valid --rewrite '0:TERM': unknown signal '0' (use a name like TERM or SIGUSR1, or a number 1-64)")
+        #expect(rejection(["--rewrite", "CHLD:TERM", "sh"])
+                == "not a valid --rewrite 'CHLD:TERM': swinit never forwards SIGCHLD, so it cannot be rewritten")
+        #expect(rejection(["--rewrite", "KILL:TERM", "sh"])
+                == "not a valid --rewrite 'KILL:TERM': swinit never forwards SIGKILL, so it cannot be rewritten")
+        #expect(rejection(["--rewrite", "TERM:QUIT", "--rewrite", "15:0", "sh"])
+                == "not a valid --rewrite '15:0': SIGTERM is already rewritten by an earlier --rewrite")
+    }
+
+    @Test func stopSequenceHasAnyNumberOfSteps() throws {
+        let one = try parse(["--stop-sequence", "TERM", "sh"]).stopSequence
+        #expect(one.steps == [.init(delay: 0, signal: .terminate)])
+        let sidekiq = try parse(["--stop-sequence", "TSTP,20,TERM", "sh"]).stopSequence
+        #expect(sidekiq.steps == [.init(delay: 0, signal: .terminalStop), .init(delay: 20, signal: .terminate)])
+        let four = try parse(["--stop-sequence=usr1,0.5,10,2,SIGINT,.25,KILL", "sh"]).stopSequence
+        #expect(four.steps == [.init(delay: 0, signal: .user1), .init(delay: 0.5, signal: .user1),
+                               .init(delay: 2, signal: .interrupt), .init(delay: 0.25, signal: .kill)])
+    }
+
+    @Test(arguments: [
+        ("", "item 1 is empty"),
+        ("TSTP,,TERM", "item 2 is empty"),
+        ("TSTP,20,", "item 3 is empty"),
+        (",20,TERM", "item 1 is empty"),
+        ("TSTP,20", "it ends with the delay '20'; a signal must follow"),
+        ("TSTP,TERM", "item 2 'TERM' is not a number of seconds; signals and delays alternate"),
+        ("TSTP,-1,TERM", "item 2 '-1' is not a number of seconds; signals and delays alternate"),
+        ("20,TERM", "item 2 'TERM' is not a number of seconds; signals and delays alternate"),
+        ("NOPE,20,TERM", "item 1 'NOPE' is not a signal"),
+        ("TSTP,20,0", "item 3 '0' is not a signal"),
+    ])
+    func stopSequenceRejectsBadInputNamingTheItem(_ text: String, _ reason: String) {
+        #expect(rejection(["--stop-sequence", text, "sh"])
+                == "not a valid --stop-sequence '\(text)': \(reason) (use SIGNAL[,SECONDS,SIGNAL]..., e.g. TSTP,20,TERM)")
+    }
+
+    @Test func stopSequenceOwnsSigtermSoRewritingSigtermConflicts() {
+        #expect(rejection(["--stop-sequence", "TSTP,20,TERM", "--rewrite", "TERM:QUIT", "sh"])
+                == "--rewrite of SIGTERM conflicts with --stop-sequence, which decides what SIGTERM sends")
+        // Rewriting other signals is fine.
+        #expect(rejection(["--stop-sequence", "TSTP,20,TERM", "--rewrite", "INT:TERM", "sh"]) == nil)
+    }
+
+    @Test func pauseRunsNoProgram() throws {
+        let options = try parse(["-P"])
+        #expect(options.pause)
+        #expect(options.command.isEmpty)
+        #expect(try parse(["-P", "--grace", "3"]).graceSeconds == 3)
+        #expect(rejection(["-P", "sleep", "1"]) == "-P runs no program, but one was given: 'sleep'")
+        #expect(rejection(["-P", "--rewrite", "TERM:QUIT"])
+                == "-P runs no program, so --rewrite and --stop-sequence have nothing to send signals to")
+        #expect(rejection([]) == "no program to run")
+    }
+
+    @Test func stopSequenceProgressStepsThenSkipsAheadThenFinishes() throws {
+        var progress = StopSequenceProgress(try StopSequence(parsing: "TSTP,20,USR1,5,TERM"))
+        #expect(progress.nextDue == nil)
+        #expect(progress.takeStep() == .terminalStop)   // first SIGTERM
+        let due = try #require(progress.nextDue)
+        #expect(due.secondsRemaining > 19 && due.secondsRemaining <= 20)
+        #expect(progress.takeStep() == .user1)          // a second SIGTERM skips ahead
+        #expect(try #require(progress.nextDue).secondsRemaining <= 5)
+        #expect(progress.takeStep() == .terminate)
+        #expect(progress.isFinished)
+        #expect(progress.nextDue == nil)
+        #expect(progress.takeStep() == nil)             // later SIGTERMs are forwarded as usual
+        var none = StopSequenceProgress(.none)
+        #expect(none.isFinished)
+        #expect(none.takeStep() == nil)
+    }
+
+    @Test func usageNamesTheNewOptions() {
+        for text in ["-P:", "--grace SECS:", "--rewrite FROM:TO:", "--stop-sequence SIG[,SECS,SIG]...:", "SWINIT_GRACE:"] {
+            #expect(SwinitText.usage.contains(text), "usage lacks \(text)")
+        }
+    }
+
+    @Test func grammarOfFormatSeconds() {
+        #expect(formatSeconds(5) == "5.0")
+        #expect(formatSeconds(2.04) == "2.0")
+        #expect(formatSeconds(0.25) == "0.3")
+    }
+}
