@@ -45,11 +45,22 @@ enum Harness {
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let done = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in done.signal() }
-        try process.run()
+        // The test runner's threads block most signals, and a spawned process would inherit that mask
+        // (Process spawns from the calling thread): start it with nothing blocked, as a shell would.
+        var unblocked = sigset_t(), saved = sigset_t()
+        sigemptyset(&unblocked)
+        pthread_sigmask(SIG_SETMASK, &unblocked, &saved)
+        do {
+            defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+            try process.run()
+        }
         if done.wait(timeout: .now() + timeout) == .timedOut {
             kill(process.processIdentifier, SIGKILL)
-            done.wait()
             Issue.record("\(executable) \(arguments) did not finish within \(timeout) s", sourceLocation: sourceLocation)
+            // Bounded too: should the exit go unnoticed, give up rather than hang the whole run.
+            if done.wait(timeout: .now() + 5) == .timedOut {
+                return RunResult(status: -1, stdout: "", stderr: "")
+            }
         }
         let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
