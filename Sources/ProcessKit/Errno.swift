@@ -13,7 +13,7 @@ public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertib
     public static var current: Errno { Errno(rawValue: pk_errno()) }
 
     /// The C library's text, e.g. "No such file or directory".
-    public var description: String { String(cString: strerror(rawValue)) }
+    public var description: String { String(cString: pk_strerror(rawValue)) }
 
     public static let noSuchFile = Errno(rawValue: ENOENT)
     public static let permissionDenied = Errno(rawValue: EACCES)

@@ -19,6 +19,9 @@
 int pk_errno(void);
 void pk_set_errno(int value);
 
+// strerror() in glibc's wording, whichever libc is linked (errno_text.c).
+const char *pk_strerror(int error);
+
 // The process's argc/argv/environ, captured before main (Embedded Swift has no CommandLine).
 int pk_argc(void);
 char *const *pk_argv(void);
