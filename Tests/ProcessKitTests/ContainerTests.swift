@@ -17,8 +17,9 @@ import Testing
             defer { container.remove() }
             try #require(Harness.waitForFile(data + "/ready", timeout: 20) != nil)
             let stop = try container.stop(grace: 10)
-            #expect(stop.seconds < 5, "podman stop took \(stop.seconds) s: the child did not get SIGTERM")
-            #expect(try container.exitCode() == 42)
+            // 42 comes from the child's trap: it got SIGTERM (a SIGKILL after the grace period gives 137).
+            #expect(try container.exitCode() == 42, "podman stop took \(stop.seconds) s")
+            #expect(stop.seconds < 9.5, "podman stop took \(stop.seconds) s")
             #expect(try container.logs().contains("child got TERM"))
         }
     }
@@ -45,8 +46,9 @@ import Testing
             let jobs = (try? String(contentsOfFile: data + "/jobs", encoding: .utf8)) ?? ""
             if withSwinit {
                 #expect(jobs == "job 1 recorded\n", "the job was lost under swinit")
-                #expect(try container.exitCode() == 0)
-                #expect(stop.seconds >= 1.5 && stop.seconds < 9, "stop took \(stop.seconds) s")
+                // 0 is the worker's own exit after finishing; the grace period's SIGKILL would give 137.
+                #expect(try container.exitCode() == 0, "stop took \(stop.seconds) s")
+                #expect(stop.seconds >= 1.5, "the worker's 2 s of work were cut short: \(stop.seconds) s")
             } else {
                 #expect(jobs.isEmpty, "without an init the worker should never see SIGTERM")
                 #expect(try container.exitCode() == 137)
@@ -73,8 +75,8 @@ import Testing
             let ready = Harness.waitForFile(data + "/ready", timeout: 20)
             #expect(ready == "3\n", "the third start should be the one that stays up")
             let stop = try container.stop(grace: 10)
-            #expect(stop.seconds < 5, "podman stop took \(stop.seconds) s")
-            #expect(try container.exitCode() == 0)
+            #expect(try container.exitCode() == 0, "podman stop took \(stop.seconds) s")
+            #expect(stop.seconds < 9.5, "podman stop took \(stop.seconds) s")
             #expect(try container.restartCount() == 0)
             let logs = try container.logs().replacingOccurrences(of: "pid [0-9]+", with: "pid P", options: .regularExpression)
             #expect(logs.contains("rebound: child (pid P) exited with status 3, restarting (1)"), "\(logs)")
