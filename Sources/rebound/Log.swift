@@ -6,7 +6,7 @@ struct Log {
     let quiet: Bool
 
     /// A routine line: starts, exits, restarts, forwarded signals.
-    func info(_ message: String) { if !quiet { Output.error("rebound: " + message) } }
+    func info(_ message: @autoclosure () -> String) { if !quiet { Output.error("rebound: " + message()) } }
 
     /// A line that explains why rebound could not go on.
     func fatal(_ message: String) { Output.error("rebound: " + message) }

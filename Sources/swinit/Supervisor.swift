@@ -11,13 +11,6 @@ struct Supervisor {
         log = Log(verbosity: options.verbosity)
     }
 
-    /// Signals swinit keeps for itself: faults stay unblocked so a bug crashes rather than hangs.
-    static let waitedFor = SignalSet.catchable.subtracting(.synchronousFaults)
-    /// Signals passed on to the child: everything waited for but SIGCHLD, which is swinit's own.
-    static let forwarded = waitedFor.subtracting([.child])
-    /// Ignored by swinit so that terminal job control never stops it.
-    static let terminalSignals: SignalSet = [.terminalInput, .terminalOutput]
-
     /// Runs the child to its end and returns swinit's exit code.
     func run() -> Int32 {
         if let signal = options.parentDeathSignal {
@@ -36,29 +29,19 @@ struct Supervisor {
             log.warning("swinit is not running as PID 1 and isn't registered as a child subreaper. Zombie processes will not be re-parented to swinit, so zombie reaping won't work. To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER (or SWINIT_SUBREAPER) to register swinit as a child subreaper, or run swinit as PID 1.")
         }
 
-        // Signals the caller left ignored would be discarded before swinit could take them: wait
-        // for them like the rest, and give them back to the child as ignored.
-        let inheritedIgnored = SignalSet.currentlyIgnored()
-        let waiter: SignalWaiter
-        do {
-            for signal in inheritedIgnored.intersection(Supervisor.waitedFor).subtracting(Supervisor.terminalSignals) {
-                try signal.setDisposition(.default)
-            }
-            waiter = try SignalWaiter(blocking: Supervisor.waitedFor)
-            for signal in Supervisor.terminalSignals { try signal.setDisposition(.ignore) }
-        } catch {
+        let signals: SupervisorSignals
+        do { signals = try SupervisorSignals() } catch {
             log.fatal("cannot set up signal handling: \(error)")
             return 1
         }
+        let waiter = signals.waiter
 
         if options.pause { return runPaused(waiter: waiter) }
 
         var command = Command(options.command[0], arguments: Array(options.command.dropFirst()))
         command.processGroup = .new
         command.foregroundTerminal = 0
-        command.signalMask = waiter.previousMask
-        command.ignoredSignals = inheritedIgnored.intersection(Supervisor.waitedFor)
-        command.defaultSignals = Supervisor.terminalSignals.subtracting(inheritedIgnored)
+        signals.prepare(&command)
         let child: ChildProcess
         do {
             child = try command.spawn()
@@ -109,7 +92,8 @@ struct Supervisor {
         if let status {
             switch status {
             case .exited(let code): log.info("Main child exited normally (with status '\(code)')")
-            default: log.info("Main child exited with signal (with signal '\(status)')")
+            case .signaled(let signal, _): log.info("Main child exited with signal (with signal '\(signal.name)')")
+            default: log.info("Main child \(status.description)")
             }
         }
         return status
@@ -125,15 +109,17 @@ struct Supervisor {
             send(rewritten, to: child, reason: "--rewrite of \(signal.name)")
             return
         }
-        log.debug("Passing signal: '\(signal.name)'")
-        do { try child.send(signal, toGroup: options.signalProcessGroup) } catch {
-            if error != .noSuchProcess { log.warning("Failed to pass signal \(signal.name) to the child: \(error)") }
-        }
+        deliver(signal, to: child, logLine: "Passing signal: '\(signal.name)'")
     }
 
     /// Sends `signal` to the child (or its group with -g) for `reason`, as is.
     func send(_ signal: Signal, to child: ChildProcess, reason: String) {
-        log.debug("Sending signal '\(signal.name)' (\(reason))")
+        deliver(signal, to: child, logLine: "Sending signal '\(signal.name)' (\(reason))")
+    }
+
+    /// Sends `signal` to the child, or its group with -g; a child already gone is no error.
+    func deliver(_ signal: Signal, to child: ChildProcess, logLine: @autoclosure () -> String) {
+        log.debug(logLine())
         do { try child.send(signal, toGroup: options.signalProcessGroup) } catch {
             if error != .noSuchProcess { log.warning("Failed to send signal \(signal.name) to the child: \(error)") }
         }
