@@ -480,6 +480,45 @@ def table(peers):
     return "\n".join(lines)
 
 
+HEADLINE_ROWS = ["size", "rss", "wakeups", "instructions", "reap", "sig_p50", "restart_p50"]
+README_MARKERS = ("<!-- bench/run headline: start -->", "<!-- bench/run headline: end -->")
+
+
+def headline(peers):
+    """The README's short table: the shipped swinit (static) and the peers, each cell with its ratio to tini."""
+    base = next((p for p in peers if p.name == "tini"), None)
+    shown = [p for p in peers if p.name != "swinit dynamic"]
+    tg = targets(peers)
+    labels = {k: l for k, l, _, _ in ROWS}
+    formats = {k: f for k, _, f, _ in ROWS}
+    lines = ["| Measure | " + " | ".join(p.name for p in shown) + " | Target | Result |", "|" + "---|" * (len(shown) + 3)]
+    for key in HEADLINE_ROWS:
+        cells = []
+        for p in shown:
+            v, r = p.m.get(key), ratio(p, key, base)
+            cells.append("—" if v is None else formats[key](v) + (f" ({r:.2f}×)" if r is not None else ""))
+        target, verdict = tg.get(key, ("", ""))
+        verdict = verdict.split("; dynamic:")[0]
+        lines.append(f"| {labels[key].split(' (')[0]} | " + " | ".join(cells) + f" | {target} | {verdict} |")
+    return "\n".join(lines)
+
+
+def write_readme_headline(peers, date):
+    """Replaces the block between README_MARKERS in README.md; a README without them is left alone."""
+    path = os.path.join(REPO, "README.md")
+    text = open(path).read()
+    start, end = README_MARKERS
+    if start not in text or end not in text:
+        log("README.md has no bench/run headline markers; not updated")
+        return
+    body = (f"{start}\n{headline(peers)}\n\nMeasured {date} by `{COMMAND}`; ratios to tini in brackets; rebound's "
+            f"restart latency sits in swinit's column, this machine's fork+exec floor in tini's.\n{end}")
+    before, rest = text.split(start, 1)
+    with open(path, "w") as f:
+        f.write(before + body + rest.split(end, 1)[1])
+    log("updated the headline in README.md")
+
+
 CHART_LABELS = {"size": "Binary size (stripped)", "rss": "Idle VmRSS", "pss": "Idle Pss", "wakeups": "Idle wake-ups / 10 s",
                 "instructions": "Start-up instructions (callgrind)", "walltime": "Wall time of INIT -- true",
                 "reap": f"Reap {ZOMBIES:,} zombies", "sig_p50": "Signal forwarding p50", "sig_p99": "Signal forwarding p99"}
@@ -635,6 +674,8 @@ def main():
             print(f"\n### bench/{script}{status}\n\n{body}")
     with open(os.path.join(docs, "benchmarks.md"), "w") as f:
         f.write("\n".join(md))
+    if not (QUICK or only):
+        write_readme_headline(peers, datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d'))
     log(f"wrote {docs}/benchmarks.md and benchmarks.svg in {time.time() - started:.0f} s")
 
 
