@@ -46,6 +46,7 @@ public struct Command: Sendable {
         case join(Int32)
     }
 
+    /// A command for `program` (a path, or a name looked up on PATH) with its `arguments` (argv[1...]).
     public init(_ program: String, arguments: [String] = []) {
         self.program = program
         self.arguments = arguments
@@ -120,6 +121,7 @@ public struct ChildProcess: Equatable, Sendable {
     /// The group it leads, when it was started in a new one.
     public let processGroup: Int32?
 
+    /// A child known by its pid, e.g. one started elsewhere; `processGroup` when it leads one.
     public init(pid: Int32, processGroup: Int32? = nil) {
         self.pid = pid
         self.processGroup = processGroup

@@ -12,7 +12,9 @@
 public struct OptionScanner: Sendable {
     /// One option as found: its name without dashes ("v", "max-restarts") and its value, if it takes one.
     public struct Option: Equatable, Sendable {
+        /// The name without dashes.
         public let name: String
+        /// The value of an option that takes one, attached (`-e143`, `--grace=5`) or the next argument.
         public let value: String?
     }
 
@@ -99,8 +101,11 @@ public struct OptionScanner: Sendable {
 
 /// A command line the scanner cannot read.
 public enum OptionError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An option the program does not have, as written (`-x`, `--nope`).
     case unknown(String)
+    /// An option that takes a value came last, with none.
     case missingValue(String)
+    /// A flag given a value with `=` (`--quiet=yes`).
     case unexpectedValue(String)
 
     public var description: String {

@@ -2,13 +2,16 @@ import CProcessKit
 
 /// One process as `/proc/PID/stat` shows it: pid, parent, command name and state.
 public struct ProcessEntry: Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// Its pid.
     public let pid: Int32
+    /// Its parent's pid (0 for PID 1 of the namespace's root).
     public let parentPID: Int32
     /// The command name (`comm`, at most 15 bytes), e.g. "sleep".
     public let name: String
     /// The state letter: R running, S sleeping, D disk wait, T stopped, Z zombie, ...
     public let state: UInt8
 
+    /// An entry from its fields, e.g. for tests of code that walks the process table.
     public init(pid: Int32, parentPID: Int32, name: String, state: UInt8) {
         self.pid = pid
         self.parentPID = parentPID

@@ -2,7 +2,9 @@ import CProcessKit
 
 /// A child that `waitpid` collected: its pid and how it ended.
 public struct ReapedChild: Equatable, Sendable {
+    /// Its pid, free for reuse now.
     public let pid: Int32
+    /// How it ended.
     public let status: WaitStatus
 }
 
