@@ -87,6 +87,39 @@ import Testing
         }
     }
 
+    /// The user-facing Dockerfile variants build and behave as their comments say: swinit (Debian-slim)
+    /// and rebound (Alpine) as ENTRYPOINT. No registry is reachable here, so the test image stands in
+    /// for both the processkit image and the base image (BASE_IMAGE); the files under test are unchanged.
+    @Test(arguments: ["Dockerfile.debian-slim", "Dockerfile.alpine"])
+    func dockerfileVariantsRunTheirProgramAndStopCleanly(dockerfile: String) throws {
+        let image = try ContainerImage.shared()
+        let variant = image.replacingOccurrences(of: "processkit-test:", with: "processkit-variant:")
+            + "-" + dockerfile.split(separator: ".").last!
+        try Harness.withTemporaryDirectory { context in
+            // The build context is the repository; only what the Dockerfiles COPY is needed in it.
+            try FileManager.default.createDirectory(atPath: context + "/Dockerfiles", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: ContainerImage.packageRoot + "/Dockerfiles/examples",
+                                             toPath: context + "/Dockerfiles/examples")
+            try Podman.run(["build", "-q", "--build-arg", "PROCESSKIT_IMAGE=" + image, "--build-arg", "BASE_IMAGE=" + image,
+                            "-f", ContainerImage.packageRoot + "/Dockerfiles/" + dockerfile, "-t", variant, context],
+                           timeout: 300)
+        }
+        defer { _ = try? Podman.run(["rmi", "-f", variant], check: false) }
+        let container = try Container(image: variant, arguments: [])
+        defer { container.remove() }
+        let isAlpine = dockerfile.hasSuffix("alpine")
+        // Alpine's worker crashes after 5 s and rebound restarts it (after -d 1) inside the same container.
+        let awaited = isAlpine ? "rebound: child (pid P) exited with status 1, restarting (1)" : "app: started as pid"
+        let logs = try container.waitForLog(awaited, timeout: 30)
+        try #require(logs.contains(awaited), "\(logs)")
+        if isAlpine { try #require(container.waitForLog("worker: started", count: 2, timeout: 10).contains("restarting (1)")) }
+        let stop = try container.stop(grace: 10)
+        #expect(try container.exitCode() == 0, "podman stop took \(stop.seconds) s")
+        #expect(stop.seconds < 9.5, "podman stop took \(stop.seconds) s")
+        #expect(try container.restartCount() == 0)
+        #expect(try container.logs().contains(isAlpine ? "worker: SIGTERM, stopping" : "app: SIGTERM, finishing"))
+    }
+
     /// Orphans inside the container are re-parented to swinit (PID 1), which reaps them: once they have
     /// all exited, no zombie is left in /proc.
     @Test func zombiesInsideTheContainerAreReaped() throws {
@@ -231,14 +264,15 @@ enum ContainerImage {
     }
 }
 
-/// A detached container with a unique name and a host folder mounted at /data; `remove()` it in a defer.
+/// A detached container with a unique name (and, given a volume, a host folder mounted at /data); `remove()` it in a defer.
 struct Container {
     let name: String
 
-    init(image: String, volume: String, entrypoint: String? = nil, arguments: [String],
+    init(image: String, volume: String? = nil, entrypoint: String? = nil, arguments: [String],
          sourceLocation: SourceLocation = #_sourceLocation) throws {
         name = "processkit-test-" + UUID().uuidString.prefix(12).lowercased()
-        var run = ["run", "-d", "--name", name] + Podman.runFlags + ["-v", volume + ":/data"]
+        var run = ["run", "-d", "--name", name] + Podman.runFlags
+        if let volume { run += ["-v", volume + ":/data"] }
         if let entrypoint { run += ["--entrypoint", entrypoint] }
         do {
             try Podman.run(run + [image] + arguments, sourceLocation: sourceLocation)
@@ -279,6 +313,17 @@ struct Container {
     func logs() throws -> String {
         let result = try Podman.run(["logs", name])
         return result.stdout + result.stderr
+    }
+
+    /// The logs, with pids written as "pid P", once `text` stands in them `count` times, or after
+    /// `timeout` seconds (then the caller's check of the returned logs fails and shows them).
+    func waitForLog(_ text: String, count: Int = 1, timeout: Double) throws -> String {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while true {
+            let logs = try logs().replacingOccurrences(of: "pid [0-9]+", with: "pid P", options: .regularExpression)
+            if logs.components(separatedBy: text).count - 1 >= count || ContinuousClock.now >= deadline { return logs }
+            usleep(100_000)
+        }
     }
 
     func remove() {
