@@ -42,15 +42,6 @@ char *const *pk_environ(void) { return environ; }
 int pk_sigrtmin(void) { return SIGRTMIN; }
 int pk_sigrtmax(void) { return SIGRTMAX; }
 
-int pk_wifexited(int status) { return WIFEXITED(status); }
-int pk_wexitstatus(int status) { return WEXITSTATUS(status); }
-int pk_wifsignaled(int status) { return WIFSIGNALED(status); }
-int pk_wtermsig(int status) { return WTERMSIG(status); }
-int pk_wcoredump(int status) { return WCOREDUMP(status) ? 1 : 0; }
-int pk_wifstopped(int status) { return WIFSTOPPED(status); }
-int pk_wstopsig(int status) { return WSTOPSIG(status); }
-int pk_wifcontinued(int status) { return WIFCONTINUED(status); }
-
 int pk_signal_disposition(int signo) {
     struct sigaction current;
     if (sigaction(signo, NULL, &current) != 0) return -1;

@@ -31,15 +31,16 @@ char *const *pk_environ(void);
 int pk_sigrtmin(void);
 int pk_sigrtmax(void);
 
-// Wait-status macros.
-int pk_wifexited(int status);
-int pk_wexitstatus(int status);
-int pk_wifsignaled(int status);
-int pk_wtermsig(int status);
-int pk_wcoredump(int status);
-int pk_wifstopped(int status);
-int pk_wstopsig(int status);
-int pk_wifcontinued(int status);
+// Wait-status macros, inline: an init decodes one status per reaped zombie, and a call into the
+// C target for each macro cost more than the decoding itself.
+static inline int pk_wifexited(int status) { return WIFEXITED(status); }
+static inline int pk_wexitstatus(int status) { return WEXITSTATUS(status); }
+static inline int pk_wifsignaled(int status) { return WIFSIGNALED(status); }
+static inline int pk_wtermsig(int status) { return WTERMSIG(status); }
+static inline int pk_wcoredump(int status) { return WCOREDUMP(status) ? 1 : 0; }
+static inline int pk_wifstopped(int status) { return WIFSTOPPED(status); }
+static inline int pk_wstopsig(int status) { return WSTOPSIG(status); }
+static inline int pk_wifcontinued(int status) { return WIFCONTINUED(status); }
 
 // Signal dispositions: 0 default, 1 ignore, 2 handled by a function.
 int pk_signal_disposition(int signo);
