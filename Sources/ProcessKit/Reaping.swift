@@ -22,7 +22,9 @@ public enum Reaper {
     public static func reapOne() -> ReapedChild? {
         var status: Int32 = 0
         while true {
-            let pid = waitpid(-1, &status, WNOHANG)
+            // wait4 with no rusage is waitpid (glibc's waitpid is this call), but musl's waitpid goes through
+            // its thread-cancellation path on every call, which doubled the libc work per reaped zombie.
+            let pid = wait4(-1, &status, WNOHANG, nil)
             if pid > 0 { return ReapedChild(pid: pid, status: WaitStatus(rawValue: status)) }
             if pid == -1, pk_errno() == EINTR { continue }
             return nil  // 0: children remain but none has exited; -1 ECHILD: no children
