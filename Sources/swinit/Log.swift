@@ -7,8 +7,13 @@ struct Log {
     let verbosity: Int
     let pid = ProcessControl.pid
 
+    /// Whether ``warning(_:)`` prints: at verbosity 1 (the default) and above.
+    var showsWarnings: Bool { verbosity > 0 }
+    /// Whether ``debug(_:)`` prints: at verbosity 3 (-vv) and above.
+    var showsDebug: Bool { verbosity > 2 }
+
     func fatal(_ message: String) { Output.error("[FATAL swinit (\(pid))] " + message) }
-    func warning(_ message: @autoclosure () -> String) { if verbosity > 0 { Output.error("[WARN  swinit (\(pid))] " + message()) } }
+    func warning(_ message: @autoclosure () -> String) { if showsWarnings { Output.error("[WARN  swinit (\(pid))] " + message()) } }
     func info(_ message: @autoclosure () -> String) { if verbosity > 1 { Output.error("[INFO  swinit (\(pid))] " + message()) } }
-    func debug(_ message: @autoclosure () -> String) { if verbosity > 2 { Output.error("[DEBUG swinit (\(pid))] " + message()) } }
+    func debug(_ message: @autoclosure () -> String) { if showsDebug { Output.error("[DEBUG swinit (\(pid))] " + message()) } }
 }

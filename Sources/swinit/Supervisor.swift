@@ -82,7 +82,11 @@ struct Supervisor {
 
     /// Reaps every exited child; returns the main child's status once it has ended.
     func reap(mainChild: Int32) -> WaitStatus? {
+        // Whether an orphan's line prints is decided once per SIGCHLD, not once per zombie: without -w or -vv,
+        // an orphan then costs a test of this flag, not a call into the logger.
+        let reportsOrphans = options.warnOnReap ? log.showsWarnings : log.showsDebug
         let status = Reaper.reapExited(mainChild: mainChild) { orphan in
+            guard reportsOrphans else { return }
             if options.warnOnReap {
                 log.warning("Reaped zombie process with pid=\(orphan.pid)")
             } else {
