@@ -4,8 +4,12 @@ import CProcessKit
 public struct ReapedChild: Equatable, Sendable {
     /// Its pid, free for reuse now.
     public let pid: Int32
+    /// The raw wait status, decoded only when ``status`` is read: an init that reaps thousands of orphans
+    /// and looks at nothing but their pids skips the decoding.
+    let rawStatus: Int32
+
     /// How it ended.
-    public let status: WaitStatus
+    public var status: WaitStatus { WaitStatus(rawValue: rawStatus) }
 }
 
 /// Collects exited children without blocking. An init calls ``reapExited(mainChild:orphan:)`` on
@@ -25,7 +29,7 @@ public enum Reaper {
             // wait4 with no rusage is waitpid (glibc's waitpid is this call), but musl's waitpid goes through
             // its thread-cancellation path on every call, which doubled the libc work per reaped zombie.
             let pid = wait4(-1, &status, WNOHANG, nil)
-            if pid > 0 { return ReapedChild(pid: pid, status: WaitStatus(rawValue: status)) }
+            if pid > 0 { return ReapedChild(pid: pid, rawStatus: status) }
             if pid == -1, pk_errno() == EINTR { continue }
             return nil  // 0: children remain but none has exited; -1 ECHILD: no children
         }
