@@ -1,0 +1,184 @@
+import CProcessKit
+import Foundation
+import Testing
+@testable import ProcessKit
+
+/// ProcessKit's spawning API on its own, without swinit or rebound: every setting of `Command` is
+/// checked in the child it starts (the child writes what it sees to a file), and exec failures come
+/// back as the exact step and errno. Children are collected with `Reaper.wait(for:)` only, never
+/// `waitpid(-1)`, which would take other tests' processes from Foundation.
+@Suite struct CommandTests {
+    /// Starts `command` (with an empty signal mask unless it sets one), waits (bounded by the
+    /// child's own script) and returns how it ended.
+    func run(_ command: Command) throws -> WaitStatus {
+        var command = command
+        if command.signalMask == nil { command.signalMask = [] }
+        let child = try command.spawn()
+        return try Reaper.wait(for: child.pid)
+    }
+
+    /// The error `command` fails to start with; nil (and a recorded issue) when it started.
+    func spawnError(_ command: Command, sourceLocation: SourceLocation = #_sourceLocation) -> SpawnError? {
+        var command = command
+        command.signalMask = []
+        do throws(SpawnError) {
+            let child = try command.spawn()
+            Issue.record("\(command.program) started", sourceLocation: sourceLocation)
+            _ = try? Reaper.wait(for: child.pid)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+    @Test func argumentsEnvironmentAndWorkingDirectoryReachTheChild() throws {
+        try Harness.withTemporaryDirectory { directory in
+            let script = #"tr '\0' '|' < /proc/$$/cmdline > out; printf '\n%s|%s|%s\n' "$1" "$GREETING" "$(pwd)" >> out"#
+            var command = Command("sh", arguments: ["-c", script, "name", "two words"])
+            command.argumentZero = "zeroth"
+            command.environment = ["GREETING=hello there", "PATH=/usr/bin:/bin"]
+            command.workingDirectory = directory
+            let status = try run(command)
+            #expect(status == .exited(code: 0))
+            #expect(read(directory + "/out") == "zeroth|-c|\(script)|name|two words|\ntwo words|hello there|\(directory)\n")
+        }
+    }
+
+    @Test func programsAreLookedUpOnPathInOrder() {
+        #expect(Command.candidatePaths(for: "tool", path: "/a:/b/c") == ["/a/tool", "/b/c/tool"])
+        #expect(Command.candidatePaths(for: "tool", path: "/a::/b") == ["/a/tool", "tool", "/b/tool"])
+        #expect(Command.candidatePaths(for: "./tool", path: "/a") == ["./tool"])
+        #expect(Command.candidatePaths(for: "/bin/tool", path: "/a") == ["/bin/tool"])
+        #expect(Command.candidatePaths(for: "tool", path: nil) == ["/bin/tool", "/usr/bin/tool"])
+    }
+
+    /// A name without a slash is looked up on this process's PATH.
+    @Test func aNameIsFoundOnTheCallersPath() throws {
+        #expect(try run(Command("true")) == .exited(code: 0))
+        #expect(try run(Command("false")) == .exited(code: 1))
+    }
+
+    /// Field 5 of /proc/PID/stat is the process group, field 6 the session.
+    static let groupAndSession = #"read -r _ _ _ _ group session _ < /proc/$$/stat; echo "$$ $group $session" > "$1""#
+
+    func groupAndSession(_ configure: (inout Command) -> Void, in directory: String) throws -> [Int32] {
+        var command = Command("/bin/sh", arguments: ["-c", Self.groupAndSession, "sh", directory + "/ids"])
+        configure(&command)
+        #expect(try run(command) == .exited(code: 0))
+        return read(directory + "/ids").split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int32($0) }
+    }
+
+    @Test func processGroupAndSession() throws {
+        try Harness.withTemporaryDirectory { directory in
+            let ownGroup = getpgrp(), ownSession = getsid(0)
+
+            let inherited = try groupAndSession({ _ in }, in: directory)
+            #expect(inherited.count == 3 && inherited[1] == ownGroup && inherited[2] == ownSession, "\(inherited)")
+
+            let newGroup = try groupAndSession({ $0.processGroup = .new }, in: directory)
+            #expect(newGroup.count == 3 && newGroup[1] == newGroup[0] && newGroup[2] == ownSession, "\(newGroup)")
+
+            let newSession = try groupAndSession({ $0.newSession = true }, in: directory)
+            #expect(newSession.count == 3 && newSession[1] == newSession[0] && newSession[2] == newSession[0], "\(newSession)")
+        }
+    }
+
+    @Test func joiningAnExistingGroup() throws {
+        try Harness.withTemporaryDirectory { directory in
+            // A leader that stays up (bounded) until the joiner has looked at its group.
+            var leaderCommand = Command("/bin/sh", arguments: ["-c", "i=0; while [ ! -e \"$1/done\" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done", "sh", directory])
+            leaderCommand.processGroup = .new
+            leaderCommand.signalMask = []
+            let leader = try leaderCommand.spawn()
+            #expect(leader.processGroup == leader.pid)
+            let joined = try groupAndSession({ $0.processGroup = .join(leader.pid) }, in: directory)
+            _ = FileManager.default.createFile(atPath: directory + "/done", contents: nil)
+            #expect(try Reaper.wait(for: leader.pid) == .exited(code: 0))
+            #expect(joined.count == 3 && joined[1] == leader.pid, "\(joined), leader \(leader.pid)")
+        }
+    }
+
+    /// The child starts with exactly the mask asked for, and with the dispositions asked for, whatever
+    /// the spawning thread's own mask is (the test runner's threads block most signals). Read from
+    /// /proc while the child (a `sleep`, which leaves both alone) runs. (This process's own
+    /// dispositions are left alone: other tests spawn concurrently and would inherit a change.)
+    @Test func signalMaskAndDispositions() throws {
+        var command = Command("sleep", arguments: ["10"])
+        command.signalMask = [.user1, .hangup]
+        command.ignoredSignals = [.user2, .terminalInput]
+        command.defaultSignals = [.terminalInput, .terminalOutput]
+        let child = try command.spawn()
+        let status = (try? String(contentsOfFile: "/proc/\(child.pid)/status", encoding: .utf8)) ?? ""
+        try child.send(.kill)
+        #expect(try Reaper.wait(for: child.pid) == .signaled(.kill, coreDumped: false))
+        var masks: [String: UInt64] = [:]
+        for line in status.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2 { masks[String(parts[0])] = UInt64(parts[1].trimmingCharacters(in: .whitespaces), radix: 16) }
+        }
+        #expect(masks["SigBlk"] == SignalSet([.user1, .hangup]).bits, "\(status)")
+        let ignored = SignalSet(bits: masks["SigIgn"] ?? 0)
+        #expect(ignored.contains(.user2), "SigIgn \(ignored)")
+        #expect(ignored.contains(.terminalInput), "ignoredSignals wins over defaultSignals: SigIgn \(ignored)")
+        #expect(!ignored.contains(.terminalOutput), "SigIgn \(ignored)")
+    }
+
+    /// Exec failures come back through the pipe as the step and errno, with the failed child already reaped.
+    @Test func execFailuresReportStepAndErrno() throws {
+        try Harness.withTemporaryDirectory { directory in
+            let notExecutable = directory + "/plain"
+            _ = FileManager.default.createFile(atPath: notExecutable, contents: Data("#!/bin/sh\n".utf8))
+            let cases: [(String, Errno, Int32)] = [
+                ("/nonexistent/program", .noSuchFile, 127), ("no-such-program-anywhere-42", .noSuchFile, 127),
+                (notExecutable, .permissionDenied, 126), (notExecutable + "/below", .notDirectory, 127),
+            ]
+            for (program, errno, code) in cases {
+                if let error = spawnError(Command(program)) {
+                    #expect(error.step == .exec, "\(program)")
+                    #expect(error.errno == errno, "\(program): \(error.errno)")
+                    #expect(error.shellExitCode == code, "\(program)")
+                    #expect(error.description == "exec \(program) failed: \(errno)")
+                    let pid = try #require(error.childPID, "\(program): the forked child's pid")
+                    #expect(kill(pid, 0) == -1 && pk_errno() == ESRCH, "the failed child \(pid) was not reaped")
+                }
+            }
+        }
+    }
+
+    @Test func aMissingWorkingDirectoryFailsBeforeExec() throws {
+        var command = Command("/bin/true")
+        command.workingDirectory = "/nonexistent/directory"
+        if let error = spawnError(command) {
+            #expect(error.step == .workingDirectory)
+            #expect(error.errno == .noSuchFile)
+            #expect(error.shellExitCode == 1)
+            #expect(error.description.contains("chdir failed: No such file or directory"))
+        }
+    }
+
+    // MARK: Waiting and prctl
+
+    /// A deadline wait sleeps until the deadline, not less and not much more, and returns nil.
+    @Test func waitingForASignalEndsAtTheDeadline() throws {
+        let signal = Signal(rawValue: pk_sigrtmax() - 2)!
+        let original = SignalSet.currentMask()
+        defer { _ = try? original.setAsMask() }
+        let waiter = try SignalWaiter(blocking: [signal])
+        let started = Deadline.now
+        #expect(try waiter.wait(until: .after(seconds: 0.2)) == nil)
+        let waited = -started.secondsRemaining
+        #expect(waited >= 0.2 && waited < 2, "waited \(waited) s for a 0.2 s deadline")
+    }
+
+    /// The parent death signal round-trips through prctl (set, read back, cleared).
+    @Test func parentDeathSignalRoundTrips() throws {
+        let before = ProcessControl.parentDeathSignal
+        defer { try? ProcessControl.setParentDeathSignal(before) }
+        try ProcessControl.setParentDeathSignal(.user2)
+        #expect(ProcessControl.parentDeathSignal == .user2)
+        try ProcessControl.setParentDeathSignal(nil)
+        #expect(ProcessControl.parentDeathSignal == nil)
+    }
+}
