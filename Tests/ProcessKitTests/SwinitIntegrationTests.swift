@@ -1,4 +1,5 @@
 import Foundation
+import ProcessKit
 import Testing
 
 /// Runs the built swinit: as PID 1 of a fresh PID namespace (`unshare --pid --fork --mount-proc`)
@@ -132,6 +133,23 @@ import Testing
         #expect(result.stderr.contains("Spawned child process 'sh'"))
         #expect(result.stderr.contains("Main child exited normally (with status '0')"))
         #expect(result.stderr.contains("err\n"))
+    }
+
+    /// Every message carries its level and swinit's pid: 1 as PID 1 of a namespace, its own pid otherwise.
+    @Test func messagesCarryTheLevelAndSwinitsPid() throws {
+        let pid1 = try Self.swinit(.pid1, ["-vvv", "true"])
+        #expect(pid1.status == 0)
+        let lines = pid1.stderr.split(separator: "\n")
+        #expect(lines.count >= 2, "\(pid1.stderr)")
+        for line in lines {
+            #expect(["[INFO  swinit (1)] ", "[DEBUG swinit (1)] "].contains { line.hasPrefix($0) }, "\(line)")
+        }
+
+        // Not PID 1: the shell execs swinit, so its $$ is swinit's pid.
+        let plain = try Harness.shell(#"echo "pid=$$" >&2; exec "$SWINIT" true"#)
+        #expect(plain.status == 0)
+        let pid = try #require(plain.stderr.split(separator: "\n").first { $0.hasPrefix("pid=") }?.dropFirst(4), "\(plain.stderr)")
+        #expect(plain.stderr.contains("[WARN  swinit (\(pid))] swinit is not running as PID 1"), "\(plain.stderr)")
     }
 
     // MARK: Exit codes
@@ -279,6 +297,71 @@ import Testing
         for signal in [SIGTERM, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1] {
             #expect(ignored & bit(signal) == 0, "signal \(signal) ignored: SigIgn \(String(ignored, radix: 16))")
         }
+    }
+
+    /// The synchronous fault signals are neither blocked nor waited for in swinit: one sent to swinit
+    /// ends swinit itself (128 + N) instead of being forwarded. The child ignores them all, so a
+    /// forwarded one changes nothing and swinit would run on until the child's sleep ended (exit 0).
+    /// SWIFT_BACKTRACE=enable=no: the hosted Swift runtime's crash handler would catch the signal.
+    @Test(arguments: [("SEGV", 11), ("BUS", 7), ("FPE", 8), ("ILL", 4), ("ABRT", 6), ("TRAP", 5), ("SYS", 31)] as [(String, Int32)])
+    func faultSignalsAreNotBlockedInSwinit(_ signal: (name: String, number: Int32)) throws {
+        try Harness.withTemporaryDirectory { directory in
+            let result = try Harness.shell("""
+                \(Self.waitForFile)
+                ulimit -c 0
+                SWIFT_BACKTRACE=enable=no "$SWINIT" -s sh -c 'trap "" SEGV BUS FPE ILL ABRT TRAP SYS; echo $$ > "$1/ready"; exec sleep 8' child "\(directory)" &
+                swinit=$!
+                wait_for "\(directory)/ready"
+                kill -\(signal.name) $swinit
+                wait $swinit; echo "status=$?"
+                kill -KILL "$(cat "\(directory)/ready")" 2>/dev/null
+                exit 0
+                """, timeout: 20)
+            #expect(result.stdout == "status=\(128 + signal.number)\n", "\(result)")
+        }
+    }
+
+    /// When idle swinit sleeps in sigtimedwait with no timer: its context-switch counts do not move.
+    /// It ignores SIGTTIN and SIGTTOU (and no other catchable signal, whatever it inherited) so terminal
+    /// job control never stops it.
+    @Test func idleSwinitDoesNotWakeUpAndIgnoresOnlyTheTerminalSignals() throws {
+        try Harness.withTemporaryDirectory { directory in
+            let result = try Harness.shell("""
+                \(Self.waitForFile)
+                "$SWINIT" -s sh -c 'echo ready > "$1/ready"; exec sleep 10' child "\(directory)" &
+                swinit=$!
+                wait_for "\(directory)/ready"
+                n=0; until grep -q sigtimedwait /proc/$swinit/wchan; do n=$((n+1)); [ $n -gt 500 ] && break; sleep 0.01; done
+                before=$(grep ctxt_switches /proc/$swinit/status | tr -d '\n')
+                sleep 0.5   # an observation window, not synchronisation
+                after=$(grep ctxt_switches /proc/$swinit/status | tr -d '\n')
+                [ "$before" = "$after" ] && echo idle || echo "woke up: $before -> $after"
+                grep '^SigIgn:' /proc/$swinit/status
+                kill -TERM $swinit
+                wait $swinit; echo "status=$?"
+                """, timeout: 20)
+            let ignored = SignalSet(bits: UInt64(result.stdout.split(separator: "\n").first { $0.hasPrefix("SigIgn:") }?
+                .dropFirst(7).trimmingCharacters(in: .whitespaces) ?? "", radix: 16) ?? 0)
+            #expect(result.stdout.hasPrefix("idle\n"), "\(result)")
+            // (The C library's own real-time numbers, 32 and 33, are not catchable and not swinit's business.)
+            #expect(ignored.intersection(.catchable) == [.terminalInput, .terminalOutput], "SigIgn \(ignored)")
+            #expect(result.stdout.hasSuffix("status=143\n"), "\(result)")
+        }
+    }
+
+    /// `bash -m` (job control) under swinit in a pseudo-terminal: bash finds its group in the
+    /// foreground and `fg` works. Were it in the background, bash would stop itself with SIGTTIN
+    /// until it was given the terminal, and the run would time out.
+    @Test func bashJobControlWorksUnderSwinit() throws {
+        let script = Harness.script
+        try Harness.require(script != nil, "needs util-linux script(1)")
+        let bash = Harness.executable("/bin/bash", "/usr/bin/bash")
+        try Harness.require(bash != nil, "needs bash")
+        let result = try Harness.run(script!, ["-qec", "\(Harness.swinit) -s -- \(bash!) -m -c 'sleep 0.1 & fg %1 >/dev/null; echo \"fg=$?\"'", "/dev/null"],
+                                     timeout: 15)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("fg=0"), "\(result)")
+        #expect(!result.stdout.contains("job control"), "bash has no job control: \(result)")
     }
 
     /// Under a pseudo-terminal the child's new process group becomes the terminal's foreground group.
