@@ -128,6 +128,25 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 5)
     }
 
+    /// SWINIT_GRACE does what --grace does: the worker an entrypoint left behind gets SIGTERM and
+    /// its time to save. Without it (or --grace) there is no drain.
+    @Test func graceFromTheEnvironment() throws {
+        try Harness.requirePIDNamespaces()
+        try Harness.withTemporaryDirectory { directory in
+            let worker = try worker(directory, secondsToSave: "0.3")
+            let main = try script(directory, "main.sh", """
+                \(worker) &
+                i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.01; done
+                exit 3
+                """)
+            let result = try Harness.shell("unshare --pid --fork --mount-proc \"$SWINIT\" -v -- \(main); echo \"status=$?\"",
+                                           environment: ["SWINIT_GRACE": "5"], timeout: 15)
+            #expect(result.stdout.contains("status=3"), "\(result)")
+            #expect(exists(directory + "/saved"), "SWINIT_GRACE=5 did not give the worker its time: \(result)")
+            #expect(result.stderr.contains("Grace: every process left in time"), "\(result.stderr)")
+        }
+    }
+
     // MARK: --rewrite
 
     /// SIGTERM goes to the child as SIGUSR1 (numbers and names mixed), SIGHUP is dropped.
@@ -200,6 +219,30 @@ import Testing
             #expect(result.stdout.contains("status=0"), "\(result)")
             #expect((try? String(contentsOfFile: directory + "/log", encoding: .utf8)) == "USR1\nTERM\n")
             #expect(Date().timeIntervalSince(started) < 8)
+        }
+    }
+
+    /// "TERM after 20 s unless the child has exited": a child that exits on the first step ends
+    /// swinit at once with its code, and the later step is never sent.
+    @Test func stopSequenceEndsWhenTheChildExits() throws {
+        try Harness.withTemporaryDirectory { directory in
+            let child = try script(directory, "child.sh", """
+                trap 'echo USR1 >> \(directory)/log; exit 3' USR1
+                trap 'echo TERM >> \(directory)/log; exit 1' TERM
+                echo ready > \(directory)/ready
+                while :; do sleep 0.02; done
+                """)
+            let started = Date()
+            let result = try Harness.shell(SwinitFeatureTests.prelude + """
+                "$SWINIT" -s -vvv --stop-sequence USR1,20,TERM -- \(child) & s=$!
+                wait_for \(directory)/ready
+                kill -TERM $s
+                wait $s; echo "status=$?"
+                """, timeout: 15)
+            #expect(result.stdout.contains("status=3"), "\(result)")
+            #expect((try? String(contentsOfFile: directory + "/log", encoding: .utf8)) == "USR1\n")
+            #expect(!result.stderr.contains("Sending signal 'SIGTERM'"), "\(result.stderr)")
+            #expect(Date().timeIntervalSince(started) < 8, "swinit waited for the next step after the child had exited")
         }
     }
 
