@@ -299,6 +299,21 @@ private func seconds(_ duration: Duration) -> Double {
         ])
     }
 
+    /// SIGTERM or SIGINT goes to the child; when it dies of it, rebound exits 128 + N, no restart.
+    @Test(arguments: [("TERM", SIGTERM), ("INT", SIGINT)])
+    func stopSignalKillingTheChildGives128PlusN(name: String, signal: Int32) throws {
+        // `trap - SIG` gives the child the default action even if the test runner ignores SIGINT.
+        let rebound = try BackgroundRebound(["sh", "-c", "trap - \(name); echo ready >&2; exec sleep 30"])
+        try #require(rebound.waitForOutput("ready"))
+        _ = rebound.send(signal)
+        #expect(rebound.waitForExit().status == 128 + signal)
+        rebound.waitForOutput("shutting down\n")
+        #expect(logLines(rebound.stderr).suffix(2) == [
+            "rebound: received signal \(signal), forwarding to child", "rebound: child (pid P) exited, shutting down",
+        ])
+        #expect(logLines(rebound.stderr).filter { $0.hasPrefix("rebound: starting") }.count == 1)
+    }
+
     @Test func otherSignalsAreForwardedWithoutStopping() throws {
         let rebound = try BackgroundRebound([
             "sh", "-c", "trap 'echo got USR1 >&2' USR1; trap 'exit 0' TERM; echo ready >&2; while :; do sleep 0.05; done",
@@ -411,6 +426,23 @@ private func seconds(_ duration: Duration) -> Double {
     @Test func reapsAdoptedOrphansAsASubreaper() throws {
         let result = try runRebound(["sh", "-c", Self.orphanScript])
         #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    /// "It never sleeps blind": an orphan the crashed child left behind exits during the 30 s restart
+    /// delay and is reaped then (its /proc entry goes; a zombie would keep it), not after the delay.
+    @Test func reapsOrphansDuringARestartDelay() throws {
+        let directory = try Harness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let rebound = try BackgroundRebound(["-d", "30", "sh", "-c", "sleep 0.2 >/dev/null 2>&1 & echo $! > \(directory)/orphan; exit 1"])
+        try #require(rebound.waitForOutput("restarting (1)"))
+        let text = try #require(Harness.waitForFile(directory + "/orphan"))
+        let orphan = try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while FileManager.default.fileExists(atPath: "/proc/\(orphan)") && Date() < deadline { usleep(10_000) }
+        #expect(!FileManager.default.fileExists(atPath: "/proc/\(orphan)"), "orphan \(orphan) was not reaped during the delay")
+        #expect(logLines(rebound.stderr).filter { $0.hasPrefix("rebound: starting") }.count == 1, "the delay was cut short")
+        _ = rebound.send(SIGTERM)
+        #expect(rebound.waitForExit().status == 143)
     }
 
     @Test func reapsAdoptedOrphansAsPID1InAPIDNamespace() throws {
