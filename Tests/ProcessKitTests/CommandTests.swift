@@ -147,6 +147,13 @@ import Testing
         }
     }
 
+    /// Exec failure is known from the pipe, not guessed from the exit code: a program that runs and
+    /// exits 127 or 126 by itself started fine.
+    @Test func exitCodes127And126OfARunningProgramAreNotExecFailures() throws {
+        #expect(try run(Command("/bin/sh", arguments: ["-c", "exit 127"])) == .exited(code: 127))
+        #expect(try run(Command("/bin/sh", arguments: ["-c", "exit 126"])) == .exited(code: 126))
+    }
+
     @Test func aMissingWorkingDirectoryFailsBeforeExec() throws {
         var command = Command("/bin/true")
         command.workingDirectory = "/nonexistent/directory"
