@@ -11,9 +11,20 @@ import CProcessKit
 /// ```
 public struct Command: Sendable {
     /// The program: a path if it contains a slash, otherwise a name looked up on PATH (like `execvp`).
-    public var program: String
-    /// Arguments after argv[0].
-    public var arguments: [String]
+    /// Bytes that are not UTF-8 read as U+FFFD here; ``programBytes`` holds them exactly.
+    public var program: String {
+        get { String(decoding: programBytes, as: UTF8.self) }
+        set { programBytes = Array(newValue.utf8) }
+    }
+    /// Arguments after argv[0]; like ``program``, a view of ``argumentBytes``.
+    public var arguments: [String] {
+        get { argumentBytes.map { String(decoding: $0, as: UTF8.self) } }
+        set { argumentBytes = newValue.map { Array($0.utf8) } }
+    }
+    /// The program's path or name as bytes, exactly as exec gets it (need not be UTF-8; no NUL).
+    public var programBytes: [UInt8]
+    /// The arguments after argv[0] as bytes, exactly as the child gets them (need not be UTF-8; no NUL).
+    public var argumentBytes: [[UInt8]]
     /// argv[0]; the program as given when nil.
     public var argumentZero: String?
     /// "NAME=value" entries; nil inherits this process's environment.
@@ -48,16 +59,23 @@ public struct Command: Sendable {
 
     /// A command for `program` (a path, or a name looked up on PATH) with its `arguments` (argv[1...]).
     public init(_ program: String, arguments: [String] = []) {
-        self.program = program
-        self.arguments = arguments
+        programBytes = Array(program.utf8)
+        argumentBytes = arguments.map { Array($0.utf8) }
+    }
+
+    /// A command from raw bytes, for a program and arguments passed on unchanged from this process's
+    /// own command line (``Arguments/currentBytes``), which need not be UTF-8.
+    public init(bytes program: [UInt8], arguments: [[UInt8]] = []) {
+        programBytes = program
+        argumentBytes = arguments
     }
 
     /// Starts the program. Throws with the failing step and `errno` when the child could not be set
     /// up or the program could not be executed (the failed child is already reaped then).
     public func spawn() throws(SpawnError) -> ChildProcess {
-        let candidates = Command.candidatePaths(for: program, path: Command.environmentValue("PATH"))
-        let cArguments = CStringArray([argumentZero ?? program] + arguments)
-        let cCandidates = CStringArray(candidates)
+        let candidates = Command.candidatePaths(for: programBytes, path: Command.environmentValue("PATH"))
+        let cArguments = CStringArray(bytes: [argumentZero.map { Array($0.utf8) } ?? programBytes] + argumentBytes)
+        let cCandidates = CStringArray(bytes: candidates)
         let cEnvironment = environment.map { CStringArray($0) }
         let cDirectory = workingDirectory.map { CStringArray([$0]) }
         var mask = (signalMask ?? SignalSet()).cValue
@@ -100,10 +118,15 @@ public struct Command: Sendable {
 
     /// The paths `execvp` would try for `program`, in order.
     static func candidatePaths(for program: String, path: String?) -> [String] {
-        if program.utf8.contains(UInt8(ascii: "/")) || program.isEmpty { return [program] }
+        candidatePaths(for: Array(program.utf8), path: path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The paths `execvp` would try for `program`, in order, as bytes.
+    static func candidatePaths(for program: [UInt8], path: String?) -> [[UInt8]] {
+        if program.contains(UInt8(ascii: "/")) || program.isEmpty { return [program] }
         let searchPath = path ?? "/bin:/usr/bin"
         return searchPath.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map { directory in
-            directory.isEmpty ? program : String(decoding: directory, as: UTF8.self) + "/" + program
+            directory.isEmpty ? program : Array(directory) + [UInt8(ascii: "/")] + program
         }
     }
 
@@ -142,6 +165,21 @@ final class CStringArray {
         count = strings.count
         pointer = .allocate(capacity: count + 1)
         for (index, string) in strings.enumerated() { pointer[index] = strdup(string) }
+        pointer[count] = nil
+    }
+
+    /// The same from raw bytes (each without a NUL), copied as they are.
+    init(bytes strings: [[UInt8]]) {
+        count = strings.count
+        pointer = .allocate(capacity: count + 1)
+        for (index, bytes) in strings.enumerated() {
+            let copy = malloc(bytes.count + 1)!  // freed with free() in deinit, like strdup's copies
+            bytes.withUnsafeBytes { source in
+                if let base = source.baseAddress { copy.copyMemory(from: base, byteCount: bytes.count) }
+            }
+            copy.storeBytes(of: 0, toByteOffset: bytes.count, as: UInt8.self)
+            pointer[index] = copy.assumingMemoryBound(to: CChar.self)
+        }
         pointer[count] = nil
     }
 

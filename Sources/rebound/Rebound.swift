@@ -22,7 +22,9 @@ struct Rebound {
             Output.standard(ReboundText.version)
             ProcessControl.exit(0)
         case .run(let options):
-            ProcessControl.exit(RestartLoop(options: options).run())
+            // The program and its arguments are the last operands of argv: hand them on byte for byte.
+            let commandBytes = Array(Arguments.currentBytes.suffix(options.command.count))
+            ProcessControl.exit(RestartLoop(options: options, commandBytes: commandBytes).run())
         }
     }
 }

@@ -7,9 +7,14 @@ struct RestartLoop {
     let options: ReboundOptions
     let log: Log
     let ownPID = ProcessControl.pid
+    /// The program and its arguments as bytes, exactly as given on rebound's command line
+    /// (``ReboundOptions/command`` as text has bytes that are not UTF-8 replaced).
+    let commandBytes: [[UInt8]]
 
-    init(options: ReboundOptions) {
+    /// `commandBytes` defaults to the text of `options.command`.
+    init(options: ReboundOptions, commandBytes: [[UInt8]]? = nil) {
         self.options = options
+        self.commandBytes = commandBytes ?? options.command.map { Array($0.utf8) }
         log = Log(quiet: options.quiet)
     }
 
@@ -71,7 +76,7 @@ struct RestartLoop {
 
     /// Starts the child and waits for it to end, forwarding every signal but SIGCHLD to it.
     func runChild(_ signals: SupervisorSignals) throws(Errno) -> ChildEnd {
-        var command = Command(options.command[0], arguments: Array(options.command.dropFirst()))
+        var command = Command(bytes: commandBytes[0], arguments: Array(commandBytes.dropFirst()))
         if options.ownProcessGroup {
             command.processGroup = .new
             command.foregroundTerminal = 0

@@ -5,9 +5,14 @@ import ProcessKit
 struct Supervisor {
     let options: SwinitOptions
     let log: Log
+    /// The program and its arguments as bytes, exactly as given on swinit's command line
+    /// (``SwinitOptions/command`` as text has bytes that are not UTF-8 replaced).
+    let commandBytes: [[UInt8]]
 
-    init(options: SwinitOptions) {
+    /// `commandBytes` defaults to the text of `options.command`.
+    init(options: SwinitOptions, commandBytes: [[UInt8]]? = nil) {
         self.options = options
+        self.commandBytes = commandBytes ?? options.command.map { Array($0.utf8) }
         log = Log(verbosity: options.verbosity)
     }
 
@@ -38,7 +43,7 @@ struct Supervisor {
 
         if options.pause { return runPaused(waiter: waiter) }
 
-        var command = Command(options.command[0], arguments: Array(options.command.dropFirst()))
+        var command = Command(bytes: commandBytes[0], arguments: Array(commandBytes.dropFirst()))
         command.processGroup = .new
         command.foregroundTerminal = 0
         signals.prepare(&command)

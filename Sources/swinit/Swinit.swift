@@ -24,7 +24,9 @@ struct Swinit {
             Output.standard(SwinitText.license)
             ProcessControl.exit(0)
         case .run(let options):
-            ProcessControl.exit(Supervisor(options: options).run())
+            // The program and its arguments are the last operands of argv: hand them on byte for byte.
+            let commandBytes = Array(Arguments.currentBytes.suffix(options.command.count))
+            ProcessControl.exit(Supervisor(options: options, commandBytes: commandBytes).run())
         }
     }
 }

@@ -46,6 +46,24 @@ import Testing
         }
     }
 
+    /// Program and arguments that are not UTF-8 (a Latin-1 file name) reach exec byte for byte.
+    @Test func bytesThatAreNotUTF8ReachTheChildUnchanged() throws {
+        try Harness.withTemporaryDirectory { directory in
+            let name = Array((directory + "/prog-").utf8) + [0xE9]
+            let script = Data("#!/bin/sh\nprintf '%s' \"$1\" > \"$2\"\n".utf8)
+            let fd = (name + [0]).withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o755) }
+            try #require(fd >= 0)
+            _ = script.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+            let argument: [UInt8] = [0x61, 0xFF, 0xFE, 0x62]
+            let command = Command(bytes: name, arguments: [argument, Array((directory + "/out").utf8)])
+            let status = try run(command)
+            #expect(status == .exited(code: 0))
+            let out = try #require(FileManager.default.contents(atPath: directory + "/out"))
+            #expect(Array(out) == argument)
+        }
+    }
+
     @Test func programsAreLookedUpOnPathInOrder() {
         #expect(Command.candidatePaths(for: "tool", path: "/a:/b/c") == ["/a/tool", "/b/c/tool"])
         #expect(Command.candidatePaths(for: "tool", path: "/a::/b") == ["/a/tool", "tool", "/b/tool"])

@@ -210,6 +210,16 @@ private func seconds(_ duration: Duration) -> Double {
         #expect(logLines(denied.stderr).contains("rebound: child (pid P) exited with status 126, restarting (1)"))
     }
 
+    /// The program and its arguments reach the child byte for byte, UTF-8 or not.
+    @Test func argumentsThatAreNotUTF8ReachTheChildUnchanged() throws {
+        let result = try Harness.shell(#"""
+            "$REBOUND" -q printf '%s|%s' "$(printf 'a\377b')" "$(printf '\351t\351')" | od -An -tx1
+            """#)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.split(separator: " ").joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+                == "61 ff 62 7c e9 74 e9", "\(result)")
+    }
+
     // MARK: Options
 
     @Test func quietWritesNothing() throws {

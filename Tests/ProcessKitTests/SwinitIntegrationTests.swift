@@ -152,6 +152,16 @@ import Testing
         #expect(plain.stderr.contains("[WARN  swinit (\(pid))] swinit is not running as PID 1"), "\(plain.stderr)")
     }
 
+    /// Like tini, swinit hands the program and its arguments on byte for byte, UTF-8 or not.
+    @Test func argumentsThatAreNotUTF8ReachTheChildUnchanged() throws {
+        let result = try Harness.shell(#"""
+            "$SWINIT" -s printf '%s|%s' "$(printf 'a\377b')" "$(printf '\351t\351')" | od -An -tx1
+            """#)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.split(separator: " ").joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+                == "61 ff 62 7c e9 74 e9", "\(result)")
+    }
+
     // MARK: Exit codes
 
     /// Every exit code 0...255 comes back as is; -e CODE turns it into 0 and leaves other codes alone.
