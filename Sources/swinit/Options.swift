@@ -20,6 +20,8 @@ struct SwinitOptions: Equatable {
     var stopSequence = StopSequence.none
     /// -P: run no program, only reap, and exit 0 on SIGINT or SIGTERM (a pod's "pause" container).
     var pause = false
+    /// Settings that were read leniently, as tini reads them, and deserve a warning at start-up.
+    var warnings: [String] = []
 }
 
 /// What the command line asks for.
@@ -45,10 +47,13 @@ extension SwinitOptions {
             options.signalProcessGroup = true
         }
         if let text = environment("SWINIT_VERBOSITY") ?? environment("TINI_VERBOSITY") {
-            guard let level = OptionValue.wholeNumber(text) else {
-                throw UsageError(message: "not a valid verbosity in TINI_VERBOSITY/SWINIT_VERBOSITY: '\(text)' (use 0-4)")
+            // tini reads the level with atoi() and starts whatever the text: an image that runs under
+            // tini must run under swinit too, so the same reading, with a warning instead of silence.
+            options.verbosity = leadingNumber(of: text)
+            if OptionValue.wholeNumber(text) == nil {
+                options.warnings.append("TINI_VERBOSITY/SWINIT_VERBOSITY is not a number from 0 to 4: '\(text)'; "
+                                        + "using \(options.verbosity), as tini would")
             }
-            options.verbosity = Int(level)
         }
         if let text = environment("SWINIT_GRACE") {
             guard let seconds = OptionValue.seconds(text) else {
@@ -99,6 +104,20 @@ extension SwinitOptions {
 
 
 extension SwinitOptions {
+    /// What C's atoi() makes of `text`, held to 0...100 (a negative level prints as little as 0): leading
+    /// blanks and a sign, then the digits up to the first other character; 0 when there are none.
+    static func leadingNumber(of text: String) -> Int {
+        var bytes = text.utf8.drop { $0 == UInt8(ascii: " ") || (9...13).contains($0) }
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative || bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        var value = 0
+        for byte in bytes {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { break }
+            value = min(100, value * 10 + Int(byte - UInt8(ascii: "0")))
+        }
+        return negative ? 0 : value
+    }
+
     /// Rejects options that contradict each other (or a missing program), naming both sides.
     func checkCombinations() throws(UsageError) {
         if pause {

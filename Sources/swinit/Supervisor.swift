@@ -18,6 +18,8 @@ struct Supervisor {
 
     /// Runs the child to its end and returns swinit's exit code.
     func run() -> Int32 {
+        // Printed whatever the verbosity: a level that was misread is what they are about.
+        for warning in options.warnings { Log(verbosity: 1).warning(warning) }
         if let signal = options.parentDeathSignal {
             do { try ProcessControl.setParentDeathSignal(signal) } catch {
                 log.fatal("cannot set parent death signal \(signal.name): \(error)")

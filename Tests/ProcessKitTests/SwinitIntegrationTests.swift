@@ -119,6 +119,17 @@ import Testing
         #expect(try Harness.run(Harness.swinit, ["true"], environment: quiet).stderr.isEmpty)
     }
 
+    /// A TINI_VERBOSITY tini would start with (it reads it with atoi) starts swinit too, with one warning.
+    @Test func verbosityThatIsNotANumberStartsTheChildWithAWarning() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["TINI_VERBOSITY"] = "loud"
+        let result = try Harness.run(Harness.swinit, ["-s", "sh", "-c", "exit 5"], environment: environment)
+        #expect(result.status == 5)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("[WARN  swinit (") && lines[0].contains("'loud'; using 0"),
+                "\(result.stderr)")
+    }
+
     @Test func noWarningAsPID1() throws {
         let result = try Self.swinit(.pid1, ["true"])
         #expect(result.status == 0)

@@ -111,8 +111,16 @@ import ProcessKit
         #expect(options(["prog"], [name: "3"])?.verbosity == 3)
         // -v counts up from the level the environment set.
         #expect(options(["-v", "prog"], [name: "2"])?.verbosity == 3)
-        #expect(rejection(["prog"], [name: "loud"])?.contains("loud") == true)
-        #expect(rejection(["prog"], [name: "-1"]) != nil)
+    }
+
+    /// tini reads the level with atoi() and never refuses to start over it; swinit reads it the same
+    /// way (an image that starts under tini must start under swinit) and warns.
+    @Test(arguments: [("loud", 0), ("", 0), ("2x", 2), (" 3", 3), ("+1", 1), ("-1", 0), ("99999999999999", 100)])
+    func verbosityThatIsNotANumberIsReadLikeTinisAtoiWithAWarning(_ text: String, _ level: Int) throws {
+        let read = try #require(options(["prog"], ["TINI_VERBOSITY": text]))
+        #expect(read.verbosity == level)
+        #expect(read.warnings.count == 1 && read.warnings[0].contains("'\(text)'"), "\(read.warnings)")
+        #expect(options(["prog"], ["TINI_VERBOSITY": "2"])?.warnings == [])
     }
 
     @Test func swinitVerbosityWinsOverTini() {
