@@ -154,6 +154,17 @@ extension Harness {
         return nil
     }
 
+    /// Runs `printf '%s|%s'` through `launcher` (e.g. `"$SWINIT" -s`) with two arguments that are not
+    /// UTF-8 (0xFF, Latin-1 é) and expects their exact bytes back.
+    static func expectArgumentsThatAreNotUTF8Unchanged(through launcher: String,
+                                                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let result = try shell(launcher + #" printf '%s|%s' "$(printf 'a\377b')" "$(printf '\351t\351')" | od -An -tx1"#,
+                               sourceLocation: sourceLocation)
+        #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
+        #expect(result.stdout.split(separator: " ").joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+                == "61 ff 62 7c e9 74 e9", "\(result)", sourceLocation: sourceLocation)
+    }
+
     /// Like ``shell(_:timeout:sourceLocation:)`` with extra environment variables.
     @discardableResult
     static func shell(_ script: String, environment extra: [String: String], timeout: Double = 30,
