@@ -8,7 +8,7 @@ import PackageDescription
 // Traits:
 //   Embedded              Embedded Swift, linked dynamically against libc only (no Swift runtime libraries).
 //   EmbeddedMusl          Embedded + fully static against musl (apt-get install musl-dev): the smallest.
-//   EmbeddedStaticGlibc   Embedded + fully static against glibc (~200 KB bigger than musl).
+//   EmbeddedStaticGlibc   Embedded + fully static against glibc (several hundred KB bigger than musl).
 // musl: the C target sees only musl's headers (-nostdlibinc keeps the compiler's own stddef.h/stdarg.h);
 // Swift's Clang importer gets musl's folder ahead of the system ones (-nostdlibinc there makes swiftc warn
 // "libc not found"), and musl's headers only include each other, so struct layouts and constants match
