@@ -132,7 +132,9 @@ public struct Command: Sendable {
 
     /// An environment variable of this process.
     public static func environmentValue(_ name: String) -> String? {
-        guard let value = getenv(name) else { return nil }
+        // withCString lends the string's own NUL-terminated bytes (or a stack copy of a small one);
+        // passing `name` to getenv directly would build a heap C string on every lookup.
+        guard let value = name.withCString({ getenv($0) }) else { return nil }
         return String(cString: value)
     }
 }
