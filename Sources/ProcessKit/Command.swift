@@ -121,10 +121,11 @@ public struct Command: Sendable {
         candidatePaths(for: Array(program.utf8), path: path).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// The paths `execvp` would try for `program`, in order, as bytes.
-    static func candidatePaths(for program: [UInt8], path: String?) -> [[UInt8]] {
+    /// The paths `execvp` would try for `program`, in order, as bytes. `path` is read only for a bare
+    /// name: a program given as a path needs no PATH lookup.
+    static func candidatePaths(for program: [UInt8], path: @autoclosure () -> String?) -> [[UInt8]] {
         if program.contains(UInt8(ascii: "/")) || program.isEmpty { return [program] }
-        let searchPath = path ?? "/bin:/usr/bin"
+        let searchPath = path() ?? "/bin:/usr/bin"
         return searchPath.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map { directory in
             directory.isEmpty ? program : Array(directory) + [UInt8(ascii: "/")] + program
         }
