@@ -2,6 +2,7 @@
 #include "cprocesskit.h"
 
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 
 extern char **environ;
 
@@ -48,6 +49,19 @@ int pk_signal_disposition(int signo) {
     if (current.sa_handler == SIG_DFL) return 0;
     if (current.sa_handler == SIG_IGN) return 1;
     return 2;
+}
+
+uint64_t pk_ignored_signals(void) {
+    uint64_t ignored = 0;
+    for (int signo = 1; signo <= 64; signo++) {
+        // The kernel's struct sigaction starts with the handler (x86-64, arm64, riscv); the flags, restorer
+        // and 64-bit mask after it fit in the other words.
+        unsigned long action[4] = { 0 };
+        if (syscall(SYS_rt_sigaction, signo, NULL, action, 8) == 0 && action[0] == (unsigned long)SIG_IGN) {
+            ignored |= 1ULL << (signo - 1);
+        }
+    }
+    return ignored;
 }
 
 int pk_set_signal_disposition(int signo, int disposition) {

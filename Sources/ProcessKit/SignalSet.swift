@@ -143,8 +143,6 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
 
     /// The catchable signals this process ignores right now.
     public static func currentlyIgnored() -> SignalSet {
-        var ignored = SignalSet()
-        for signal in catchable where signal.disposition == .ignore { ignored.insert(signal) }
-        return ignored
+        SignalSet(bits: pk_ignored_signals()).intersection(catchable)
     }
 }

@@ -86,6 +86,12 @@ import Testing
         #expect(SignalSet(filled).isSuperset(of: .catchable))
     }
 
+    /// The ignored signals read in one pass are those whose disposition, asked one by one, is "ignore".
+    @Test func currentlyIgnoredAgreesWithEachDisposition() {
+        let oneByOne = SignalSet(SignalSet.catchable.filter { $0.disposition == .ignore })
+        #expect(SignalSet.currentlyIgnored() == oneByOne)
+    }
+
     /// Blocks and unblocks on this thread, and puts the mask back as it was afterwards. (The test
     /// runner's threads start with most signals blocked, so the chosen ones are unblocked first.)
     @Test func blockAndUnblockChangeTheThreadMask() throws {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -45,6 +46,11 @@ static inline int pk_wifcontinued(int status) { return WIFCONTINUED(status); }
 // Signal dispositions: 0 default, 1 ignore, 2 handled by a function.
 int pk_signal_disposition(int signo);
 int pk_set_signal_disposition(int signo, int disposition);
+
+// The signals 1...64 whose disposition is SIG_IGN, signal n as bit n-1, including those the C library
+// keeps for itself. One rt_sigaction system call per signal, made directly: the C library's sigaction()
+// costs several times the call itself, and a supervisor asks about every signal as it starts.
+uint64_t pk_ignored_signals(void);
 
 // sigtimedwait with a relative timeout in nanoseconds (negative: wait forever).
 // Returns the signal number, or -1 with errno (EAGAIN on timeout, EINTR).
