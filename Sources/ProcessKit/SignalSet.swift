@@ -106,11 +106,9 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
 
     /// The set a C `sigset_t` holds.
     public init(_ cValue: sigset_t) {
-        var copy = cValue
-        bits = 0
-        for number in 1...Signal.highest where sigismember(&copy, number) == 1 {
-            bits |= SignalSet.bit(Signal(number))
-        }
+        // glibc and musl both keep signal n in bit n-1 of the set's first 64 bits, as the kernel does, and
+        // their sigismember() reads just that bit: one load instead of 64 calls.
+        bits = withUnsafeBytes(of: cValue) { $0.loadUnaligned(as: UInt64.self) }
     }
 
     // MARK: The signal mask
