@@ -6,8 +6,10 @@ import ProcessKit
 struct Swinit {
     static func main() {
         let request: SwinitRequest
+        // swinit's settings in the environment all start with TINI_ or SWINIT_: one pass picks them out.
+        let settings = EnvironmentVariables(prefixes: "TINI_", "SWINIT_")
         do {
-            request = try SwinitOptions.parse(Array(Arguments.current.dropFirst()), environment: Command.environmentValue)
+            request = try SwinitOptions.parse(Array(Arguments.current.dropFirst()), environment: settings.value(of:))
         } catch {
             Output.error("swinit: " + error.message)
             Output.error(SwinitText.usage)
