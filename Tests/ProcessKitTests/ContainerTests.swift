@@ -17,9 +17,10 @@ import Testing
             defer { container.remove() }
             try #require(Harness.waitForFile(data + "/ready", timeout: 20) != nil)
             let stop = try container.stop(grace: 10)
-            // 42 comes from the child's trap: it got SIGTERM (a SIGKILL after the grace period gives 137).
+            // 42 comes from the child's trap: it got SIGTERM and the container ended within the grace period
+            // (podman's SIGKILL after it gives 137). How long `podman stop` itself takes is not checked: its
+            // clean-up of the container can outlast the grace period on a loaded machine.
             #expect(try container.exitCode() == 42, "podman stop took \(stop.seconds) s")
-            #expect(stop.seconds < 9.5, "podman stop took \(stop.seconds) s")
             #expect(try container.logs().contains("child got TERM"))
         }
     }
@@ -76,7 +77,6 @@ import Testing
             #expect(ready == "3\n", "the third start should be the one that stays up")
             let stop = try container.stop(grace: 10)
             #expect(try container.exitCode() == 0, "podman stop took \(stop.seconds) s")
-            #expect(stop.seconds < 9.5, "podman stop took \(stop.seconds) s")
             #expect(try container.restartCount() == 0)
             let logs = try container.logs().replacingOccurrences(of: "pid [0-9]+", with: "pid P", options: .regularExpression)
             #expect(logs.contains("rebound: child (pid P) exited with status 3, restarting (1)"), "\(logs)")
@@ -115,7 +115,6 @@ import Testing
         if isAlpine { try #require(container.waitForLog("worker: started", count: 2, timeout: 10).contains("restarting (1)")) }
         let stop = try container.stop(grace: 10)
         #expect(try container.exitCode() == 0, "podman stop took \(stop.seconds) s")
-        #expect(stop.seconds < 9.5, "podman stop took \(stop.seconds) s")
         #expect(try container.restartCount() == 0)
         #expect(try container.logs().contains(isAlpine ? "worker: SIGTERM, stopping" : "app: SIGTERM, finishing"))
     }
