@@ -20,13 +20,17 @@ enum Harness {
         return URL(fileURLWithPath: testExecutable).deletingLastPathComponent().appendingPathComponent(name).path
     }
 
+    /// How much longer than usual a bound may be: sanitizer builds (scripts/test-sanitizers sets
+    /// PROCESSKIT_SANITIZER) run the binaries several times slower, so every bound here stretches 4x there.
+    static let slowdown: Double = ProcessInfo.processInfo.environment["PROCESSKIT_SANITIZER"] == nil ? 1 : 4
+
     static var swinit: String { binary("swinit") }
     static var rebound: String { binary("rebound") }
 
     /// True when this process may create PID namespaces (root with unshare).
     static var canUnshare: Bool { geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") }
 
-    /// Runs a program to its end, with a bound: past `timeout` seconds it is SIGKILLed and the test
+    /// Runs a program to its end, with a bound: past `timeout` seconds (times ``slowdown``) it is SIGKILLed and the test
     /// fails. Output is collected from files so a grandchild holding a pipe open cannot hang the test.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
@@ -54,9 +58,9 @@ enum Harness {
             defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
             try process.run()
         }
-        if done.wait(timeout: .now() + timeout) == .timedOut {
+        if done.wait(timeout: .now() + timeout * slowdown) == .timedOut {
             kill(process.processIdentifier, SIGKILL)
-            Issue.record("\(executable) \(arguments) did not finish within \(timeout) s", sourceLocation: sourceLocation)
+            Issue.record("\(executable) \(arguments) did not finish within \(timeout * slowdown) s", sourceLocation: sourceLocation)
             // Bounded too: should the exit go unnoticed, give up rather than hang the whole run.
             if done.wait(timeout: .now() + 5) == .timedOut {
                 return RunResult(status: -1, stdout: "", stderr: "")
@@ -145,12 +149,12 @@ extension Harness {
     /// returns its contents, or nil (and a recorded issue) if it never appeared.
     @discardableResult
     static func waitForFile(_ path: String, timeout: Double = 5, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(timeout * slowdown)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), !text.isEmpty { return text }
             usleep(10_000)
         }
-        Issue.record("\(path) did not appear within \(timeout) s", sourceLocation: sourceLocation)
+        Issue.record("\(path) did not appear within \(timeout * slowdown) s", sourceLocation: sourceLocation)
         return nil
     }
 
