@@ -11,10 +11,9 @@ struct RestartLoop {
     /// (``ReboundOptions/command`` as text has bytes that are not UTF-8 replaced).
     let commandBytes: [[UInt8]]
 
-    /// `commandBytes` defaults to the text of `options.command`.
-    init(options: ReboundOptions, commandBytes: [[UInt8]]? = nil) {
+    init(options: ReboundOptions, commandBytes: [[UInt8]]) {
         self.options = options
-        self.commandBytes = commandBytes ?? options.command.map { Array($0.utf8) }
+        self.commandBytes = commandBytes
         log = Log(quiet: options.quiet)
     }
 

@@ -9,10 +9,9 @@ struct Supervisor {
     /// (``SwinitOptions/command`` as text has bytes that are not UTF-8 replaced).
     let commandBytes: [[UInt8]]
 
-    /// `commandBytes` defaults to the text of `options.command`.
-    init(options: SwinitOptions, commandBytes: [[UInt8]]? = nil) {
+    init(options: SwinitOptions, commandBytes: [[UInt8]]) {
         self.options = options
-        self.commandBytes = commandBytes ?? options.command.map { Array($0.utf8) }
+        self.commandBytes = commandBytes
         log = Log(verbosity: options.verbosity)
     }
 
