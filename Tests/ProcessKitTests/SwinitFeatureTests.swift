@@ -282,4 +282,26 @@ import Testing
             #expect(log.contains("Reaped zombie process with pid="), "\(log)")
         }
     }
+
+    /// -P with --grace: a worker that joined the pause container's namespace (re-parented to swinit)
+    /// gets SIGTERM and its 2 s to save when the pod stops; without --grace swinit exits at once and the
+    /// kernel SIGKILLs it mid-job.
+    @Test(arguments: [true, false])
+    func pauseWithGraceDrainsTheProcessesThatJoined(grace: Bool) throws {
+        try Harness.requirePIDNamespaces()
+        try Harness.withTemporaryDirectory { directory in
+            let worker = try worker(directory)
+            let result = try Harness.shell(SwinitFeatureTests.prelude + """
+                unshare --pid --fork --mount-proc "$SWINIT" -v -P \(grace ? "--grace 5" : "") 2> \(directory)/err & u=$!
+                wait_for_text \(directory)/err "Pause mode: reaping"
+                s=$(child_of $u)
+                nsenter --target $s --pid sh -c '\(worker) & exit 0'
+                wait_for \(directory)/ready
+                kill -TERM $s
+                wait $u; echo "status=$?"
+                """, timeout: 20)
+            #expect(result.stdout.contains("status=0"), "\(result)")
+            #expect(exists(directory + "/saved") == grace, "\(result)")
+        }
+    }
 }
