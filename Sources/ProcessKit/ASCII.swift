@@ -1,8 +1,24 @@
 /// ASCII-only text helpers: command-line input is bytes, and these avoid Unicode tables.
+///
+/// String's own `==`, `hasPrefix` and `dropFirst` compare and count by canonical equivalence and
+/// grapheme clusters, which links Unicode normalization and grapheme tables (~40 KB) into a static
+/// binary. Names of options, signals and environment variables are compared byte for byte instead,
+/// as C's `strcmp` does.
 enum ASCII {
     /// The text with a-z turned into A-Z.
     static func uppercased(_ text: String) -> String {
         String(decoding: text.utf8.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }, as: UTF8.self)
+    }
+
+    /// Whether the two texts are the same bytes.
+    static func equal(_ text: String, _ other: String) -> Bool {
+        text.utf8.elementsEqual(other.utf8)
+    }
+
+    /// The text after `prefix`, or nil when the text does not start with it.
+    static func text(_ text: String, after prefix: String) -> String? {
+        guard text.utf8.starts(with: prefix.utf8) else { return nil }
+        return String(decoding: text.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
     }
 
     /// A non-negative decimal number of at most 9 digits, nil for anything else.

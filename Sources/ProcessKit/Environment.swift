@@ -34,7 +34,7 @@ public struct EnvironmentVariables: Sendable {
     /// The value of `name`, from its first entry as with `getenv`; nil when it is not set (or its name
     /// has none of the prefixes).
     public func value(of name: String) -> String? {
-        variables.first { $0.name == name }?.value
+        variables.first { ASCII.equal($0.name, name) }?.value
     }
 
     private static func entry(_ entry: UnsafePointer<CChar>, startsWith prefix: StaticString) -> Bool {

@@ -13,20 +13,38 @@ public struct OptionScanner: Sendable {
     /// One option as found: its name without dashes ("v", "max-restarts") and its value, if it takes one.
     public struct Option: Equatable, Sendable {
         /// The name without dashes.
-        public let name: String
+        public let name: Name
         /// The value of an option that takes one, attached (`-e143`, `--grace=5`) or the next argument.
         public let value: String?
     }
 
+    /// An option's name without dashes, written as a string literal (`"v"`, `"max-restarts"`).
+    ///
+    /// Names compare byte for byte, not by Unicode canonical equivalence like `String`, so scanning
+    /// and a `switch` over `option.name` link no Unicode tables (see ``ASCII``).
+    public struct Name: Equatable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+        /// The name as text.
+        public let text: String
+
+        /// The name `text`, as given.
+        public init(_ text: String) { self.text = text }
+
+        public init(stringLiteral text: String) { self.text = text }
+
+        public var description: String { text }
+
+        public static func == (name: Name, other: Name) -> Bool { ASCII.equal(name.text, other.text) }
+    }
+
     private let arguments: [String]
-    private let flags: [String]
-    private let valued: [String]
+    private let flags: [Name]
+    private let valued: [Name]
     private var index = 0
     private var pendingCluster: [UInt8] = []
     private var finished = false
 
     /// `flags` and `valued` list the names (one letter, or a long name) that take no value and one value.
-    public init(_ arguments: [String], flags: [String], valued: [String]) {
+    public init(_ arguments: [String], flags: [Name], valued: [Name]) {
         self.arguments = arguments
         self.flags = flags
         self.valued = valued
@@ -41,7 +59,7 @@ public struct OptionScanner: Sendable {
         guard !finished, index < arguments.count else { return nil }
         let argument = arguments[index]
         let bytes = Array(argument.utf8)
-        if argument == "--" {
+        if ASCII.equal(argument, "--") {
             index += 1
             finished = true
             return nil
@@ -66,30 +84,30 @@ public struct OptionScanner: Sendable {
 
     private mutating func longOption(_ body: [UInt8]) throws(OptionError) -> Option {
         let equals = body.firstIndex(of: UInt8(ascii: "="))
-        let name = String(decoding: body[..<(equals ?? body.count)], as: UTF8.self)
+        let name = Name(String(decoding: body[..<(equals ?? body.count)], as: UTF8.self))
         let inline = equals.map { String(decoding: body[($0 + 1)...], as: UTF8.self) }
         if flags.contains(name) {
-            if inline != nil { throw .unexpectedValue("--" + name) }
+            if inline != nil { throw .unexpectedValue("--" + name.text) }
             return Option(name: name, value: nil)
         }
-        guard valued.contains(name) else { throw .unknown("--" + name) }
+        guard valued.contains(name) else { throw .unknown("--" + name.text) }
         if let inline { return Option(name: name, value: inline) }
-        return Option(name: name, value: try takeValue(for: "--" + name))
+        return Option(name: name, value: try takeValue(for: "--" + name.text))
     }
 
     private mutating func nextInCluster() throws(OptionError) -> Option {
-        let name = String(decoding: [pendingCluster.removeFirst()], as: UTF8.self)
+        let name = Name(String(decoding: [pendingCluster.removeFirst()], as: UTF8.self))
         if flags.contains(name) { return Option(name: name, value: nil) }
         guard valued.contains(name) else {
             pendingCluster = []
-            throw .unknown("-" + name)
+            throw .unknown("-" + name.text)
         }
         if !pendingCluster.isEmpty {
             let value = String(decoding: pendingCluster, as: UTF8.self)
             pendingCluster = []
             return Option(name: name, value: value)
         }
-        return Option(name: name, value: try takeValue(for: "-" + name))
+        return Option(name: name, value: try takeValue(for: "-" + name.text))
     }
 
     private mutating func takeValue(for option: String) throws(OptionError) -> String {

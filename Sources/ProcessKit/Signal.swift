@@ -86,17 +86,18 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
             self = signal
             return
         }
-        let bare = upper.hasPrefix("SIG") ? String(upper.dropFirst(3)) : upper
+        let withoutSIG = ASCII.text(upper, after: "SIG")
+        let bare = withoutSIG ?? upper
         // "SIG32": the name ``name`` gives a number the C library keeps for itself.
-        if upper.hasPrefix("SIG"), let number = ASCII.decimal(bare), let signal = Signal(rawValue: number) {
+        if withoutSIG != nil, let number = ASCII.decimal(bare), let signal = Signal(rawValue: number) {
             self = signal
             return
         }
-        if let index = Signal.standardNames.firstIndex(of: bare), index > 0 {
+        if let index = Signal.standardNames.firstIndex(where: { ASCII.equal($0, bare) }), index > 0 {
             self = Signal(Int32(index))
             return
         }
-        for alias in Signal.aliases where alias.name == bare {
+        for alias in Signal.aliases where ASCII.equal(alias.name, bare) {
             self = Signal(alias.number)
             return
         }
@@ -111,13 +112,13 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
     static func parseRealtime(_ bare: String) -> Signal? {
         let minimum = pk_sigrtmin(), maximum = pk_sigrtmax()
         let number: Int32
-        if bare == "RTMIN" {
+        if ASCII.equal(bare, "RTMIN") {
             number = minimum
-        } else if bare == "RTMAX" {
+        } else if ASCII.equal(bare, "RTMAX") {
             number = maximum
-        } else if bare.hasPrefix("RTMIN+"), let offset = ASCII.decimal(String(bare.dropFirst(6))) {
+        } else if let offset = ASCII.text(bare, after: "RTMIN+").flatMap(ASCII.decimal) {
             number = minimum + offset
-        } else if bare.hasPrefix("RTMAX-"), let offset = ASCII.decimal(String(bare.dropFirst(6))) {
+        } else if let offset = ASCII.text(bare, after: "RTMAX-").flatMap(ASCII.decimal) {
             number = maximum - offset
         } else {
             return nil

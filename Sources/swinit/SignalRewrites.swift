@@ -33,7 +33,8 @@ struct SignalRewrites: Equatable {
         let from: Signal, to: Signal?
         do {
             from = try Signal(parsing: fromText)
-            to = toText == "0" ? nil : try Signal(parsing: toText)
+            // Bytes, not String's ==, which would link Unicode tables (see ProcessKit's ASCII).
+            to = sides[1].elementsEqual("0".utf8) ? nil : try Signal(parsing: toText)
         } catch {
             throw UsageError(message: "not a valid --rewrite '\(text)': \(error)")
         }

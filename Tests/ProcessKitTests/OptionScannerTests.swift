@@ -5,8 +5,8 @@ import Testing
     typealias Option = OptionScanner.Option
 
     /// Every option and the operands left, or the error.
-    func scan(_ arguments: [String], flags: [String] = ["v", "s", "g", "w", "verbose"],
-              valued: [String] = ["e", "p", "name"]) -> Result<([Option], [String]), OptionError> {
+    func scan(_ arguments: [String], flags: [OptionScanner.Name] = ["v", "s", "g", "w", "verbose"],
+              valued: [OptionScanner.Name] = ["e", "p", "name"]) -> Result<([Option], [String]), OptionError> {
         var scanner = OptionScanner(arguments, flags: flags, valued: valued)
         var options: [Option] = []
         do {
