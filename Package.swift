@@ -21,9 +21,14 @@ let embeddedC: [CSetting] = [
     .unsafeFlags(["-nostdlibinc", "-isystem", musl.headers], .when(traits: ["EmbeddedMusl"])),
 ]
 
+// String.append(_:) (mangled $eSS6appendyySSF) is never inlined: Embedded Swift compiles the standard
+// library into each module, and -Osize still copied String.append's fast paths into every piece of
+// every string interpolation and concatenation (~190 places), about a third of swinit's code.
+let neverInlined = ["-Xllvm", "-sil-inline-never-functions=$eSS6appendyySSF"]
+
 let embeddedSwift: [SwiftSetting] = [
     .enableExperimentalFeature("Embedded", .when(traits: ["Embedded"])),
-    .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections"], .when(traits: ["Embedded"])),
+    .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections"] + neverInlined, .when(traits: ["Embedded"])),
     .unsafeFlags(["-Xcc", "-isystem", "-Xcc", musl.headers], .when(traits: ["EmbeddedMusl"])),
 ]
 
