@@ -6,14 +6,14 @@
 #
 # Usage: bench/size-and-rss.sh        (builds dist/ with scripts/build-static when it is missing;
 #                                      rows for dist/dynamic/ appear when it was built with --dynamic)
-# Env:   SWINIT_STATIC, REBOUND_STATIC  binaries to measure instead of dist/swinit, dist/rebound
+# Env:   BENCH_SWINIT_STATIC, BENCH_REBOUND_STATIC  binaries to measure instead of dist/swinit, dist/rebound
 # Exit:  0 when every goal is met, 1 when one is missed, 2 when something could not be measured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-swinit_static=${SWINIT_STATIC:-$PWD/dist/swinit}
-rebound_static=${REBOUND_STATIC:-$PWD/dist/rebound}
-if [[ ! -x $swinit_static || ! -x $rebound_static ]] && [[ -z ${SWINIT_STATIC:-}${REBOUND_STATIC:-} ]]; then
+swinit_static=${BENCH_SWINIT_STATIC:-$PWD/dist/swinit}
+rebound_static=${BENCH_REBOUND_STATIC:-$PWD/dist/rebound}
+if [[ ! -x $swinit_static || ! -x $rebound_static ]] && [[ -z ${BENCH_SWINIT_STATIC:-}${BENCH_REBOUND_STATIC:-} ]]; then
     echo "size-and-rss: dist/ is missing; running scripts/build-static" >&2
     scripts/build-static >&2
 fi

@@ -3,7 +3,7 @@
 docs page and SVG chart. Called by bench/run, which builds the binaries and the C helpers first.
 
 usage: bench.py OUT_DIR REPO_DIR COMMAND_LINE
-Environment (set by bench/run): SWINIT_STATIC, SWINIT_DYNAMIC, REBOUND_STATIC, REBOUND_DYNAMIC
+Environment (set by bench/run): BENCH_SWINIT_STATIC, BENCH_SWINIT_DYNAMIC, BENCH_REBOUND_STATIC, BENCH_REBOUND_DYNAMIC
 (paths, may be empty), BENCH_QUICK=1 for a short smoke run.
 """
 import datetime
@@ -64,8 +64,8 @@ def make_peers():
     os.makedirs(os.path.join(OUT, "bin"), exist_ok=True)
     peers = []
     for name, src, pre in [
-        ("swinit static", os.environ.get("SWINIT_STATIC", ""), ["--"]),
-        ("swinit dynamic", os.environ.get("SWINIT_DYNAMIC", ""), ["--"]),
+        ("swinit static", os.environ.get("BENCH_SWINIT_STATIC", ""), ["--"]),
+        ("swinit dynamic", os.environ.get("BENCH_SWINIT_DYNAMIC", ""), ["--"]),
         ("tini", shutil.which("tini") or "", ["--"]),
         ("tini-static", shutil.which("tini-static") or "", ["--"]),
         ("dumb-init", shutil.which("dumb-init") or "", ["--"]),
@@ -335,8 +335,8 @@ def measure_rebound(peers):
     """rebound static/dynamic in swinit's columns; a minimal C restarter in tini's column as the floor."""
     byname = {p.name: p for p in peers}
     runs = []
-    for col, path in [("swinit static", os.environ.get("REBOUND_STATIC", "")),
-                      ("swinit dynamic", os.environ.get("REBOUND_DYNAMIC", "")),
+    for col, path in [("swinit static", os.environ.get("BENCH_REBOUND_STATIC", "")),
+                      ("swinit dynamic", os.environ.get("BENCH_REBOUND_DYNAMIC", "")),
                       ("tini", os.path.join(H, "restartfloor"))]:
         if col not in byname:
             continue
