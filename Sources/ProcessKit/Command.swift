@@ -116,11 +116,6 @@ public struct Command: Sendable {
         return ChildProcess(pid: pid, processGroup: processGroup == .new ? pid : nil)
     }
 
-    /// The paths `execvp` would try for `program`, in order.
-    static func candidatePaths(for program: String, path: String?) -> [String] {
-        candidatePaths(for: Array(program.utf8), path: path).map { String(decoding: $0, as: UTF8.self) }
-    }
-
     /// The paths `execvp` would try for `program`, in order, as bytes. `path` is read only for a bare
     /// name: a program given as a path needs no PATH lookup.
     static func candidatePaths(for program: [UInt8], path: @autoclosure () -> String?) -> [[UInt8]] {

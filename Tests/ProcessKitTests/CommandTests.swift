@@ -65,11 +65,14 @@ import Testing
     }
 
     @Test func programsAreLookedUpOnPathInOrder() {
-        #expect(Command.candidatePaths(for: "tool", path: "/a:/b/c") == ["/a/tool", "/b/c/tool"])
-        #expect(Command.candidatePaths(for: "tool", path: "/a::/b") == ["/a/tool", "tool", "/b/tool"])
-        #expect(Command.candidatePaths(for: "./tool", path: "/a") == ["./tool"])
-        #expect(Command.candidatePaths(for: "/bin/tool", path: "/a") == ["/bin/tool"])
-        #expect(Command.candidatePaths(for: "tool", path: nil) == ["/bin/tool", "/usr/bin/tool"])
+        func candidates(_ program: String, _ path: String?) -> [String] {
+            Command.candidatePaths(for: Array(program.utf8), path: path).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(candidates("tool", "/a:/b/c") == ["/a/tool", "/b/c/tool"])
+        #expect(candidates("tool", "/a::/b") == ["/a/tool", "tool", "/b/tool"])
+        #expect(candidates("./tool", "/a") == ["./tool"])
+        #expect(candidates("/bin/tool", "/a") == ["/bin/tool"])
+        #expect(candidates("tool", nil) == ["/bin/tool", "/usr/bin/tool"])
     }
 
     /// One pass keeps exactly the variables with the prefixes, and reads them as getenv does.
