@@ -75,11 +75,15 @@ let package = Package(
     targets: [
         .target(name: "CProcessKit", cSettings: embeddedC),
         .target(name: "ProcessKit", dependencies: ["CProcessKit"], swiftSettings: embeddedSwift),
-        .executableTarget(name: "swinit", dependencies: ["ProcessKit"],
+        // What only swinit and rebound use (option scanning, the TINI_/SWINIT_ reader, unbuffered
+        // stdout/stderr lines): no library product exports it, so it is not ProcessKit's API.
+        .target(name: "ToolSupport", dependencies: ["ProcessKit", "CProcessKit"], swiftSettings: embeddedSwift),
+        .executableTarget(name: "swinit", dependencies: ["ProcessKit", "ToolSupport"],
                           swiftSettings: embeddedSwift, linkerSettings: embeddedLink),
-        .executableTarget(name: "rebound", dependencies: ["ProcessKit"],
+        .executableTarget(name: "rebound", dependencies: ["ProcessKit", "ToolSupport"],
                           swiftSettings: embeddedSwift, linkerSettings: embeddedLink),
         .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit", "rebound"]),
+        .testTarget(name: "ToolSupportTests", dependencies: ["ToolSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

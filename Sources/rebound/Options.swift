@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// rebound's settings, from the C rebound's flags plus the backoff and stop options.
 struct ReboundOptions: Equatable {

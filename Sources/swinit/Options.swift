@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// swinit's settings, from tini's flags and environment variables.
 struct SwinitOptions: Equatable {

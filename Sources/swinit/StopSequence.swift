@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// `--stop-sequence`: the signals a SIGTERM to swinit turns into, with delays between them, for
 /// workers that want an early "stop taking work" and a late "exit now". `TSTP,20,TERM` sends

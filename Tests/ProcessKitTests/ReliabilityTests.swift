@@ -2,7 +2,7 @@ import Foundation
 import ProcessKit
 import Testing
 
-/// Issue 7: storms and faults against the built swinit and rebound. The scenarios live in
+/// Storms and faults against the built swinit and rebound. The scenarios live in
 /// reliability/drivers.py (with the C helpers in reliability/probe.c, compiled by it with `cc`),
 /// shared with scripts/reliability-report; each prints `key=value` figures that these tests check.
 /// Serialized: the storms measure time and should not compete with each other for the CPUs.
