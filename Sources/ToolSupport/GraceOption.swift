@@ -1,3 +1,5 @@
+import ProcessKit
+
 /// Reads the values of `--grace SECS` and `--grace-signal SIG` the same way in every tool that
 /// drains (``GracefulDrain``); a thrown error's message names the option and the value.
 public enum GraceOption {
