@@ -63,7 +63,7 @@ extension SpawnError.Step {
     var failure: String {
         switch self {
         case .pipe: return "pipe failed"
-        case .fork: return "clone failed"
+        case .fork: return "fork failed"
         case .session: return "setsid failed"
         case .processGroup: return "setpgid failed"
         case .foreground: return "tcsetpgrp failed"
