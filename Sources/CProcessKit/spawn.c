@@ -140,13 +140,12 @@ static int is_directory(const char *path) {
 // skipped during a PATH search and reported as EISDIR when it was named by path.
 static void child_exec(const pk_spawn_attributes *a) {
     int saw_eacces = 0;
-    int searching = a->candidates[0] != NULL && a->candidates[1] != NULL;
     for (char *const *candidate = a->candidates; *candidate; candidate++) {
         execve(*candidate, a->argv, a->envp);
         switch (errno) {
         case EACCES:
             if (is_directory(*candidate)) {
-                if (!searching) {
+                if (!a->searched_path) {
                     errno = EISDIR;
                     return;
                 }

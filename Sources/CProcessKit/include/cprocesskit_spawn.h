@@ -21,6 +21,7 @@ typedef struct {
 /// working directory, signal mask, exec. Every signal stays blocked until that last mask is set.
 typedef struct {
     char *_Nullable const *_Nonnull candidates;  // paths to try with execve, in order (NULL-terminated)
+    int searched_path;               // nonzero: the candidates come from a PATH search (a directory is skipped)
     char *_Nullable const *_Nonnull argv;        // NULL-terminated
     char *_Nullable const *_Nonnull envp;        // NULL-terminated
     // argv for /bin/sh when a candidate has no #! line (ENOEXEC): the child fills in "/bin/sh" and the

@@ -17,7 +17,8 @@ import CProcessKit
 /// let status = try child.wait()              // .exited(code: 3)
 /// ```
 public struct Command: Sendable {
-    /// The program: a path if it contains a slash, otherwise a name looked up on PATH (like `execvp`).
+    /// The program: a path if it contains a slash, otherwise a name looked up on PATH (like `execvp`),
+    /// the PATH of the child's ``environment`` (this process's unless that changes it).
     /// Bytes that are not UTF-8 read as U+FFFD here; ``programBytes`` holds them exactly.
     public var program: String {
         get { String(decoding: programBytes, as: UTF8.self) }

@@ -142,7 +142,10 @@ struct SpawnRequest {
 
     private func launch(input: StandardInput, output: StandardOutput, error: StandardOutput) throws(SpawnError) -> ChildProcess {
         let command = self.command
-        let candidates = Command.candidatePaths(for: command.programBytes, path: Command.environmentValue("PATH"))
+        // PATH as the child will have it, as Rust's and Python's process APIs look it up too.
+        let entries = command.environment.isUnchangedInherit ? nil : command.environment.entryBytes
+        let candidates = Command.candidatePaths(for: command.programBytes, path: entries == nil ? Command.environmentValue("PATH")
+            : entries!.first { Environment.entry($0, isNamed: Array("PATH".utf8)) }.map { String(decoding: $0.dropFirst(5), as: UTF8.self) })
         let argv = [command.argumentZero.map { Array($0.utf8) } ?? command.programBytes] + command.argumentBytes
         let cArguments = CStringArray(bytes: argv)
         // argv for /bin/sh, which the child fills in: "/bin/sh", the script, then argv[1...] borrowed from cArguments.
@@ -151,7 +154,7 @@ struct SpawnRequest {
         shellArguments.initialize(repeating: nil, count: argv.count + 2)
         for index in 1..<argv.count { shellArguments[index + 1] = cArguments.pointer[index] }
         let cCandidates = CStringArray(bytes: candidates)
-        let cEnvironment = command.environment.isUnchangedInherit ? nil : CStringArray(bytes: command.environment.entryBytes)
+        let cEnvironment = entries.map { CStringArray(bytes: $0) }
         let cDirectory = command.workingDirectory.map { CStringArray([$0]) }
         let kept = SpawnRequest.sortedWithoutRepeats(command.inheritedFileDescriptors.map { $0.rawValue })
         let cKept = UnsafeMutablePointer<Int32>.allocate(capacity: max(kept.count, 1))
@@ -168,6 +171,7 @@ struct SpawnRequest {
         }
         var attributes = pk_spawn_attributes(
             candidates: UnsafePointer(cCandidates.pointer),
+            searched_path: command.programBytes.contains(UInt8(ascii: "/")) || command.programBytes.isEmpty ? 0 : 1,
             argv: UnsafePointer(cArguments.pointer),
             envp: cEnvironment.map { UnsafePointer($0.pointer) } ?? pk_environ(),
             shell_argv: shellArguments,
