@@ -24,7 +24,7 @@ import Testing
         program.standardOutput = .null
         let error = try #require(failure(program))
         #expect(error.step == .program && error.childPID == nil)
-        #expect(error.description == "cannot start /bin/tr?ue: the program name contains a NUL byte")
+        #expect(error.description == "cannot start /bin/tr: the program name contains a NUL byte")
 
         let argument = try #require(failure(Command("echo", arguments: ["fine", "bad\u{0}one"])))
         #expect(argument.step == .arguments)
@@ -33,7 +33,7 @@ import Testing
         var entry = Command("true")
         entry.environment = ["GOOD=1", "BAD=a\u{0}b"]
         let entryError = try #require(failure(entry))
-        #expect(entryError.step == .environment && entryError.description.contains("environment entry 2 contains a NUL byte"))
+        #expect(entryError.step == .environment && entryError.description == "cannot start true: environment variable BAD contains a NUL byte")
 
         var variable = Command("true")
         variable.environment = Environment.inherit.updating(["NAME": "x\u{0}y"])
@@ -42,7 +42,7 @@ import Testing
 
         var equals = Command("true")
         equals.environment = Environment.inherit.updating(["A=B": "c"])
-        #expect(try #require(failure(equals)).description.contains("name A=B contains '='"))
+        #expect(try #require(failure(equals)).description.contains("name 'A=B' is empty or contains '='"))
     }
 
     @Test func aMissingWorkingDirectory() throws {

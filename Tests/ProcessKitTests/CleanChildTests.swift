@@ -22,13 +22,12 @@ import Testing
         return (field("SigBlk"), field("SigIgn"))
     }
 
-    /// Run on a thread that blocks most signals (as pool threads do) and in a process that ignores
-    /// SIGPIPE (the test runner does; other tests' children would inherit a disposition changed
-    /// here, so none is): the child still starts with nothing blocked and nothing ignored.
+    /// Run on a thread that blocks most signals (as pool threads do): the child still starts with
+    /// nothing blocked and nothing ignored. (A process that ignores signals is checked by
+    /// ForegroundAndDispositionTests: the test runner must not ignore any, its other tests' children
+    /// would inherit that.)
     @Test func emptyMaskAndDefaultDispositionsWhateverTheCallerHas() throws {
         let blocked: SignalSet = [.terminate, .interrupt, .user1, .hangup, .alarm]
-        let ignored = Signal.brokenPipe
-        try #require(Signal.brokenPipe.disposition == .ignore, "expected the test runner to ignore SIGPIPE")
         let previousMask = try blocked.block()
         defer { _ = try? previousMask.setAsMask() }
 
@@ -38,14 +37,8 @@ import Testing
 
         var inheriting = Command("sleep")
         inheriting.signalMask = .inherit
-        inheriting.ignoredSignals = .inherit
         let inherited = try masks(of: inheriting)
         #expect(inherited.blocked.isSuperset(of: blocked), "SigBlk \(inherited.blocked)")
-        #expect(inherited.ignored.contains(ignored), "SigIgn \(inherited.ignored)")
-
-        var exceptOne = inheriting
-        exceptOne.defaultSignals = [ignored]
-        #expect(!(try masks(of: exceptOne)).ignored.contains(ignored))
     }
 
     /// A timeout's SIGTERM reaches a child spawned from a thread that blocks SIGTERM.
@@ -76,7 +69,7 @@ import Testing
         }
         #expect(failures.values.allSatisfy { $0 == nil }, "\(failures.values.compactMap { $0 })")
         let fdsAfter = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
-        // Other tests run meanwhile and hold a few fds of their own.
-        #expect(fdsAfter <= fdsBefore + 8, "fds: \(fdsBefore) before, \(fdsAfter) after")
+        // Other tests run meanwhile and hold fds of their own; a leak here would be thousands.
+        #expect(fdsAfter < fdsBefore + 200, "fds: \(fdsBefore) before, \(fdsAfter) after")
     }
 }
