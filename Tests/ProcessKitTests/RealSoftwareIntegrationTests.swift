@@ -2,16 +2,17 @@ import Foundation
 import Testing
 
 /// The two stories swinit and rebound exist for, with the real software from Debian (`postgresql`,
-/// `redis-server`, `ruby-sidekiq`) and the programs of examples/: a PostgreSQL pod whose control plane
+/// `redis-server`, `ruby-sidekiq`) and the programs of Dockerfiles/examples: a PostgreSQL pod whose control plane
 /// crashes under rebound, and a Sidekiq worker whose entrypoint does not `exec`, under swinit. The init
 /// is PID 1 of a fresh PID namespace, as in a container. Everything starts in a temporary directory:
 /// PostgreSQL and Redis listen on Unix sockets there, with no TCP. Each test also shows the failure
 /// the feature prevents, so it proves it can fail. Every wait is bounded and polls for a sign of
 /// progress (a file, a log line, a row), never a fixed sleep.
 @Suite(.serialized) struct RealSoftwareIntegrationTests {
-    /// examples/ of this checkout.
+    /// Dockerfiles/examples of this checkout: the programs Dockerfile.database-pod and
+    /// Dockerfile.sidekiq-worker put in their images.
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("examples").path
+        .deletingLastPathComponent().appendingPathComponent("Dockerfiles/examples").path
 
     /// The newest Debian PostgreSQL's programs, /usr/lib/postgresql/N/bin (not a wrapper on the PATH).
     static var postgresBin: String? {
