@@ -91,6 +91,7 @@ struct RestartLoop {
             command.foregroundTerminal = 0
         }
         signals.prepare(&command)
+        command.inheritsAllFileDescriptors = true  // as tini does: fds handed to us reach the child
         log.info("starting \(options.command[0])")
         let child: ChildProcess
         do {

@@ -48,6 +48,7 @@ struct Supervisor {
         command.processGroup = .new
         command.foregroundTerminal = 0
         signals.prepare(&command)
+        command.inheritsAllFileDescriptors = true  // as tini does: fds handed to us reach the child
         let child: ChildProcess
         do {
             child = try command.spawn()
