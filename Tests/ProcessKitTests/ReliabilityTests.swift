@@ -80,7 +80,7 @@ import Testing
         let figures = try drive("exec-errors", timeout: 120)
         let expected: [(String, Int, String)] = [
             ("enoent", 127, "No such file or directory"), ("enoent_on_path", 127, "No such file or directory"),
-            ("eacces", 126, "Permission denied"), ("eacces_directory", 126, "Permission denied"),
+            ("eacces", 126, "Permission denied"), ("eacces_directory", 126, "Is a directory"),
             ("enotdir", 127, "Not a directory"), ("eloop", 126, "Too many levels of symbolic links"),
             ("enametoolong", 126, "File name too long"), ("etxtbsy", 126, "Text file busy"),
         ]
