@@ -322,11 +322,5 @@ if __name__ == "__main__":
     blocked = signal.pthread_sigmask(signal.SIG_SETMASK, set())
     if blocked:
         print(f"# unblocked inherited signals: {sorted(int(s) for s in blocked)}", file=sys.stderr)
-    # Debug builds of swinit and rebound link the Swift runtime dynamically with only $ORIGIN as rpath.
-    swiftc = shutil.which("swiftc") or "/opt/swift/usr/bin/swiftc"
-    runtime = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(swiftc))), "lib", "swift", "linux")
-    paths = [p for p in os.environ.get("LD_LIBRARY_PATH", "").split(":") if p]
-    if os.path.isdir(runtime) and runtime not in paths:
-        os.environ["LD_LIBRARY_PATH"] = ":".join(paths + [runtime])
     with tempfile.TemporaryDirectory(prefix="processkit-reliability-") as directory:
         SCENARIOS[arguments.scenario](arguments, directory)

@@ -136,12 +136,18 @@ struct Supervisor {
     }
 
     /// Sends a --stop-sequence step's signal, or for the "nothing yet" of a leading delay, says so.
+    /// A step that does not stop processes is followed by SIGCONT: an earlier SIGTSTP stops whatever
+    /// in the group does not handle it (with -g, the entrypoint shell around the worker), and a stopped
+    /// process would act on SIGTERM only once continued.
     func take(_ step: StopSequence.Step, to child: ChildProcess, reason: String) {
         guard let signal = step.signal else {
             log.debug("Holding the stop for now (\(reason))")
             return
         }
         send(signal, to: child, reason: reason)
+        if ![Signal.terminalStop, .stop, .terminalInput, .terminalOutput, .continue].contains(signal) {
+            send(.continue, to: child, reason: "after \(signal.name), so that a stopped process acts on it")
+        }
     }
 
     /// Sends `signal` to the child (or its group with -g) for `reason`, as is.
