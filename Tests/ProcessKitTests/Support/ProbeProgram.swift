@@ -10,7 +10,7 @@ enum ProbeProgram {
     static func build(_ name: String, _ source: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let ownBuild = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "")
             .deletingLastPathComponent().path
-        let swiftc = try #require(Harness.executable("/opt/swift/usr/bin/swiftc", "/usr/bin/swiftc"), "no swiftc",
+        let swiftc = try #require(Harness.onPath("swiftc"), "swiftc is not on the PATH",
                                   sourceLocation: sourceLocation)
         let objects = try ["ProcessKit", "CProcessKit"].flatMap { target in
             try FileManager.default.contentsOfDirectory(atPath: "\(ownBuild)/\(target).build")
