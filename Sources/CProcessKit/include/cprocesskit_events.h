@@ -1,0 +1,38 @@
+// C side of ProcessKit's event poller (hosted builds' async/await): one epoll instance watched by
+// one thread, pidfds for child exits, non-blocking pipe reads and writes. epoll_event is a packed
+// struct on x86-64, which Swift does not import well, so it stays on this side.
+#ifndef CPROCESSKIT_EVENTS_H
+#define CPROCESSKIT_EVENTS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+// A new close-on-exec epoll instance, or -1 with errno.
+int pk_epoll_create(void);
+
+// Watches fd for one readiness event (readable when `writable` is 0, writable otherwise; hang-up and
+// errors always count), reported once with `token`. Returns 0, or -1 with errno.
+int pk_epoll_watch_once(int epoll, int fd, int writable, uint64_t token);
+
+// Stops watching fd. Returns 0, or -1 with errno.
+int pk_epoll_forget(int epoll, int fd);
+
+// Waits for at most `capacity` events (forever when timeout_ms is negative) and stores their tokens.
+// Returns how many, or -1 with errno.
+int pk_epoll_wait_tokens(int epoll, uint64_t *tokens, int capacity, int timeout_ms);
+
+// pidfd_open(2): an fd that becomes readable when the process ends, or -1 with errno (ENOSYS before
+// Linux 5.3).
+int pk_pidfd_open(pid_t pid);
+
+// Starts a detached thread running body(context) with every signal blocked, so it never takes a
+// signal meant for the process. Returns 0 or an error number.
+int pk_start_detached_thread(void (*body)(void *), void *context);
+
+// A close-on-exec duplicate of fd (F_DUPFD_CLOEXEC), or -1 with errno.
+int pk_dup_cloexec(int fd);
+
+// Sets or clears O_NONBLOCK on fd. Returns 0, or -1 with errno.
+int pk_set_nonblocking(int fd, int nonblocking);
+
+#endif
