@@ -79,7 +79,10 @@ let package = Package(
                           swiftSettings: embeddedSwift, linkerSettings: embeddedLink),
         .executableTarget(name: "rebound", dependencies: ["ProcessKit"],
                           swiftSettings: embeddedSwift, linkerSettings: embeddedLink),
-        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit", "rebound"]),
+        // Examples/: small real tools on ProcessKit, built and run by the tests.
+        .executableTarget(name: "timeout", dependencies: ["ProcessKit"], path: "Examples/timeout",
+                          swiftSettings: embeddedSwift, linkerSettings: embeddedLink),
+        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit", "rebound", "timeout"]),
     ],
     swiftLanguageModes: [.v6]
 )
