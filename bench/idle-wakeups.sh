@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swinit=${1:-.build/debug/swinit}
 tini=${TINI:-/usr/bin/tini}
-if [ ! -x "$swinit" ]; then PATH=/opt/swift/usr/bin:$PATH swift build --product swinit >/dev/null; fi
+if [ ! -x "$swinit" ]; then swift build --product swinit >/dev/null; fi
 
 switches() { awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { print n }' "/proc/$1/status"; }
 

@@ -9,7 +9,7 @@ rejected command line (exit 1) gets exactly one message line first on stderr ("s
 directory that is also the only PATH entry, so nothing random is ever executed; accepted lines run /bin/true.
 Prints `key=value` figures; exits 1 if any run failed.
 """
-import argparse, concurrent.futures, os, random, shutil, subprocess, sys, tempfile
+import argparse, concurrent.futures, os, random, subprocess, sys, tempfile
 
 SWINIT_OPTIONS = ["-h", "--help", "--version", "-l", "-s", "-v", "-vv", "-vvv", "-w", "-g", "-p", "-e", "-e143",
                   "-pKILL", "--rewrite", "--stop-sequence", "--grace", "--", "-", "--bogus", "-x", "-vx",
@@ -74,9 +74,6 @@ def main():
     parser.add_argument("--runs", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=1)
     a = parser.parse_args()
-    swiftc = shutil.which("swiftc") or "/opt/swift/usr/bin/swiftc"
-    runtime = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(swiftc))), "lib", "swift", "linux")
-    os.environ["LD_LIBRARY_PATH"] = ":".join(p for p in [os.environ.get("LD_LIBRARY_PATH", ""), runtime] if p)
     rng = random.Random(a.seed)
     jobs = []
     for i in range(a.runs):

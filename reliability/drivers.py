@@ -123,13 +123,22 @@ def orphan_storm(a, d):
 
 
 def fork_failure(a, d):
+    # uid 65534 must be able to reach the binaries, and the checkout may sit in a directory only root can
+    # enter (a 0700 mktemp folder, /root): run copies from this scenario's own folder, opened to everyone.
+    os.chmod(d, 0o755)
+    binaries = {}
+    for name, path in [("swinit", a.swinit), ("rebound", a.rebound)]:
+        binaries[name] = os.path.join(d, name)
+        shutil.copy2(path, binaries[name])
+        os.chmod(binaries[name], 0o755)
+
     def as_nobody_with_one_process():
         resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
         os.setgroups([])
         os.setgid(65534)
         os.setuid(65534)  # root ignores RLIMIT_NPROC; nobody does not
-    for name, argv in [("swinit", [a.swinit, "-s", "--", "/bin/true"]),
-                       ("rebound", [a.rebound, "-r", "2", "-b", "0", "--", "/bin/true"])]:
+    for name, argv in [("swinit", [binaries["swinit"], "-s", "--", "/bin/true"]),
+                       ("rebound", [binaries["rebound"], "-r", "2", "-b", "0", "--", "/bin/true"])]:
         start = time.monotonic()
         code, _, err = run(f"{name}_fork", argv, timeout=20, preexec_fn=as_nobody_with_one_process)
         emit(f"{name}_fork_exit", code)
@@ -313,11 +322,5 @@ if __name__ == "__main__":
     blocked = signal.pthread_sigmask(signal.SIG_SETMASK, set())
     if blocked:
         print(f"# unblocked inherited signals: {sorted(int(s) for s in blocked)}", file=sys.stderr)
-    # Debug builds of swinit and rebound link the Swift runtime dynamically with only $ORIGIN as rpath.
-    swiftc = shutil.which("swiftc") or "/opt/swift/usr/bin/swiftc"
-    runtime = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(swiftc))), "lib", "swift", "linux")
-    paths = [p for p in os.environ.get("LD_LIBRARY_PATH", "").split(":") if p]
-    if os.path.isdir(runtime) and runtime not in paths:
-        os.environ["LD_LIBRARY_PATH"] = ":".join(paths + [runtime])
     with tempfile.TemporaryDirectory(prefix="processkit-reliability-") as directory:
         SCENARIOS[arguments.scenario](arguments, directory)

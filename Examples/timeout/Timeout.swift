@@ -22,19 +22,29 @@ struct Timeout {
             switch try TimeoutOptions.parse(Array(argv.dropFirst())) {
             case .run(let parsed): options = parsed
             case .help:
-                Output.standard(help(name))
+                printOutput(help(name))
                 ProcessControl.exit(0)
             case .version:
-                Output.standard("timeout (ProcessKit example) 1.0")
+                printOutput("timeout (ProcessKit example) 1.0")
                 ProcessControl.exit(0)
             }
         } catch {
-            if let message = error.message { Output.error("\(name): \(message)") }
-            Output.error("Try '\(name) --help' for more information.")
+            if let message = error.message { printError("\(name): \(message)") }
+            printError("Try '\(name) --help' for more information.")
             ProcessControl.exit(cannotStart)
         }
         var run = TimeoutRun(options: options, name: name)
         ProcessControl.exit(run.start())
+    }
+
+    /// Writes one line to standard error.
+    static func printError(_ line: String) {
+        try? FileDescriptor.standardError.writeAll(Array((line + "\n").utf8))
+    }
+
+    /// Writes text and a newline to standard output, at once (the process ends with `_exit`).
+    static func printOutput(_ text: String) {
+        try? FileDescriptor.standardOutput.writeAll(Array((text + "\n").utf8))
     }
 
     static func help(_ name: String) -> String {

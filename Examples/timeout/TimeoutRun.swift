@@ -35,25 +35,27 @@ struct TimeoutRun {
         if let signal { handled.insert(signal) }
         let waiter: SignalWaiter
         do { waiter = try SignalWaiter(blocking: handled) } catch {
-            Output.error("\(name): warning: sigprocmask: \(error)")
+            Timeout.printError("\(name): warning: sigprocmask: \(error)")
             return Timeout.cannotStart
         }
         guard let program = options.command.first else { return Timeout.cannotStart }
         var command = Command(bytes: program, arguments: Array(options.command.dropFirst()))
-        command.signalMask = waiter.previousMask
-        command.ignoredSignals = inheritedIgnored.subtracting([.terminalInput, .terminalOutput])
-        command.defaultSignals = SignalSet.catchable.subtracting(command.ignoredSignals)
+        command.signalMask = .exactly(waiter.previousMask)
+        command.ignoredSignals = .exactly(inheritedIgnored.subtracting([.terminalInput, .terminalOutput]))
+        command.inheritsAllFileDescriptors = true  // as exec would: GNU timeout passes every fd on
         let child: ChildProcess
         do { child = try command.spawn() } catch {
-            Output.error("\(name): failed to run command '\(String(decoding: program, as: UTF8.self))': \(error.errno)")
-            return error.errno == .noSuchFile ? 127 : 126  // GNU: ENOENT alone is "not found"
+            // ProcessKit names a directory given as the program; execvp, and so GNU, says EACCES.
+            let reason = error.errno == .isDirectory ? Errno.permissionDenied : error.errno
+            Timeout.printError("\(name): failed to run command '\(String(decoding: program, as: UTF8.self))': \(reason)")
+            return reason == .noSuchFile ? 127 : 126  // GNU: ENOENT alone is "not found"
         }
 
         var deadline = options.duration.isNone ? nil : Deadline(nanoseconds: Deadline.now.nanoseconds &+ options.duration.nanoseconds)
         while true {
             let received: ReceivedSignal?
             do { received = try waiter.wait(until: deadline) } catch {
-                Output.error("\(name): error waiting for command: \(error)")
+                Timeout.printError("\(name): error waiting for command: \(error)")
                 return Timeout.cannotStart
             }
             if let received, sentToGroup.contains(received.signal) { continue }
@@ -63,7 +65,7 @@ struct TimeoutRun {
                 deadline = nil
                 send(to: child, signal, deadline: &deadline)
             case .child?:
-                if let status = Reaper.reapExited(mainChild: child.pid) { return exitStatus(for: status) }
+                if let status = try? child.tryWait() { return exitStatus(for: status) }
             case let other?:
                 send(to: child, other, deadline: &deadline)
             }
@@ -80,7 +82,7 @@ struct TimeoutRun {
         }
         if options.verbose {
             let signalName = signal.map { String($0.name.dropFirst(3)) } ?? "EXIT"
-            Output.error("\(name): sending signal \(signalName) to command '\(String(decoding: options.command[0], as: UTF8.self))'")
+            Timeout.printError("\(name): sending signal \(signalName) to command '\(String(decoding: options.command[0], as: UTF8.self))'")
         }
         guard let signal else { return }  // signal 0 sends nothing
         try? child.send(signal)
@@ -107,7 +109,7 @@ struct TimeoutRun {
         case .exited(let exitCode):
             code = exitCode
         case .signaled(let signal, let coreDumped):
-            if coreDumped { Output.error("\(name): the monitored command dumped core") }
+            if coreDumped { Timeout.printError("\(name): the monitored command dumped core") }
             if !timedOut, (try? ProcessControl.disableCoreDumps()) != nil {
                 // Die of the same signal, so whoever waits for timeout sees what the command did.
                 try? signal.setDisposition(.default)

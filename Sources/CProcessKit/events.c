@@ -7,12 +7,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
-#include <sys/syscall.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434  // the same number on every architecture
-#endif
 
 int pk_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
@@ -30,8 +26,6 @@ int pk_epoll_wait_tokens(int epoll, uint64_t *tokens, int capacity, int timeout_
     for (int index = 0; index < count; index++) tokens[index] = events[index].data.u64;
     return count;
 }
-
-int pk_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 
 struct pk_thread_start { void (*body)(void *); void *context; };
 
@@ -63,11 +57,21 @@ int pk_start_detached_thread(void (*body)(void *), void *context) {
     return result;
 }
 
-int pk_set_nonblocking(int fd, int nonblocking) {
-    int flags = fcntl(fd, F_GETFL);
-    if (flags == -1) return -1;
-    int wanted = nonblocking ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
-    return wanted == flags ? 0 : fcntl(fd, F_SETFL, wanted);
+int pk_dup_cloexec(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 0); }
+
+int pk_eventfd_create(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
+
+int pk_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    return write(fd, &one, sizeof one) == sizeof one ? 0 : -1;
 }
 
-int pk_dup_cloexec(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 0); }
+int pk_eventfd_drain(int fd) {
+    uint64_t value;
+    return read(fd, &value, sizeof value) == sizeof value ? 0 : -1;
+}
+
+int pk_epoll_watch(int epoll, int fd, uint64_t token) {
+    struct epoll_event event = { .events = EPOLLIN, .data.u64 = token };
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+}

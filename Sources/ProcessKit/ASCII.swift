@@ -6,15 +6,15 @@ import CProcessKit
 /// grapheme clusters, which links Unicode normalization and grapheme tables (~40 KB) into a static
 /// binary. Names of options, signals and environment variables are compared byte for byte instead,
 /// as C's `strcmp` does.
-enum ASCII {
+package enum ASCII {
     /// The text with a-z turned into A-Z.
-    static func uppercased(_ text: String) -> String {
+    package static func uppercased(_ text: String) -> String {
         String(decoding: text.utf8.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }, as: UTF8.self)
     }
 
     /// Whether the two texts are the same bytes: lengths first (O(1) for native strings), then one
     /// memcmp. (UTF8View.elementsEqual walks byte by byte through iterators, ~30 instructions a byte.)
-    static func equal(_ text: String, _ other: String) -> Bool {
+    package static func equal(_ text: String, _ other: String) -> Bool {
         guard text.utf8.count == other.utf8.count else { return false }
         var text = text, other = other
         return text.withUTF8 { bytes in
@@ -23,13 +23,13 @@ enum ASCII {
     }
 
     /// The text after `prefix`, or nil when the text does not start with it.
-    static func text(_ text: String, after prefix: String) -> String? {
+    package static func text(_ text: String, after prefix: String) -> String? {
         guard text.utf8.starts(with: prefix.utf8) else { return nil }
         return String(decoding: text.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
     }
 
     /// A non-negative decimal number of at most 9 digits, nil for anything else.
-    static func decimal(_ text: String) -> Int32? {
+    package static func decimal(_ text: String) -> Int32? {
         guard !text.utf8.isEmpty, text.utf8.count <= 9 else { return nil }
         var value: Int32 = 0
         for byte in text.utf8 {

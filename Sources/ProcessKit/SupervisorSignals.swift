@@ -37,8 +37,8 @@ public struct SupervisorSignals: Sendable {
     /// Makes `command` start with the caller's original signal mask and ignored signals, and with
     /// the terminal signals at their default action unless the caller ignored them.
     public func prepare(_ command: inout Command) {
-        command.signalMask = waiter.previousMask
-        command.ignoredSignals = inheritedIgnored.intersection(SupervisorSignals.waitedFor)
+        command.signalMask = .exactly(waiter.previousMask)
+        command.ignoredSignals = .exactly(inheritedIgnored.intersection(SupervisorSignals.waitedFor))
         command.defaultSignals = SupervisorSignals.terminalSignals.subtracting(inheritedIgnored)
     }
 }

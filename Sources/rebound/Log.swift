@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// rebound's log lines on stderr, `rebound: ` first, in the C rebound's wording so existing log
 /// alerts keep matching. `quiet` (-q) silences them; fatal errors are printed regardless.

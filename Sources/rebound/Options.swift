@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// rebound's settings, from the C rebound's flags plus the backoff and stop options.
 struct ReboundOptions: Equatable {
@@ -20,6 +21,11 @@ struct ReboundOptions: Equatable {
     var stableAfter = 10.0
     /// --stop-timeout: seconds between forwarding SIGTERM/SIGINT and SIGKILL; 0 waits for ever.
     var stopTimeout = 0.0
+    /// --grace: before rebound exits, how long the processes left get between the drain's first
+    /// signal and SIGKILL; nil exits at once, like the C rebound.
+    var graceSeconds: Double?
+    /// --grace-signal: what the drain sends first; nil sends SIGTERM.
+    var graceSignal: Signal?
     /// The program and its arguments.
     var command: [String] = []
 
@@ -49,7 +55,8 @@ extension ReboundOptions {
         var scanner = OptionScanner(
             arguments,
             flags: ["0", "restart-on-zero", "g", "own-group", "q", "quiet", "h", "help", "version"],
-            valued: ["r", "max-restarts", "d", "restart-delay", "b", "burst", "backoff-max", "stable-after", "stop-timeout"])
+            valued: ["r", "max-restarts", "d", "restart-delay", "b", "burst", "backoff-max", "stable-after", "stop-timeout",
+                     "grace", "grace-signal"])
         while let option = try scanner.next(orThrow: { UsageError(message: $0.description) }) {
             let value = option.value ?? ""
             switch option.name {
@@ -63,13 +70,27 @@ extension ReboundOptions {
             case "d", "restart-delay": options.restartDelay = try seconds(value, for: "--restart-delay")
             case "backoff-max": options.backoffMax = try seconds(value, for: "--backoff-max")
             case "stable-after": options.stableAfter = try seconds(value, for: "--stable-after")
+            case "grace":
+                do { options.graceSeconds = try GraceOption.seconds(value, for: "--grace") } catch {
+                    throw UsageError(message: error.message)
+                }
+            case "grace-signal":
+                do { options.graceSignal = try GraceOption.signal(value, for: "--grace-signal") } catch {
+                    throw UsageError(message: error.message)
+                }
             default: options.stopTimeout = try seconds(value, for: "--stop-timeout")  // "stop-timeout"
             }
         }
         options.command = scanner.operands
         guard !options.command.isEmpty else { throw UsageError(message: "no program to run") }
+        if let signal = options.graceSignal, options.graceSeconds == nil {
+            throw UsageError(message: "--grace-signal \(signal.name) does nothing without --grace SECS")
+        }
         return .run(options)
     }
+
+    /// The drain --grace asks for, nil without one.
+    var drain: GracefulDrain? { graceSeconds.map { GracefulDrain(seconds: $0, signal: graceSignal ?? .terminate) } }
 
     private static func count(_ text: String, for option: String, meaning: String) throws(UsageError) -> Int32 {
         guard let number = OptionValue.wholeNumber(text) else {
@@ -105,6 +126,8 @@ enum ReboundText {
               --backoff-max SECS    Throttle delay starts at 1 s, doubles per rapid failure, capped at SECS (default 30).
               --stable-after SECS   A child up this long resets the burst count and backoff (default 10).
               --stop-timeout SECS   After forwarding SIGTERM/SIGINT, SIGKILL the child after SECS (default 0: wait).
+              --grace SECS          Before exiting, signal every process left, wait up to SECS for them, then SIGKILL them.
+              --grace-signal SIG    The signal --grace sends first, name or number (default TERM; INT for PostgreSQL).
           -h, --help                Show this help and exit.
               --version             Show the version and exit.
         """

@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// rebound: keeps a crashing program alive inside a container. It runs as PID 1 (or as a child
 /// subreaper), restarts the program by the C rebound's rules with crash-loop backoff, forwards

@@ -38,6 +38,13 @@ struct RestartLoop {
             log.fatal("cannot set up signal handling: \(error)")
             return 1
         }
+        let code = runUntilDone(signals)
+        if let drain = options.drain { self.drain(drain, waiter: signals.waiter) }
+        return code
+    }
+
+    /// Runs, restarts and stops the child by the restart rules; returns the code rebound exits with.
+    func runUntilDone(_ signals: SupervisorSignals) -> Int32 {
         var policy = RestartPolicy(options: options)
         do {
             while true {
@@ -53,16 +60,13 @@ struct RestartLoop {
                     switch reason {
                     case .finished: log.info("child (pid \(pid)) exited with status 0, exiting")
                     case .terminated(let signal): log.info("child (pid \(pid)) terminated by signal \(signal.rawValue), exiting")
-                    case .maxRestartsReached: log.info("max restarts (\(options.maxRestarts)) reached, exiting")
+                    case .maxRestartsReached:
+                        log.info("child (pid \(pid)) \(RestartLoop.describeEnd(status))")
+                        log.info("max restarts (\(options.maxRestarts)) reached, exiting")
                     }
                     return code
                 case .restart(let count, let delay, let throttled):
-                    switch status {
-                    case .signaled(let signal, _):
-                        log.info("child (pid \(pid)) killed by signal \(signal.rawValue), restarting (\(count))")
-                    default:
-                        log.info("child (pid \(pid)) exited with status \(status.shellExitCode), restarting (\(count))")
-                    }
+                    log.info("child (pid \(pid)) \(RestartLoop.describeEnd(status)), restarting (\(count))")
                     if throttled { log.info("child failing rapidly, delaying restart") }
                     if delay > 0, let code = try waitOutDelay(until: .after(seconds: delay), signals) { return code }
                 }
@@ -73,6 +77,12 @@ struct RestartLoop {
         }
     }
 
+    /// "exited with status S" or "killed by signal N", the C rebound's words for how a child ended.
+    static func describeEnd(_ status: WaitStatus) -> String {
+        if case .signaled(let signal, _) = status { return "killed by signal \(signal.rawValue)" }
+        return "exited with status \(status.shellExitCode)"
+    }
+
     /// Starts the child and waits for it to end, forwarding every signal but SIGCHLD to it.
     func runChild(_ signals: SupervisorSignals) throws(Errno) -> ChildEnd {
         var command = Command(bytes: commandBytes[0], arguments: Array(commandBytes.dropFirst()))
@@ -81,6 +91,7 @@ struct RestartLoop {
             command.foregroundTerminal = 0
         }
         signals.prepare(&command)
+        command.inheritsAllFileDescriptors = true  // as tini does: fds handed to us reach the child
         log.info("starting \(options.command[0])")
         let child: ChildProcess
         do {

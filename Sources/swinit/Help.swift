@@ -21,8 +21,9 @@ enum SwinitText {
           -l: Show license and exit.
           -P: Pause mode: run no program, reap zombies, exit 0 on SIGINT or SIGTERM.
           --grace SECS: When the child has exited, SIGTERM the processes left, wait up to SECS, then SIGKILL them.
+          --grace-signal SIG: Send SIG instead of SIGTERM first when draining, e.g. "--grace-signal INT".
           --rewrite FROM:TO: Forward signal FROM as TO (TO 0 drops it), e.g. "--rewrite TERM:QUIT". Repeatable.
-          --stop-sequence SIG[,SECS,SIG]...: On SIGTERM send the first SIG, each next one SECS later; another SIGTERM skips ahead.
+          --stop-sequence [SECS,]SIG[,SECS,SIG]...: On SIGTERM send the first SIG (after SECS if it starts with a delay), each next one SECS later; another SIGTERM skips ahead.
 
         Environment variables:
 
@@ -30,6 +31,7 @@ enum SwinitText {
           TINI_VERBOSITY, SWINIT_VERBOSITY: Set the verbosity level (default: 1).
           TINI_KILL_PROCESS_GROUP, SWINIT_KILL_PROCESS_GROUP: Send signals to the child's process group.
           SWINIT_GRACE: Like --grace (the option wins).
+          SWINIT_GRACE_SIGNAL: Like --grace-signal (the option wins).
         """
 
     static let license = """

@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// swinit's messages, in tini's format (`[WARN  swinit (PID)] ...`) but all on stderr, so they
 /// never mix into the child's standard output. Messages are autoclosures: a line below the verbosity

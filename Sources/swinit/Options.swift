@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// swinit's settings, from tini's flags and environment variables.
 struct SwinitOptions: Equatable {
@@ -14,6 +15,8 @@ struct SwinitOptions: Equatable {
     /// --grace / SWINIT_GRACE: after the main child exits, how long the processes left get between
     /// SIGTERM and SIGKILL before swinit exits; nil exits at once, like tini.
     var graceSeconds: Double?
+    /// --grace-signal / SWINIT_GRACE_SIGNAL: what the drain sends first; nil sends SIGTERM.
+    var graceSignal: Signal?
     /// --rewrite FROM:TO rules applied to forwarded signals.
     var rewrites = SignalRewrites()
     /// --stop-sequence: what a SIGTERM turns into; empty forwards SIGTERM as usual.
@@ -55,14 +58,14 @@ extension SwinitOptions {
                                         + "using \(options.verbosity), as tini would")
             }
         }
-        if let text = environment("SWINIT_GRACE") {
-            guard let seconds = OptionValue.seconds(text) else {
-                throw UsageError(message: "not a valid number of seconds in SWINIT_GRACE: '\(text)' (e.g. 5 or 2.5)")
-            }
-            options.graceSeconds = seconds
+        do throws(GraceOption.Invalid) {
+            if let text = environment("SWINIT_GRACE") { options.graceSeconds = try GraceOption.seconds(text, for: "SWINIT_GRACE") }
+            if let text = environment("SWINIT_GRACE_SIGNAL") { options.graceSignal = try GraceOption.signal(text, for: "SWINIT_GRACE_SIGNAL") }
+        } catch {
+            throw UsageError(message: error.message)
         }
         var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g", "P"],
-                                    valued: ["p", "e", "grace", "rewrite", "stop-sequence"])
+                                    valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence"])
         while let option = try scanner.next(orThrow: { UsageError(message: $0.description) }) {
             switch option.name {
             case "h", "help": return .help
@@ -74,11 +77,13 @@ extension SwinitOptions {
             case "g": options.signalProcessGroup = true
             case "P": options.pause = true
             case "grace":
-                let text = option.value ?? ""
-                guard let seconds = OptionValue.seconds(text) else {
-                    throw UsageError(message: "not a valid number of seconds for --grace: '\(text)' (e.g. 5 or 2.5)")
+                do { options.graceSeconds = try GraceOption.seconds(option.value ?? "", for: "--grace") } catch {
+                    throw UsageError(message: error.message)
                 }
-                options.graceSeconds = seconds
+            case "grace-signal":
+                do { options.graceSignal = try GraceOption.signal(option.value ?? "", for: "--grace-signal") } catch {
+                    throw UsageError(message: error.message)
+                }
             case "rewrite": try options.rewrites.add(parsing: option.value ?? "")
             case "stop-sequence": options.stopSequence = try StopSequence(parsing: option.value ?? "")
             case "p":
@@ -118,8 +123,14 @@ extension SwinitOptions {
         return negative ? 0 : value
     }
 
+    /// The drain --grace asks for, nil without one.
+    var drain: GracefulDrain? { graceSeconds.map { GracefulDrain(seconds: $0, signal: graceSignal ?? .terminate) } }
+
     /// Rejects options that contradict each other (or a missing program), naming both sides.
     func checkCombinations() throws(UsageError) {
+        if let graceSignal, graceSeconds == nil {
+            throw UsageError(message: "--grace-signal \(graceSignal.name) does nothing without --grace SECS (or SWINIT_GRACE)")
+        }
         if pause {
             guard command.isEmpty else { throw UsageError(message: "-P runs no program, but one was given: '\(command[0])'") }
             guard rewrites.isEmpty, stopSequence.steps.isEmpty else {

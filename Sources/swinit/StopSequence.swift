@@ -1,16 +1,20 @@
 import ProcessKit
+import ToolSupport
 
 /// `--stop-sequence`: the signals a SIGTERM to swinit turns into, with delays between them, for
 /// workers that want an early "stop taking work" and a late "exit now". `TSTP,20,TERM` sends
-/// SIGTSTP at once and SIGTERM 20 s later unless the child has exited.
+/// SIGTSTP at once and SIGTERM 20 s later unless the child has exited; `10,TERM` holds the SIGTERM
+/// for 10 s (while a load balancer stops sending work) and then sends it.
 ///
-/// Grammar: `SIGNAL[,SECONDS,SIGNAL]...`: signals (names or numbers) and delays (seconds, fractions
-/// allowed) alternate, first and last are signals, any number of steps.
+/// Grammar: `[SECONDS,]SIGNAL[,SECONDS,SIGNAL]...`: signals (names or numbers) and delays (seconds,
+/// fractions allowed) alternate and the last item is a signal. A first signal `0` sends nothing, so
+/// `0,10,TERM` is `10,TERM`.
 struct StopSequence: Equatable {
     /// One signal and how long after the previous step it is sent (0 for the first).
     struct Step: Equatable {
         let delay: Double
-        let signal: Signal
+        /// nil for the "nothing yet" a sequence that starts with a delay begins with.
+        let signal: Signal?
     }
 
     let steps: [Step]
@@ -22,25 +26,38 @@ struct StopSequence: Equatable {
 
     /// Reads `TSTP,20,TERM`; the message of a thrown error names the bad item.
     init(parsing text: String) throws(UsageError) {
-        let hint = "(use SIGNAL[,SECONDS,SIGNAL]..., e.g. TSTP,20,TERM)"
+        let hint = "(use [SECONDS,]SIGNAL[,SECONDS,SIGNAL]..., e.g. TSTP,20,TERM)"
         func failure(_ reason: String) -> UsageError {
             UsageError(message: "not a valid --stop-sequence '\(text)': \(reason) \(hint)")
         }
-        let items = text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+        var items = text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
+        // An even number of items that starts with a number starts with a delay: read it as a first
+        // signal 0 (nothing) before it.
+        let startsWithDelay = items.count % 2 == 0 && OptionValue.seconds(items[0]) != nil
+        if startsWithDelay {
+            items.insert("0", at: 0)
+        } else if items.count % 2 == 0, !items[0].isEmpty, (try? Signal(parsing: items[0])) == nil {
+            throw failure("item 1 '\(items[0])' is neither a number of seconds nor a signal")
+        }
+        func position(_ index: Int) -> Int { startsWithDelay ? index : index + 1 }
         var steps: [Step] = []
         var delay = 0.0
         for (index, item) in items.enumerated() {
-            guard !item.isEmpty else { throw failure("item \(index + 1) is empty") }
+            guard !item.isEmpty else { throw failure("item \(position(index)) is empty") }
             if index % 2 == 0 {
+                if index == 0 && OptionValue.wholeNumber(item) == 0 {
+                    steps.append(Step(delay: 0, signal: nil))
+                    continue
+                }
                 do {
                     steps.append(Step(delay: delay, signal: try Signal(parsing: item)))
                 } catch {
-                    throw failure("item \(index + 1) '\(item)' is not a signal")
+                    throw failure("item \(position(index)) '\(item)' is not a signal")
                 }
             } else {
                 guard let seconds = OptionValue.seconds(item) else {
-                    throw failure("item \(index + 1) '\(item)' is not a number of seconds; signals and delays alternate")
+                    throw failure("item \(position(index)) '\(item)' is not a number of seconds; signals and delays alternate")
                 }
                 delay = seconds
             }
@@ -64,13 +81,13 @@ struct StopSequenceProgress {
     var isFinished: Bool { nextStep >= sequence.steps.count }
 
     /// Takes the next step now, on a SIGTERM (the first starts the sequence, a later one skips ahead)
-    /// or when ``nextDue`` has passed; returns its signal, nil when the sequence is finished.
-    mutating func takeStep() -> Signal? {
+    /// or when ``nextDue`` has passed; returns it, nil when the sequence is finished.
+    mutating func takeStep() -> StopSequence.Step? {
         guard !isFinished else { return nil }
-        let signal = sequence.steps[nextStep].signal
+        let step = sequence.steps[nextStep]
         nextStep += 1
         nextDue = isFinished ? nil : .after(seconds: sequence.steps[nextStep].delay)
-        return signal
+        return step
     }
 
     /// "step 2 of 3", for logs.

@@ -48,12 +48,18 @@ struct Supervisor {
         command.processGroup = .new
         command.foregroundTerminal = 0
         signals.prepare(&command)
+        command.inheritsAllFileDescriptors = true  // as tini does: fds handed to us reach the child
         let child: ChildProcess
         do {
             child = try command.spawn()
         } catch {
             log.fatal(error.description)
-            return error.shellExitCode
+            // As in tini, a child that could not exec the program is a child that exited 127 or 126
+            // (1 for an earlier step): -e and --grace apply. No child at all (fork failed) is fatal.
+            guard error.childPID != nil else { return error.shellExitCode }
+            let status = WaitStatus.exited(code: error.shellExitCode)
+            log.info("Main child exited normally (with status '\(error.shellExitCode)')")
+            return finish(status, waiter: waiter)
         }
         log.info("Spawned child process '\(options.command[0])' with pid '\(child.pid)'")
 
@@ -61,17 +67,19 @@ struct Supervisor {
         while true {
             let received: ReceivedSignal?
             do { received = try waiter.wait(until: stopSequence.nextDue) } catch {
-                log.fatal("waiting for signals failed: \(error)")
-                return 1
+                // The child is running: exiting now would have the kernel kill it. Log, and carry on.
+                waitFailed(error)
+                if let status = reap(mainChild: child.pid) { return finish(status, waiter: waiter) }
+                continue
             }
             guard let received else {  // the next --stop-sequence step is due
-                if let signal = stopSequence.takeStep() { send(signal, to: child, reason: "stop sequence, \(stopSequence.position)") }
+                if let step = stopSequence.takeStep() { take(step, to: child, reason: "stop sequence, \(stopSequence.position)") }
                 continue
             }
             if received.signal == .child {
                 if let status = reap(mainChild: child.pid) { return finish(status, waiter: waiter) }
-            } else if received.signal == .terminate, let signal = stopSequence.takeStep() {
-                send(signal, to: child, reason: "SIGTERM started or skipped ahead the stop sequence, \(stopSequence.position)")
+            } else if received.signal == .terminate, let step = stopSequence.takeStep() {
+                take(step, to: child, reason: "SIGTERM started or skipped ahead the stop sequence, \(stopSequence.position)")
             } else {
                 forward(received.signal, to: child)
             }
@@ -80,10 +88,15 @@ struct Supervisor {
 
     /// swinit's exit code once the main child has ended, after the --grace drain if one was asked for.
     func finish(_ status: WaitStatus, waiter: SignalWaiter) -> Int32 {
-        if let seconds = options.graceSeconds {
-            GracefulDrain(seconds: seconds, log: log).run(waiter: waiter) { _ = reap(mainChild: 0) }
-        }
+        if let drain = options.drain { self.drain(drain, waiter: waiter) }
         return exitCode(for: status)
+    }
+
+    /// What the loops do when waiting for signals failed: log it and pause briefly, so a failure that
+    /// persists neither ends swinit (and with it, by the kernel's hand, everything it supervises) nor spins.
+    func waitFailed(_ error: Errno) {
+        log.warning("waiting for signals failed: \(error); carrying on")
+        Deadline.after(seconds: 0.1).sleep()
     }
 
     /// Reaps every exited child; returns the main child's status once it has ended.
@@ -120,6 +133,21 @@ struct Supervisor {
             return
         }
         deliver(signal, to: child, logLine: "Passing signal: '\(signal.name)'")
+    }
+
+    /// Sends a --stop-sequence step's signal, or for the "nothing yet" of a leading delay, says so.
+    /// A step that does not stop processes is followed by SIGCONT: an earlier SIGTSTP stops whatever
+    /// in the group does not handle it (with -g, the entrypoint shell around the worker), and a stopped
+    /// process would act on SIGTERM only once continued.
+    func take(_ step: StopSequence.Step, to child: ChildProcess, reason: String) {
+        guard let signal = step.signal else {
+            log.debug("Holding the stop for now (\(reason))")
+            return
+        }
+        send(signal, to: child, reason: reason)
+        if ![Signal.terminalStop, .stop, .terminalInput, .terminalOutput, .continue].contains(signal) {
+            send(.continue, to: child, reason: "after \(signal.name), so that a stopped process acts on it")
+        }
     }
 
     /// Sends `signal` to the child (or its group with -g) for `reason`, as is.

@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// swinit: PID 1 for containers, a drop-in tini. It starts one child, forwards signals to it,
 /// reaps every zombie and exits with the child's exit code.

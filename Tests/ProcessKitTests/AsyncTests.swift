@@ -4,7 +4,7 @@ import Testing
 @testable import ProcessKit
 
 /// The async layer: waits and reads suspend on ProcessKit's one poller thread, never on a thread of
-/// the cooperative pool.
+/// the cooperative pool; cancelling a task tears its child down.
 @Suite struct AsyncTests {
     /// Threads of this process right now.
     static func threadCount() -> Int {
@@ -16,25 +16,84 @@ import Testing
         let value = Atomic<Int>(0)
     }
 
-    /// A pipe's (read, write) ends.
-    static func makePipe() -> (Int32, Int32) {
-        var fds: [Int32] = [0, 0]
-        precondition(pipe(&fds) == 0)
-        return (fds[0], fds[1])
+    static func sleeper(_ script: String = "exec sleep 1000") throws -> ChildProcess {
+        try Command("sh", arguments: ["-c", script]).spawn()
     }
 
-    static func sleeper() throws -> ChildProcess {
-        var command = Command("sleep", arguments: ["1000"])
-        command.signalMask = SignalSet()
-        return try command.spawn()
+    /// The contents of a file once it exists, polled every 10 ms for at most 120 s (other tests may fill the pool) without blocking
+    /// a pool thread (the task under test needs one).
+    static func contents(of path: String) async -> String? {
+        let deadline = Deadline.after(seconds: 120 * Harness.slowdown)
+        while !deadline.hasPassed {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), !text.isEmpty { return text }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        return nil
     }
+
+    static func isGone(_ pid: Int32) -> Bool { kill(pid, 0) != 0 }
 
     @Test func awaitingAChildReturnsItsStatus() async throws {
-        var command = Command("sh", arguments: ["-c", "exit 7"])
-        command.signalMask = SignalSet()
-        let child = try command.spawn()
-        let status = try await AsyncChildWait.status(of: child.pid, cancellable: true)
-        #expect(status == .exited(code: 7))
+        let child = try Command("sh", arguments: ["-c", "exit 7"]).spawn()
+        #expect(try await child.wait() == .exited(code: 7))
+    }
+
+    @Test func runCapturesBothStreamsAndFeedsInput() async throws {
+        let result = try await Command("sh", arguments: ["-c", "tr a-z A-Z; echo oops >&2; exit 3"]).run(input: "hello\n")
+        #expect(result.status == .exited(code: 3))
+        #expect(result.standardOutputText == "HELLO\n")
+        #expect(result.standardErrorText == "oops\n")
+        #expect(!result.timedOut)
+    }
+
+    /// 64 MiB each way through cat: the input is fed while the output is read, so neither pipe
+    /// filling up can stall the exchange.
+    @Test func sixtyFourMebibytesEachWayThroughCat() async throws {
+        let input = [UInt8](repeating: UInt8(ascii: "x"), count: 64 << 20)
+        var command = Command("cat")
+        command.standardOutput = .capture(limit: 65 << 20)
+        let result = try await command.run(input: input)
+        #expect(result.status == .exited(code: 0))
+        #expect(result.standardOutput.count == input.count)
+        #expect(!result.standardOutputTruncated)
+    }
+
+    @Test func captureLimitTruncatesAndKeepsReading() async throws {
+        var command = Command("sh", arguments: ["-c", "head -c 1000000 /dev/zero"])
+        command.standardOutput = .capture(limit: 1000)
+        let result = try await command.run()
+        #expect(result.status == .exited(code: 0))
+        #expect(result.standardOutput.count == 1000)
+        #expect(result.standardOutputTruncated)
+    }
+
+    @Test func aTimeoutTearsTheChildDown() async throws {
+        let result = try await Command("sleep", arguments: ["1000"]).run(timeout: 0.2)
+        #expect(result.timedOut)
+        #expect(result.status == .signaled(.terminate, coreDumped: false))
+    }
+
+    /// A child that ignores SIGTERM gets SIGKILL after the teardown's wait, and the cancelled task
+    /// throws only once it is gone.
+    @Test func cancellingARunTearsTheChildDownTermThenKill() async throws {
+        let directory = try Harness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let pidFile = directory + "/pid"
+        let command = Command("sh", arguments: ["-c", "trap '' TERM; echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); while :; do sleep 1; done"])
+        let task = Task { try await command.run(teardown: Teardown([.signal(.terminate), .wait(seconds: 0.3)])) }
+        let pidText = try #require(await Self.contents(of: pidFile), "the child never started")
+        let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(Self.isGone(pid), "the child \(pid) is still there (or a zombie) after the cancelled run")
+    }
+
+    @Test func cancellingAWaitTearsTheChildDown() async throws {
+        let child = try Self.sleeper()
+        let waiting = Task { try await child.wait() }
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(child.reaped == .signaled(.terminate, coreDumped: false))
     }
 
     /// Many tasks wait on children that only end when another task kills them. That task needs a pool
@@ -47,7 +106,7 @@ import Testing
             for child in children {
                 group.addTask {
                     started.value.add(1, ordering: .relaxed)
-                    return try await AsyncChildWait.status(of: child.pid, cancellable: true)
+                    return try await child.wait()
                 }
             }
             group.addTask {
@@ -63,50 +122,35 @@ import Testing
         #expect(statuses.filter { $0 == .signaled(.kill, coreDumped: false) }.count == count)
     }
 
-    @Test func cancellingAWaitLeavesTheChildToItsOwner() async throws {
+    @Test func twoTasksCanAwaitTheSameChild() async throws {
         let child = try Self.sleeper()
-        let waiting = Task { try await AsyncChildWait.status(of: child.pid, cancellable: true) }
-        waiting.cancel()
-        await #expect(throws: CancellationError.self) { try await waiting.value }
+        async let first = child.wait()
+        async let second = child.wait()
         try child.send(.kill)
-        #expect(try await AsyncChildWait.status(of: child.pid, cancellable: false) == .signaled(.kill, coreDumped: false))
+        let statuses = try await [first, second]
+        #expect(statuses == [.signaled(.kill, coreDumped: false), .signaled(.kill, coreDumped: false)])
     }
 
-    @Test func twoTasksCanAwaitTheSameFD() async throws {
-        let (readEnd, writeEnd) = Self.makePipe()
-        defer { close(readEnd) }
-        async let first: Void = EventPoller.shared.ready(readEnd)
-        async let second: Void = EventPoller.shared.ready(readEnd)
-        close(writeEnd)   // end of file: readable for both
-        _ = try await (first, second)
-    }
-
-    @Test func chunksAndLinesOfAPipe() async throws {
-        let (readEnd, writeEnd) = Self.makePipe()
-        defer { close(readEnd) }
-        let writer = Task.detached {
-            let text = Array("one\ntwo\n\nthree without newline".utf8)
-            for byte in text { _ = [byte].withUnsafeBytes { write(writeEnd, $0.baseAddress, 1) } }
-            close(writeEnd)
-        }
+    @Test func outputAsChunksAndLines() async throws {
+        var command = Command("printf", arguments: ["one\\ntwo\\n\\nthree without newline"])
+        command.standardOutput = .pipe
+        let child = try command.spawn()
+        let output = try #require(child.standardOutput)
         var lines: [String] = []
-        for try await line in AsyncByteChunks(reading: readEnd).lines { lines.append(line) }
-        await writer.value
+        for try await line in output.lines { lines.append(line) }
         #expect(lines == ["one", "two", "", "three without newline"])
+        #expect(try await child.wait() == .exited(code: 0))
     }
 
     @Test func aThousandConcurrentRunsUseAFewThreads() async throws {
         let before = Self.threadCount()
         let most = Counter()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<1000 {
+            for index in 0..<1000 {
                 group.addTask {
-                    var command = Command("/bin/true")
-                    command.signalMask = SignalSet()
-                    let child = try command.spawn()
-                    let threads = Self.threadCount()
-                    _ = most.value.max(threads, ordering: .relaxed)
-                    #expect(try await AsyncChildWait.status(of: child.pid, cancellable: true) == .exited(code: 0))
+                    let result = try await Command("sh", arguments: ["-c", "echo \(index)"]).run()
+                    _ = most.value.max(Self.threadCount(), ordering: .relaxed)
+                    #expect(result.standardOutputText == "\(index)\n")
                 }
             }
             try await group.waitForAll()

@@ -5,26 +5,20 @@ import Testing
 
 /// ProcessKit's spawning API on its own, without swinit or rebound: every setting of `Command` is
 /// checked in the child it starts (the child writes what it sees to a file), and exec failures come
-/// back as the exact step and errno. Children are collected with `Reaper.wait(for:)` only, never
+/// back as the exact step and errno. Children are collected with `ChildProcess.wait()` only, never
 /// `waitpid(-1)`, which would take other tests' processes from Foundation.
 @Suite struct CommandTests {
-    /// Starts `command` (with an empty signal mask unless it sets one), waits (bounded by the
-    /// child's own script) and returns how it ended.
+    /// Starts `command`, waits (bounded by the child's own script) and returns how it ended.
     func run(_ command: Command) throws -> WaitStatus {
-        var command = command
-        if command.signalMask == nil { command.signalMask = [] }
-        let child = try command.spawn()
-        return try Reaper.wait(for: child.pid)
+        try command.spawn().wait()
     }
 
     /// The error `command` fails to start with; nil (and a recorded issue) when it started.
     func spawnError(_ command: Command, sourceLocation: SourceLocation = #_sourceLocation) -> SpawnError? {
-        var command = command
-        command.signalMask = []
         do throws(SpawnError) {
             let child = try command.spawn()
             Issue.record("\(command.program) started", sourceLocation: sourceLocation)
-            _ = try? Reaper.wait(for: child.pid)
+            _ = try? child.wait()
             return nil
         } catch {
             return error
@@ -73,16 +67,6 @@ import Testing
         #expect(candidates("./tool", "/a") == ["./tool"])
         #expect(candidates("/bin/tool", "/a") == ["/bin/tool"])
         #expect(candidates("tool", nil) == ["/bin/tool", "/usr/bin/tool"])
-    }
-
-    /// One pass keeps exactly the variables with the prefixes, and reads them as getenv does.
-    @Test func environmentVariablesPickedOutByPrefix() {
-        let kept = EnvironmentVariables(prefixes: "PA", "HO")
-        let expected = ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("PA") || $0.key.hasPrefix("HO") }
-        #expect(Set(kept.variables.map(\.name)) == Set(expected.keys))
-        for name in expected.keys { #expect(kept.value(of: name) == String(cString: getenv(name)!), "\(name)") }
-        #expect(kept.value(of: "PATH") != nil)
-        #expect(kept.value(of: "PAT") == nil && kept.value(of: "SHELL") == nil)
     }
 
     /// A name without a slash is looked up on this process's PATH.

@@ -6,7 +6,9 @@ import Testing
 /// are unchanged: its tag is a hash of them). The binaries are $SWINIT_BIN/$REBOUND_BIN when those are
 /// statically linked, otherwise dist/, refreshed with scripts/build-static (a no-op when up to date).
 /// Without podman/runc/root the tests skip; with PROCESSKIT_REQUIRE_ALL=1 (CI) they fail instead.
-@Suite struct ContainerTests {
+/// Serialized: the tests share podman's one store, and its builds, runs and removals are not meant to race
+/// each other on a loaded machine.
+@Suite(.serialized) struct ContainerTests {
     /// `podman stop` sends SIGTERM to PID 1; swinit forwards it, and the container exits with the child's code.
     @Test func podmanStopReachesTheChildThroughSwinit() throws {
         let image = try ContainerImage.shared()

@@ -29,7 +29,7 @@ import Testing
         // The test bundle sits in the build folder beside ProcessKit's and CProcessKit's objects.
         let ownBuild = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "")
             .deletingLastPathComponent().path
-        let swiftc = try #require(Harness.executable("/opt/swift/usr/bin/swiftc", "/usr/bin/swiftc"), "no swiftc")
+        let swiftc = try #require(Harness.onPath("swiftc"), "swiftc is not on the PATH")
         let objects = try ["ProcessKit", "CProcessKit"].flatMap { target in
             try FileManager.default.contentsOfDirectory(atPath: "\(ownBuild)/\(target).build")
                 .filter { $0.hasSuffix(".o") }.map { "\(ownBuild)/\(target).build/\($0)" }

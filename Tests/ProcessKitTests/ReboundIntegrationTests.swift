@@ -155,7 +155,8 @@ private func seconds(_ duration: Duration) -> Double {
         #expect(logLines(result.stderr) == [
             "rebound: starting true", "rebound: child (pid P) exited with status 0, restarting (1)",
             "rebound: starting true", "rebound: child (pid P) exited with status 0, restarting (2)",
-            "rebound: starting true", "rebound: max restarts (2) reached, exiting",
+            "rebound: starting true", "rebound: child (pid P) exited with status 0",
+            "rebound: max restarts (2) reached, exiting",
         ])
     }
 
@@ -169,7 +170,8 @@ private func seconds(_ duration: Duration) -> Double {
         #expect(logLines(result.stderr) == [
             "rebound: starting sh", "rebound: child (pid P) exited with status 11, restarting (1)",
             "rebound: starting sh", "rebound: child (pid P) exited with status 12, restarting (2)",
-            "rebound: starting sh", "rebound: max restarts (2) reached, exiting",
+            "rebound: starting sh", "rebound: child (pid P) exited with status 13",
+            "rebound: max restarts (2) reached, exiting",
         ])
     }
 
@@ -178,7 +180,8 @@ private func seconds(_ duration: Duration) -> Double {
         #expect(result.status == 137)
         #expect(logLines(result.stderr) == [
             "rebound: starting sh", "rebound: child (pid P) killed by signal 9, restarting (1)",
-            "rebound: starting sh", "rebound: max restarts (1) reached, exiting",
+            "rebound: starting sh", "rebound: child (pid P) killed by signal 9",
+            "rebound: max restarts (1) reached, exiting",
         ])
     }
 
@@ -197,7 +200,7 @@ private func seconds(_ duration: Duration) -> Double {
             "rebound: starting /nonexistent/program", "rebound: exec /nonexistent/program: No such file or directory",
             "rebound: child (pid P) exited with status 127, restarting (1)",
             "rebound: starting /nonexistent/program", "rebound: exec /nonexistent/program: No such file or directory",
-            "rebound: max restarts (1) reached, exiting",
+            "rebound: child (pid P) exited with status 127", "rebound: max restarts (1) reached, exiting",
         ])
 
         let directory = try Harness.temporaryDirectory()

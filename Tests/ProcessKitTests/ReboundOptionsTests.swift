@@ -61,6 +61,28 @@ import Testing
         #expect(usageError(["-x", "server"]) == "unknown option '-x'")
     }
 
+    @Test func graceAndGraceSignalBuildTheDrain() throws {
+        #expect(try options(["server"]).drain == nil)
+        #expect(try options(["--grace", "30", "server"]).drain == GracefulDrain(seconds: 30, signal: .terminate))
+        #expect(try options(["--grace=2.5", "--grace-signal", "INT", "server"]).drain == GracefulDrain(seconds: 2.5, signal: .interrupt))
+        #expect(try options(["--grace", "0", "--grace-signal=3", "server"]).drain == GracefulDrain(seconds: 0, signal: .quit))
+        #expect(try options(["--grace", "86400", "server"]).drain?.seconds == 86_400)
+    }
+
+    @Test(arguments: ["-1", "", "soon", "5s", "1e3", "-0.5", "9999999999"])
+    func graceRejectsWhatIsNotSeconds(_ text: String) {
+        #expect(usageError(["--grace", text, "server"]) == "not a valid number of seconds for --grace: '\(text)' (use 0 to 86400, e.g. 30 or 2.5)")
+    }
+
+    @Test func graceRejectsMoreThanADayAndAGraceSignalAlone() {
+        #expect(usageError(["--grace", "100000", "server"]) == "--grace '100000' is longer than a day (use 0 to 86400 seconds)")
+        #expect(usageError(["--grace-signal", "INT", "server"]) == "--grace-signal SIGINT does nothing without --grace SECS")
+        #expect(usageError(["--grace", "5", "--grace-signal", "FAST", "server"])
+                == "not a valid signal for --grace-signal: 'FAST' (use a name such as TERM, INT, QUIT or a number)")
+        #expect(usageError(["--grace", "5", "--grace-signal", "0", "server"])?.contains("'0'") == true)
+        #expect(usageError(["--grace"]) == "option '--grace' needs a value")
+    }
+
     @Test func aProgramIsRequired() {
         #expect(usageError([]) == "no program to run")
         #expect(usageError(["-q", "--"]) == "no program to run")

@@ -2,7 +2,7 @@ import Foundation
 import ProcessKit
 import Testing
 
-/// Issue 7: storms and faults against the built swinit and rebound. The scenarios live in
+/// Storms and faults against the built swinit and rebound. The scenarios live in
 /// reliability/drivers.py (with the C helpers in reliability/probe.c, compiled by it with `cc`),
 /// shared with scripts/reliability-report; each prints `key=value` figures that these tests check.
 /// Serialized: the storms measure time and should not compete with each other for the CPUs.
@@ -80,7 +80,7 @@ import Testing
         let figures = try drive("exec-errors", timeout: 120)
         let expected: [(String, Int, String)] = [
             ("enoent", 127, "No such file or directory"), ("enoent_on_path", 127, "No such file or directory"),
-            ("eacces", 126, "Permission denied"), ("eacces_directory", 126, "Permission denied"),
+            ("eacces", 126, "Permission denied"), ("eacces_directory", 126, "Is a directory"),
             ("enotdir", 127, "Not a directory"), ("eloop", 126, "Too many levels of symbolic links"),
             ("enametoolong", 126, "File name too long"), ("etxtbsy", 126, "Text file busy"),
         ]

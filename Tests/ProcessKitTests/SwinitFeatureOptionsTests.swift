@@ -39,10 +39,37 @@ import ProcessKit
         #expect(try parse(["--grace", "1", "sh"], ["SWINIT_GRACE": "7"]).graceSeconds == 1)
     }
 
-    @Test(arguments: ["", "-1", "five", "5s", "1.2.3"])
+    @Test(arguments: ["", "-1", "five", "5s", "1.2.3", " 5", "1e3", "9999999999"])
     func graceRejectsWhatIsNotSeconds(_ text: String) {
-        #expect(rejection(["--grace", text, "sh"]) == "not a valid number of seconds for --grace: '\(text)' (e.g. 5 or 2.5)")
-        #expect(rejection(["sh"], ["SWINIT_GRACE": text]) == "not a valid number of seconds in SWINIT_GRACE: '\(text)' (e.g. 5 or 2.5)")
+        #expect(rejection(["--grace", text, "sh"]) == "not a valid number of seconds for --grace: '\(text)' (use 0 to 86400, e.g. 30 or 2.5)")
+        #expect(rejection(["sh"], ["SWINIT_GRACE": text]) == "not a valid number of seconds for SWINIT_GRACE: '\(text)' (use 0 to 86400, e.g. 30 or 2.5)")
+    }
+
+    @Test func graceRejectsMoreThanADay() throws {
+        #expect(try parse(["--grace", "86400", "sh"]).graceSeconds == 86_400)
+        #expect(rejection(["--grace", "86400.5", "sh"]) == "--grace '86400.5' is longer than a day (use 0 to 86400 seconds)")
+        #expect(rejection(["--grace", "999999999", "sh"]) == "--grace '999999999' is longer than a day (use 0 to 86400 seconds)")
+    }
+
+    @Test func graceSignalTakesNamesOrNumbersAndDefaultsToTerm() throws {
+        #expect(try parse(["--grace", "5", "sh"]).drain == GracefulDrain(seconds: 5, signal: .terminate))
+        #expect(try parse(["--grace", "5", "--grace-signal", "INT", "sh"]).drain == GracefulDrain(seconds: 5, signal: .interrupt))
+        #expect(try parse(["--grace-signal=sigquit", "--grace=5", "sh"]).drain?.signal == .quit)
+        #expect(try parse(["--grace", "5", "--grace-signal", "2", "sh"]).drain?.signal == .interrupt)
+        #expect(try parse(["sh"], ["SWINIT_GRACE": "5", "SWINIT_GRACE_SIGNAL": "QUIT"]).drain?.signal == .quit)
+        #expect(try parse(["--grace-signal", "INT", "sh"], ["SWINIT_GRACE": "5", "SWINIT_GRACE_SIGNAL": "QUIT"]).drain?.signal == .interrupt)
+        #expect(try parse(["sh"]).drain == nil)
+    }
+
+    @Test(arguments: ["", "NOPE", "0", "65", "-15", "SIGTERMX"])
+    func graceSignalRejectsWhatIsNotASignal(_ text: String) {
+        #expect(rejection(["--grace", "5", "--grace-signal", text, "sh"])
+                == "not a valid signal for --grace-signal: '\(text)' (use a name such as TERM, INT, QUIT or a number)")
+    }
+
+    @Test func graceSignalWithoutGraceIsAUsageError() {
+        #expect(rejection(["--grace-signal", "INT", "sh"]) == "--grace-signal SIGINT does nothing without --grace SECS (or SWINIT_GRACE)")
+        #expect(rejection(["--grace-signal"]) == "option '--grace-signal' needs a value")
     }
 
     @Test func graceWithoutValueIsAUsageError() {
@@ -79,6 +106,13 @@ import ProcessKit
         #expect(one.steps == [.init(delay: 0, signal: .terminate)])
         let sidekiq = try parse(["--stop-sequence", "TSTP,20,TERM", "sh"]).stopSequence
         #expect(sidekiq.steps == [.init(delay: 0, signal: .terminalStop), .init(delay: 20, signal: .terminate)])
+        // A leading delay holds the first SIGTERM back; a first signal 0 is the same "nothing yet".
+        let held = try parse(["--stop-sequence", "10,TERM", "sh"]).stopSequence
+        #expect(held.steps == [.init(delay: 0, signal: nil), .init(delay: 10, signal: .terminate)])
+        #expect(try parse(["--stop-sequence", "0,10,TERM", "sh"]).stopSequence == held)
+        let heldThenStaged = try parse(["--stop-sequence", "5,TSTP,20,TERM", "sh"]).stopSequence
+        #expect(heldThenStaged.steps == [.init(delay: 0, signal: nil), .init(delay: 5, signal: .terminalStop),
+                                         .init(delay: 20, signal: .terminate)])
         let four = try parse(["--stop-sequence=usr1,0.5,10,2,SIGINT,.25,KILL", "sh"]).stopSequence
         #expect(four.steps == [.init(delay: 0, signal: .user1), .init(delay: 0.5, signal: .user1),
                                .init(delay: 2, signal: .interrupt), .init(delay: 0.25, signal: .kill)])
@@ -92,13 +126,17 @@ import ProcessKit
         ("TSTP,20", "it ends with the delay '20'; a signal must follow"),
         ("TSTP,TERM", "item 2 'TERM' is not a number of seconds; signals and delays alternate"),
         ("TSTP,-1,TERM", "item 2 '-1' is not a number of seconds; signals and delays alternate"),
-        ("20,TERM", "item 2 'TERM' is not a number of seconds; signals and delays alternate"),
+        ("20,TERM,5", "item 2 'TERM' is not a number of seconds; signals and delays alternate"),
+        ("TSTP,20,TERM,5", "it ends with the delay '5'; a signal must follow"),
+        ("10,TERM,5,", "item 4 is empty"),
+        ("-1,TERM", "item 1 '-1' is neither a number of seconds nor a signal"),
+        ("10,0", "item 2 '0' is not a signal"),
         ("NOPE,20,TERM", "item 1 'NOPE' is not a signal"),
         ("TSTP,20,0", "item 3 '0' is not a signal"),
     ])
     func stopSequenceRejectsBadInputNamingTheItem(_ text: String, _ reason: String) {
         #expect(rejection(["--stop-sequence", text, "sh"])
-                == "not a valid --stop-sequence '\(text)': \(reason) (use SIGNAL[,SECONDS,SIGNAL]..., e.g. TSTP,20,TERM)")
+                == "not a valid --stop-sequence '\(text)': \(reason) (use [SECONDS,]SIGNAL[,SECONDS,SIGNAL]..., e.g. TSTP,20,TERM)")
     }
 
     @Test func stopSequenceOwnsSigtermSoRewritingSigtermConflicts() {
@@ -122,12 +160,12 @@ import ProcessKit
     @Test func stopSequenceProgressStepsThenSkipsAheadThenFinishes() throws {
         var progress = StopSequenceProgress(try StopSequence(parsing: "TSTP,20,USR1,5,TERM"))
         #expect(progress.nextDue == nil)
-        #expect(progress.takeStep() == .terminalStop)   // first SIGTERM
+        #expect(progress.takeStep()?.signal == .terminalStop)   // first SIGTERM
         let due = try #require(progress.nextDue)
         #expect(due.secondsRemaining > 19 && due.secondsRemaining <= 20)
-        #expect(progress.takeStep() == .user1)          // a second SIGTERM skips ahead
+        #expect(progress.takeStep()?.signal == .user1)          // a second SIGTERM skips ahead
         #expect(try #require(progress.nextDue).secondsRemaining <= 5)
-        #expect(progress.takeStep() == .terminate)
+        #expect(progress.takeStep()?.signal == .terminate)
         #expect(progress.isFinished)
         #expect(progress.nextDue == nil)
         #expect(progress.takeStep() == nil)             // later SIGTERMs are forwarded as usual
@@ -137,14 +175,15 @@ import ProcessKit
     }
 
     @Test func usageNamesTheNewOptions() {
-        for text in ["-P:", "--grace SECS:", "--rewrite FROM:TO:", "--stop-sequence SIG[,SECS,SIG]...:", "SWINIT_GRACE:"] {
+        for text in ["-P:", "--grace SECS:", "--rewrite FROM:TO:", "--stop-sequence [SECS,]SIG[,SECS,SIG]...:", "SWINIT_GRACE:",
+                     "--grace-signal SIG:", "SWINIT_GRACE_SIGNAL:"] {
             #expect(SwinitText.usage.contains(text), "usage lacks \(text)")
         }
     }
 
     @Test func grammarOfFormatSeconds() {
-        #expect(formatSeconds(5) == "5.0")
-        #expect(formatSeconds(2.04) == "2.0")
-        #expect(formatSeconds(0.25) == "0.3")
+        #expect(GracefulDrain.formatSeconds(5) == "5.0")
+        #expect(GracefulDrain.formatSeconds(2.04) == "2.0")
+        #expect(GracefulDrain.formatSeconds(0.25) == "0.3")
     }
 }

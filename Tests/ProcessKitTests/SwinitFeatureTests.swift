@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 6 with the real binary: --grace, --rewrite, --stop-sequence and -P. Every wait is bounded:
+/// swinit's own features with the real binary: --grace, --rewrite, --stop-sequence and -P. Every wait is bounded:
 /// the scripts poll readiness files for at most 10 s, and Harness kills a run that takes too long.
 /// --grace tests always run in a fresh PID namespace, so a bug that signals "every process" cannot
 /// reach beyond the test.

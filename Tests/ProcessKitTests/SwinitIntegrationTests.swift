@@ -185,7 +185,7 @@ import Testing
                 i=$((i + 1))
             done
             echo "checked $i"
-            """, timeout: 30)
+            """, timeout: 240)
         #expect(result.status == 0)
         #expect(result.stdout == "checked 256\n")
         #expect(result.stderr.isEmpty)

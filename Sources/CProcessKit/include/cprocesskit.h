@@ -21,7 +21,6 @@
 
 // errno, which Embedded Swift cannot reach as a macro.
 int pk_errno(void);
-void pk_set_errno(int value);
 
 // strerror() in glibc's wording, whichever libc is linked (errno_text.c).
 const char *pk_strerror(int error);
@@ -44,7 +43,6 @@ static inline int pk_wtermsig(int status) { return WTERMSIG(status); }
 static inline int pk_wcoredump(int status) { return WCOREDUMP(status) ? 1 : 0; }
 static inline int pk_wifstopped(int status) { return WIFSTOPPED(status); }
 static inline int pk_wstopsig(int status) { return WSTOPSIG(status); }
-static inline int pk_wifcontinued(int status) { return WIFCONTINUED(status); }
 
 // Signal dispositions: 0 default, 1 ignore, 2 handled by a function.
 int pk_signal_disposition(int signo);
@@ -65,51 +63,11 @@ int pk_is_child_subreaper(void);
 int pk_set_parent_death_signal(int signo);
 int pk_parent_death_signal(void);
 
-// A close-on-exec pipe.
-int pk_pipe_cloexec(int fds[2]);
-
 // After a write failed with EPIPE: takes the SIGPIPE it raised in this thread if SIGPIPE is blocked,
 // so a supervisor waiting for signals does not mistake it for one sent to it. Keeps errno.
 void pk_discard_own_sigpipe(void);
 
 // Monotonic clock in nanoseconds.
 long long pk_monotonic_ns(void);
-
-/// What the child does between fork and exec, in this order: session or process group,
-/// terminal foreground, parent death signal, dispositions, working directory, mask, exec.
-typedef struct {
-    char *const *candidates;         // paths to try with execve, in order (NULL-terminated)
-    char *const *argv;               // NULL-terminated
-    char *const *envp;               // NULL-terminated
-    const char *working_directory;   // NULL: keep the parent's
-    int process_group;               // -1 keep, 0 a new group led by the child, >0 join that group
-    int new_session;                 // nonzero: setsid() (process_group is then ignored)
-    int foreground_terminal;         // -1 none; else make the child's group the foreground of this tty
-    int parent_death_signal;         // 0 none
-    const sigset_t *signal_mask;     // NULL: keep the parent's
-    const sigset_t *default_signals; // set to SIG_DFL in the child
-    const sigset_t *ignored_signals; // set to SIG_IGN in the child
-} pk_spawn_attributes;
-
-enum {
-    PK_SPAWN_STEP_PIPE = 1,
-    PK_SPAWN_STEP_FORK,
-    PK_SPAWN_STEP_SESSION,
-    PK_SPAWN_STEP_PROCESS_GROUP,
-    PK_SPAWN_STEP_FOREGROUND,
-    PK_SPAWN_STEP_PARENT_DEATH_SIGNAL,
-    PK_SPAWN_STEP_SIGNALS,
-    PK_SPAWN_STEP_WORKING_DIRECTORY,
-    PK_SPAWN_STEP_EXEC,
-};
-
-/// Forks and execs. Returns the child's pid, or -1 with *failed_step and *error set; a child
-/// whose set-up or exec failed has already been reaped then.
-pid_t pk_spawn(const pk_spawn_attributes *attributes, int *failed_step, int *error);
-
-/// pk_spawn that also reports, through *failed_child, the pid of a child whose set-up or exec failed
-/// (0 when no child was forked), so a supervisor can log it like any other child that exited.
-pid_t pk_spawn_reporting_failed_child(const pk_spawn_attributes *attributes, int *failed_step, int *error,
-                                      pid_t *failed_child);
 
 #endif

@@ -21,18 +21,23 @@ int pk_epoll_forget(int epoll, int fd);
 // Returns how many, or -1 with errno.
 int pk_epoll_wait_tokens(int epoll, uint64_t *tokens, int capacity, int timeout_ms);
 
-// pidfd_open(2): an fd that becomes readable when the process ends, or -1 with errno (ENOSYS before
-// Linux 5.3).
-int pk_pidfd_open(pid_t pid);
-
 // Starts a detached thread running body(context) with every signal blocked, so it never takes a
 // signal meant for the process. Returns 0 or an error number.
 int pk_start_detached_thread(void (*body)(void *), void *context);
 
+// A close-on-exec, non-blocking eventfd (for waking an epoll_wait), or -1 with errno.
+int pk_eventfd_create(void);
+
+// Adds 1 to an eventfd's counter, making it readable. Returns 0, or -1 with errno.
+int pk_eventfd_signal(int fd);
+
+// Resets an eventfd's counter to 0. Returns 0, or -1 with errno.
+int pk_eventfd_drain(int fd);
+
+// Watches fd for readability, reported with `token` every time until forgotten (level-triggered).
+int pk_epoll_watch(int epoll, int fd, uint64_t token);
+
 // A close-on-exec duplicate of fd (F_DUPFD_CLOEXEC), or -1 with errno.
 int pk_dup_cloexec(int fd);
-
-// Sets or clears O_NONBLOCK on fd. Returns 0, or -1 with errno.
-int pk_set_nonblocking(int fd, int nonblocking);
 
 #endif

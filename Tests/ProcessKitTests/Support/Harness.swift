@@ -132,6 +132,12 @@ extension Harness {
         paths.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// The first executable `name` in this process's PATH, as a shell would find it.
+    static func onPath(_ name: String) -> String? {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// The system python3 (not a version-manager shim), if there is one.
     static var python3: String? { executable("/usr/bin/python3", "/bin/python3", "/usr/local/bin/python3") }
 

@@ -1,4 +1,5 @@
 import CProcessKit
+import ProcessKit
 
 /// Some of this process's environment variables, picked out by name prefix in one pass.
 ///

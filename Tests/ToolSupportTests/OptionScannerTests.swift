@@ -1,5 +1,5 @@
 import Testing
-@testable import ProcessKit
+@testable import ToolSupport
 
 @Suite struct OptionScannerTests {
     typealias Option = OptionScanner.Option

@@ -1,3 +1,5 @@
+import ProcessKit
+
 /// A getopt-style scanner for command lines like `prog [options] [--] PROGRAM [ARGS...]`.
 ///
 /// Short options cluster (`-vvg`, `-e143`, `-e 143`), long options take `--name value` or
@@ -114,47 +116,5 @@ public struct OptionScanner: Sendable {
         guard index < arguments.count else { throw .missingValue(option) }
         index += 1
         return arguments[index - 1]
-    }
-}
-
-/// A command line the scanner cannot read.
-public enum OptionError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// An option the program does not have, as written (`-x`, `--nope`).
-    case unknown(String)
-    /// An option that takes a value came last, with none.
-    case missingValue(String)
-    /// A flag given a value with `=` (`--quiet=yes`).
-    case unexpectedValue(String)
-
-    public var description: String {
-        switch self {
-        case .unknown(let option): return "unknown option '\(option)'"
-        case .missingValue(let option): return "option '\(option)' needs a value"
-        case .unexpectedValue(let option): return "option '\(option)' takes no value"
-        }
-    }
-}
-
-/// Number parsing for option values, strict: no sign, no spaces, no trailing text.
-public enum OptionValue {
-    /// A whole number in 0...999,999,999, or nil.
-    public static func wholeNumber(_ text: String) -> Int32? { ASCII.decimal(text) }
-
-    /// A non-negative number of seconds like "2", "0.5" or ".25", or nil.
-    public static func seconds(_ text: String) -> Double? {
-        let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count <= 2, !(parts.allSatisfy { $0.isEmpty }) else { return nil }
-        let whole = parts[0].isEmpty ? 0 : ASCII.decimal(String(decoding: parts[0], as: UTF8.self))
-        guard let whole else { return nil }
-        var value = Double(whole)
-        if parts.count == 2 {
-            var scale = 0.1
-            for byte in parts[1] {
-                guard byte >= 48, byte <= 57 else { return nil }
-                value += Double(byte - 48) * scale
-                scale /= 10
-            }
-        }
-        return value
     }
 }

@@ -1,0 +1,75 @@
+// C side of starting a process: a vfork-style child (clone with CLONE_VM|CLONE_VFORK on its own
+// stack) that sets itself up and execs. The child shares the parent's memory until exec, so it
+// makes system calls only (async-signal-safe, no locks, no allocation) and reports a failure by
+// writing the step and errno into the parent's pk_spawn_outcome.
+#ifndef CPROCESSKIT_SPAWN_H
+#define CPROCESSKIT_SPAWN_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#pragma clang assume_nonnull begin
+
+/// Where the child's fd 0, 1 or 2 comes from.
+typedef struct {
+    int source;  // -1: keep what the parent has there; else dup2 this fd into place (or keep it if equal)
+} pk_spawn_stream;
+
+/// What the child does between clone and exec, in this order: session or process group, terminal
+/// foreground, parent death signal, standard streams and the other fds, signal dispositions,
+/// working directory, signal mask, exec. Every signal stays blocked until that last mask is set.
+typedef struct {
+    char *_Nullable const *_Nonnull candidates;  // paths to try with execve, in order (NULL-terminated)
+    char *_Nullable const *_Nonnull argv;        // NULL-terminated
+    char *_Nullable const *_Nonnull envp;        // NULL-terminated
+    // argv for /bin/sh when a candidate has no #! line (ENOEXEC): the child fills in "/bin/sh" and the
+    // candidate, argv[1...] follow; room for the argument count + 2 pointers.
+    char *_Nullable *_Nonnull shell_argv;
+    const char *_Nullable working_directory;     // NULL: keep the parent's
+    int process_group;               // -1 keep, 0 a new group led by the child, >0 join that group
+    int new_session;                 // nonzero: setsid() (process_group is then ignored)
+    int foreground_terminal;         // -1 none; else make the child's group the foreground of this tty
+    int parent_death_signal;         // 0 none
+    pk_spawn_stream streams[3];      // fd 0, 1, 2
+    const int *_Nullable kept_fds;   // fds >= 3 that stay open in the child (sorted ascending, no repeats)
+    int kept_fd_count;
+    int keep_all_fds;                // nonzero: fds that are not close-on-exec all stay open
+    // Signal sets hold signal n in bit n-1, as the kernel's do.
+    int inherit_signal_mask;         // nonzero: the calling thread's mask; else signal_mask
+    uint64_t signal_mask;
+    int keep_ignored_signals;        // nonzero: signals this process ignores stay ignored in the child
+    uint64_t default_signals;        // set to SIG_DFL in the child
+    uint64_t ignored_signals;        // set to SIG_IGN in the child (wins over default_signals)
+} pk_spawn_attributes;
+
+enum {
+    PK_SPAWN_STEP_PIPE = 1,
+    PK_SPAWN_STEP_FORK,
+    PK_SPAWN_STEP_SESSION,
+    PK_SPAWN_STEP_PROCESS_GROUP,
+    PK_SPAWN_STEP_FOREGROUND,
+    PK_SPAWN_STEP_PARENT_DEATH_SIGNAL,
+    PK_SPAWN_STEP_SIGNALS,
+    PK_SPAWN_STEP_WORKING_DIRECTORY,
+    PK_SPAWN_STEP_EXEC,
+    PK_SPAWN_STEP_FILE_DESCRIPTORS,
+};
+
+/// How a spawn went: pid and pidfd of a running child, or the failing step and errno.
+typedef struct {
+    pid_t pid;           // the running child; 0 when it failed
+    int pidfd;           // its pidfd (close-on-exec), -1 when the kernel has none
+    int failed_step;     // 0 when it started, else a PK_SPAWN_STEP_*
+    int error;           // errno of the failed step
+    pid_t failed_child;  // the pid of a child whose set-up or exec failed (already reaped), else 0
+} pk_spawn_outcome;
+
+/// Starts the child. Returns 0 with outcome->pid (and pidfd) set, or -1 with the step and errno in
+/// outcome; a child whose set-up or exec failed has been reaped by then. Safe to call from many
+/// threads at once; every signal is blocked in the calling thread for the duration of the clone.
+int pk_spawn(const pk_spawn_attributes *attributes, pk_spawn_outcome *outcome);
+
+#pragma clang assume_nonnull end
+
+#endif

@@ -1,0 +1,261 @@
+#define _GNU_SOURCE
+#include "cprocesskit_spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+// The kernel's signal set is 64 bits on every Linux architecture we build for.
+#define KERNEL_SIGSET_SIZE 8
+#define KERNEL_SIGNAL_COUNT 64
+
+// Big enough for the child's own frames (it makes system calls only, no recursion, no large locals).
+#define CHILD_STACK_SIZE (64 * 1024)
+
+/// What the child needs, and where it reports a failure: the parent is suspended until the child
+/// execs or exits (CLONE_VFORK), and reads the report afterwards from its own memory (CLONE_VM).
+struct child_context {
+    const pk_spawn_attributes *attributes;
+    uint64_t parent_mask;  // the calling thread's mask before every signal was blocked
+    pid_t parent;
+    volatile int failed_step;
+    volatile int error;
+};
+
+static long set_kernel_mask(int how, const uint64_t *set, uint64_t *old) {
+    return syscall(SYS_rt_sigprocmask, how, set, old, KERNEL_SIGSET_SIZE);
+}
+
+// The kernel's struct sigaction starts with the handler on x86-64, arm64 and riscv; flags, restorer and
+// mask fit in the words after it. Zeroed apart from the handler, it asks for SIG_DFL or SIG_IGN plainly.
+static long set_disposition(int signo, void (*handler)(int)) {
+    unsigned long action[4] = { (unsigned long)handler, 0, 0, 0 };
+    return syscall(SYS_rt_sigaction, signo, action, NULL, KERNEL_SIGSET_SIZE);
+}
+
+static void (*current_disposition(int signo))(int) {
+    unsigned long action[4] = { 0 };
+    if (syscall(SYS_rt_sigaction, signo, NULL, action, KERNEL_SIGSET_SIZE) != 0) return SIG_DFL;
+    return (void (*)(int))action[0];
+}
+
+static int in_set(uint64_t set, int signo) { return (set >> (signo - 1)) & 1; }
+
+__attribute__((noreturn)) static void child_fail(struct child_context *context, int step) {
+    context->error = errno;
+    context->failed_step = step;
+    _exit(127);
+}
+
+// Every signal at its default action, except those asked to be ignored (and, with
+// keep_ignored_signals, those this process ignores). A handler of the parent is never left in place:
+// the child shares the parent's memory, and once its mask is set a handler could run in it.
+static int child_reset_dispositions(const pk_spawn_attributes *a) {
+    for (int signo = 1; signo <= KERNEL_SIGNAL_COUNT; signo++) {
+        if (signo == SIGKILL || signo == SIGSTOP) continue;
+        void (*wanted)(int) = SIG_DFL;
+        if (in_set(a->ignored_signals, signo)) {
+            wanted = SIG_IGN;
+        } else if (a->keep_ignored_signals && !in_set(a->default_signals, signo)
+                   && current_disposition(signo) == SIG_IGN) {
+            continue;
+        }
+        // EINVAL: a number this kernel does not have.
+        if (set_disposition(signo, wanted) != 0 && errno != EINVAL) return -1;
+    }
+    return 0;
+}
+
+// Closes fds low...high (inclusive) in the child, with close_range where the kernel has it.
+static void child_close_range(unsigned int low, unsigned int high) {
+    if (low > high) return;
+    if (syscall(SYS_close_range, low, high, 0) == 0) return;
+    struct rlimit limit;
+    unsigned int last = high;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur - 1 < last) {
+        last = (unsigned int)(limit.rlim_cur - 1);
+    }
+    for (unsigned int fd = low; fd <= last; fd++) close((int)fd);
+}
+
+// fds 0-2 from their sources, the kept fds without close-on-exec, every other fd closed.
+static int child_arrange_fds(const pk_spawn_attributes *a) {
+    // First move every source out of the way (a source may be another stream's target: stdout to fd 0).
+    int moved[3];
+    for (int target = 0; target < 3; target++) {
+        int source = a->streams[target].source;
+        moved[target] = -1;
+        if (source < 0 || source == target) continue;
+        moved[target] = fcntl(source, F_DUPFD_CLOEXEC, 3);
+        if (moved[target] < 0) return -1;
+    }
+    for (int target = 0; target < 3; target++) {
+        int source = a->streams[target].source;
+        if (source == target) {
+            if (fcntl(target, F_SETFD, 0) != 0) return -1;
+        } else if (moved[target] >= 0) {
+            if (dup2(moved[target], target) < 0) return -1;
+        }
+    }
+    unsigned int next = 3;
+    for (int index = 0; index < a->kept_fd_count; index++) {
+        int fd = a->kept_fds[index];
+        if (fcntl(fd, F_SETFD, 0) != 0) return -1;
+        if ((unsigned int)fd > next && !a->keep_all_fds) child_close_range(next, (unsigned int)fd - 1);
+        next = (unsigned int)fd + 1;
+    }
+    if (!a->keep_all_fds) child_close_range(next, ~0U);
+    return 0;
+}
+
+static int is_directory(const char *path) {
+    struct stat info;
+    return stat(path, &info) == 0 && S_ISDIR(info.st_mode);
+}
+
+// Tries each candidate like execvp does: EACCES is remembered while later candidates are tried, a
+// file without a #! line (ENOEXEC) is run by /bin/sh, other errors end the search. A directory is
+// skipped during a PATH search and reported as EISDIR when it was named by path.
+static void child_exec(const pk_spawn_attributes *a) {
+    int saw_eacces = 0;
+    int searching = a->candidates[0] != NULL && a->candidates[1] != NULL;
+    for (char *const *candidate = a->candidates; *candidate; candidate++) {
+        execve(*candidate, a->argv, a->envp);
+        switch (errno) {
+        case EACCES:
+            if (is_directory(*candidate)) {
+                if (!searching) {
+                    errno = EISDIR;
+                    return;
+                }
+                errno = ENOENT;
+                continue;
+            }
+            saw_eacces = 1;
+            continue;
+        case ENOENT: case ENOTDIR: case ESTALE: case ENODEV: case ETIMEDOUT: case ELOOP: case ENAMETOOLONG:
+            continue;
+        case ENOEXEC:
+            a->shell_argv[0] = (char *)"/bin/sh";
+            a->shell_argv[1] = *candidate;
+            execve("/bin/sh", a->shell_argv, a->envp);
+            errno = ENOEXEC;
+            return;
+        default:
+            return;
+        }
+    }
+    if (saw_eacces) errno = EACCES;
+}
+
+static int child_main(void *argument) {
+    struct child_context *context = argument;
+    const pk_spawn_attributes *a = context->attributes;
+    if (a->new_session) {
+        if (setsid() < 0) child_fail(context, PK_SPAWN_STEP_SESSION);
+    } else if (a->process_group >= 0) {
+        if (setpgid(0, a->process_group) != 0) child_fail(context, PK_SPAWN_STEP_PROCESS_GROUP);
+    }
+    // A background group may take the terminal only with SIGTTOU blocked or ignored: it is blocked
+    // here, as every signal is until the mask is set just before exec.
+    if (a->foreground_terminal >= 0 && tcsetpgrp(a->foreground_terminal, getpgrp()) != 0
+        && errno != ENOTTY && errno != ENXIO && errno != EBADF) {
+        child_fail(context, PK_SPAWN_STEP_FOREGROUND);
+    }
+    if (a->parent_death_signal > 0) {
+        if (prctl(PR_SET_PDEATHSIG, a->parent_death_signal, 0, 0, 0) != 0)
+            child_fail(context, PK_SPAWN_STEP_PARENT_DEATH_SIGNAL);
+        if (getppid() != context->parent) kill(getpid(), a->parent_death_signal);
+    }
+    if (child_arrange_fds(a) != 0) child_fail(context, PK_SPAWN_STEP_FILE_DESCRIPTORS);
+    if (child_reset_dispositions(a) != 0) child_fail(context, PK_SPAWN_STEP_SIGNALS);
+    if (a->working_directory && chdir(a->working_directory) != 0)
+        child_fail(context, PK_SPAWN_STEP_WORKING_DIRECTORY);
+    uint64_t mask = a->inherit_signal_mask ? context->parent_mask : a->signal_mask;
+    if (set_kernel_mask(SIG_SETMASK, &mask, NULL) != 0) child_fail(context, PK_SPAWN_STEP_SIGNALS);
+    child_exec(a);
+    child_fail(context, PK_SPAWN_STEP_EXEC);
+}
+
+static void reap(pid_t pid, int pidfd) {
+    siginfo_t info;
+    if (pidfd >= 0) {
+        while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED) != 0 && errno == EINTR) {}
+    } else {
+        while (waitid(P_PID, (id_t)pid, &info, WEXITED) != 0 && errno == EINTR) {}
+    }
+}
+
+int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
+    outcome->pid = 0;
+    outcome->pidfd = -1;
+    outcome->failed_step = 0;
+    outcome->error = 0;
+    outcome->failed_child = 0;
+
+    void *stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        outcome->failed_step = PK_SPAWN_STEP_FORK;
+        outcome->error = errno;
+        return -1;
+    }
+    struct child_context context = { .attributes = a, .parent = getpid(), .failed_step = 0, .error = 0 };
+
+    // No handler of this process may run in the child, which shares its memory: every signal stays
+    // blocked from before the clone until the child has reset its dispositions and set its own mask.
+    uint64_t all = ~0ULL;
+    set_kernel_mask(SIG_SETMASK, &all, &context.parent_mask);
+
+    int pidfd = -1;
+    char *stack_top = (char *)stack + CHILD_STACK_SIZE;
+    int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+    pid_t pid = clone(child_main, stack_top, flags | CLONE_PIDFD, &context, &pidfd, NULL, NULL);
+    if (pid < 0 && errno == EINVAL) {
+        // A kernel before 5.2 has no CLONE_PIDFD; pidfd_open (5.3) comes after 5.2 too, so there is none.
+        pidfd = -1;
+        pid = clone(child_main, stack_top, flags, &context, NULL, NULL, NULL);
+    }
+    int clone_error = errno;
+
+    set_kernel_mask(SIG_SETMASK, &context.parent_mask, NULL);
+    munmap(stack, CHILD_STACK_SIZE);
+
+    if (pid < 0) {
+        outcome->failed_step = PK_SPAWN_STEP_FORK;
+        outcome->error = clone_error;
+        return -1;
+    }
+    if (context.failed_step != 0) {
+        reap(pid, pidfd);
+        if (pidfd >= 0) close(pidfd);
+        outcome->failed_step = context.failed_step;
+        outcome->error = context.error;
+        outcome->failed_child = pid;
+        return -1;
+    }
+    outcome->pid = pid;
+    outcome->pidfd = pidfd;
+    return 0;
+}

@@ -1,0 +1,202 @@
+import CProcessKit
+
+/// Feeds one child's input, reads any number of captured outputs and watches the children exit, all
+/// in one `poll` loop on non-blocking pipe ends, so no pipe filling up can deadlock the exchange. Past
+/// the deadline it runs the teardown on every child still running, and stops reading once they are
+/// gone. Used by ``ChildProcess/collect(until:teardown:)`` and ``Pipeline/run(input:timeout:teardown:)``.
+struct StreamPump {
+    /// A pipe end being read, and what was read from it.
+    struct Output {
+        var fd: FileDescriptor?
+        var collector: OutputCollector
+    }
+
+    var input: FileDescriptor?
+    var inputBytes: [UInt8]
+    var inputOffset = 0
+    var outputs: [Output]
+    let children: [ChildProcess]
+    var statuses: [WaitStatus?]
+    let deadline: Deadline?
+    let teardown: Teardown
+    private(set) var timedOut = false
+    /// Index of the next teardown step once the deadline has passed; when it is due.
+    private var nextStep = 0
+    private var nextStepDue: Deadline?
+    private var killed = false
+
+    init(input: FileDescriptor?, inputBytes: [UInt8], outputs: [(FileDescriptor, Int)], children: [ChildProcess],
+         deadline: Deadline?, teardown: Teardown) {
+        self.input = input
+        self.inputBytes = inputBytes
+        self.outputs = outputs.map { Output(fd: $0.0, collector: OutputCollector(limit: $0.1)) }
+        self.children = children
+        statuses = Array(repeating: nil, count: children.count)
+        self.deadline = deadline
+        self.teardown = teardown
+    }
+
+    /// Runs the exchange to its end: every child reaped, every output at end of file (or, after a
+    /// timeout, abandoned once the children are gone). On an error the children are killed and reaped
+    /// before it is thrown, and every pipe end it holds is closed.
+    mutating func run() throws(SpawnError) -> [WaitStatus] {
+        var failure: (SpawnError.Step, Errno)?
+        // A write to a pipe whose reader has gone raises SIGPIPE in the writing thread: blocked here, and
+        // taken back after EPIPE, it cannot kill this process.
+        let previousMask = input != nil ? try? SignalSet([.brokenPipe]).block() : nil
+        do throws(Errno) {
+            for fd in [input] + outputs.map({ $0.fd }) { if let fd, pk_set_nonblocking(fd.rawValue, 1) != 0 { throw Errno.current } }
+            if inputBytes.isEmpty { closeInput() }
+            while try step() {}
+        } catch {
+            failure = (statuses.contains(nil) && error == .noChildProcess ? .wait : .communication, error)
+        }
+        if let previousMask { _ = try? previousMask.setAsMask() }
+        closeInput()
+        for index in outputs.indices { closeOutput(index) }
+        if let failure {
+            for (index, child) in children.enumerated() where statuses[index] == nil {
+                statuses[index] = try? child.tearDown(.kill)
+            }
+            throw SpawnError(program: children.first?.program ?? "", step: failure.0, errno: failure.1)
+        }
+        return statuses.map { $0! }
+    }
+
+    /// One round of the loop: false when there is nothing left to do.
+    private mutating func step() throws(Errno) -> Bool {
+        try reapExited()
+        let running = statuses.contains(nil)
+        if !running && timedOut {
+            // Stopped by the teardown: what its descendants may still write is not waited for.
+            return false
+        }
+        let reading = outputs.contains { $0.fd != nil }
+        if !running && !reading {
+            closeInput()
+            return false
+        }
+        try advanceTeardown()
+
+        var entries: [pollfd] = []
+        if let input { entries.append(pollfd(fd: input.rawValue, events: Int16(POLLOUT), revents: 0)) }
+        for output in outputs { if let fd = output.fd { entries.append(pollfd(fd: fd.rawValue, events: Int16(POLLIN), revents: 0)) } }
+        var watchesExit = true
+        for (index, child) in children.enumerated() where statuses[index] == nil {
+            guard let pidfd = child.pidDescriptor else { watchesExit = false; continue }
+            entries.append(pollfd(fd: pidfd.rawValue, events: Int16(POLLIN), revents: 0))
+        }
+        var timeout: Int64 = -1
+        for due in [deadline.flatMap { timedOut ? nil : $0 }, nextStepDue] {
+            if let due { timeout = max(0, min(timeout < 0 ? Int64.max : timeout, due.nanoseconds - Deadline.now.nanoseconds)) }
+        }
+        var milliseconds = timeout < 0 ? -1 : Int32(min((timeout + 999_999) / 1_000_000, 86_400_000))
+        if !watchesExit { milliseconds = milliseconds < 0 ? 50 : min(milliseconds, 50) }
+        let ready = entries.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), milliseconds) }
+        if ready < 0 {
+            if Errno.current == .interrupted { return true }
+            throw Errno.current
+        }
+        var position = 0
+        if input != nil {
+            if entries[0].revents != 0 { try feedInput() }
+            position = 1
+        }
+        for index in outputs.indices where outputs[index].fd != nil {
+            if entries[position].revents != 0 { try drain(index) }
+            position += 1
+        }
+        return true
+    }
+
+    /// Reaps every child that has exited.
+    private mutating func reapExited() throws(Errno) {
+        for (index, child) in children.enumerated() where statuses[index] == nil {
+            statuses[index] = try child.tryWait()
+        }
+    }
+
+    /// Starts the teardown once the deadline has passed, and takes each step as it comes due.
+    private mutating func advanceTeardown() throws(Errno) {
+        guard let deadline else { return }
+        if !timedOut {
+            guard deadline.hasPassed else { return }
+            timedOut = true
+        }
+        if let due = nextStepDue {
+            guard due.hasPassed else { return }
+            nextStepDue = nil
+        }
+        while nextStep < teardown.steps.count {
+            let step = teardown.steps[nextStep]
+            nextStep += 1
+            switch step {
+            case .signal(let signal): try signalRunning(signal)
+            case .wait(let seconds):
+                nextStepDue = .after(seconds: seconds)
+                return
+            }
+        }
+        if !killed {
+            killed = true
+            try signalRunning(.kill)
+        }
+    }
+
+    private mutating func signalRunning(_ signal: Signal) throws(Errno) {
+        for (index, child) in children.enumerated() where statuses[index] == nil {
+            try child.sendIgnoringGone(signal, toGroup: teardown.signalsProcessGroup)
+        }
+    }
+
+    /// Writes as much of the remaining input as the pipe takes.
+    private mutating func feedInput() throws(Errno) {
+        guard let input else { return }
+        while inputOffset < inputBytes.count {
+            let written: Int
+            do {
+                let offset = inputOffset
+                written = try inputBytes.withUnsafeBytes { bytes in
+                    Result { () throws(Errno) in try input.write(UnsafeRawBufferPointer(rebasing: bytes[offset...])) }
+                }.get()
+            } catch {
+                if error == .tryAgain { return }
+                if error.rawValue == EPIPE {
+                    // The child stopped reading (or exited): the rest of the input has no reader.
+                    pk_discard_own_sigpipe()
+                    closeInput()
+                    return
+                }
+                throw error
+            }
+            inputOffset += written
+        }
+        closeInput()
+    }
+
+    /// Reads what output `index` has, a few chunks at most, so the other pipes get their turn.
+    private mutating func drain(_ index: Int) throws(Errno) {
+        guard let fd = outputs[index].fd else { return }
+        for _ in 0..<16 {
+            do {
+                if try !outputs[index].collector.take(from: fd) {
+                    closeOutput(index)
+                    return
+                }
+            } catch {
+                if error == .tryAgain { return }
+                throw error
+            }
+        }
+    }
+
+    private mutating func closeInput() {
+        try? input?.close()
+        input = nil
+    }
+
+    private mutating func closeOutput(_ index: Int) {
+        try? outputs[index].fd?.close()
+        outputs[index].fd = nil
+    }
+}

@@ -1,0 +1,145 @@
+/// What an init does just before it exits, so that the processes still running get a clean stop
+/// instead of the kernel's SIGKILL: when PID 1 of a PID namespace exits, the kernel kills everything
+/// left in it (a database a control plane started, a worker an entrypoint script started without
+/// `exec`). It sends ``signal`` (then SIGCONT, so a stopped process can act on it) to every process
+/// left, keeps reaping until they are gone or ``seconds`` have passed, then SIGKILLs the rest.
+///
+/// ```swift
+/// let drain = GracefulDrain(seconds: 30, signal: .interrupt)   // PostgreSQL's fast shutdown
+/// drain.run(waiter: signals.waiter, reap: { Reaper.reapExited(mainChild: 0) }) { event in log(event) }
+/// ```
+public struct GracefulDrain: Equatable, Sendable {
+    /// How long the processes left get between ``signal`` and SIGKILL.
+    public let seconds: Double
+    /// The signal sent first: SIGTERM for most programs, SIGINT for PostgreSQL's fast shutdown,
+    /// SIGQUIT for nginx's graceful stop.
+    public let signal: Signal
+
+    /// The longest grace period an init accepts: a day. More is a typo, not a plan, and no
+    /// orchestrator waits that long before its own SIGKILL.
+    public static let maximumSeconds: Double = 86_400
+
+    public init(seconds: Double, signal: Signal = .terminate) {
+        self.seconds = seconds
+        self.signal = signal
+    }
+
+    /// Who "every process left" is.
+    public enum Scope: Sendable, Equatable {
+        /// PID 1 of its PID namespace: every process in it (`kill(-1, …)` spares the caller itself).
+        case everyProcess
+        /// Anywhere else (a subreaper): only the caller's descendants, listed through /proc; never
+        /// `kill(-1, …)`, which would reach processes outside the caller's tree.
+        case descendants
+
+        /// ``everyProcess`` for PID 1, ``descendants`` otherwise.
+        public static var current: Scope { ProcessControl.pid == 1 ? .everyProcess : .descendants }
+    }
+
+    /// What happened, for the caller's log; which lines to print, and how, is the caller's business.
+    public enum Event: Sendable, Equatable {
+        /// Nothing was left to stop: the drain ended at once.
+        case nothingLeft
+        /// The process table could not be read, so nothing was signalled (see ``ProcessTableError``).
+        case cannotList(ProcessTableError)
+        /// ``GracefulDrain/signal`` is going to these processes, who get ``GracefulDrain/seconds``.
+        case stopping([ProcessEntry], with: Signal)
+        /// A signal reached these descendants (one sweep of ``Scope/descendants``).
+        case signalled([ProcessEntry], with: Signal)
+        /// `kill(-1, …)` failed for a reason other than "no process left".
+        case cannotSignal(Signal, Errno)
+        /// Every process had gone after this many seconds.
+        case allGone(afterSeconds: Double)
+        /// These were still running when the grace period ended: SIGKILL follows.
+        case killing([ProcessEntry])
+        /// A signal that arrived during the drain and was not acted on (there is no child to forward it to).
+        case ignored(Signal)
+        /// Waiting for signals failed; the drain goes straight to SIGKILL rather than risk hanging.
+        case waitFailed(Errno)
+    }
+
+    /// Runs the drain; `reap` collects exited children, `report` hears what happens. Returns once
+    /// nothing is left, or after the SIGKILL however the processes behave (every wait is bounded).
+    public func run(waiter: SignalWaiter, scope: Scope = .current, reap: () -> Void, report: (Event) -> Void) {
+        reap()
+        let remaining: [ProcessEntry]
+        do {
+            remaining = try ProcessTable.descendantsOfThisProcess().filter { !$0.isZombie }
+        } catch {
+            report(.cannotList(error))
+            return
+        }
+        guard !remaining.isEmpty else {
+            report(.nothingLeft)
+            return
+        }
+        report(.stopping(remaining, with: signal))
+        let started = Deadline.now
+        send(signal, to: scope, report: report)
+        if signal != .continue && signal != .kill {
+            send(.continue, to: scope, report: report)  // a stopped process acts on the signal only once it runs again
+        }
+        if waitUntilGone(waiter, until: .after(seconds: seconds), reap: reap, report: report) {
+            report(.allGone(afterSeconds: -started.secondsRemaining))
+            return
+        }
+        report(.killing((try? ProcessTable.descendantsOfThisProcess().filter { !$0.isZombie }) ?? []))
+        send(.kill, to: scope, report: report)
+        _ = waitUntilGone(waiter, until: .after(seconds: 1), reap: reap, report: report)
+    }
+
+    /// Sends `signal` to every process in `scope`. For descendants it sweeps again while new ones
+    /// turn up (a process may fork between the listing and the signal), at most a few times for SIGKILL.
+    func send(_ signal: Signal, to scope: Scope, report: (Event) -> Void) {
+        switch scope {
+        case .everyProcess:
+            do { try signal.send(to: -1) } catch {
+                if error != .noSuchProcess { report(.cannotSignal(signal, error)) }
+            }
+        case .descendants:
+            var signalled: Set<Int32> = []
+            for _ in 0..<(signal == .kill ? 5 : 1) {
+                let pass: [ProcessEntry]
+                do { pass = try ProcessTable.signalDescendants(signal) } catch {
+                    report(.cannotList(error))
+                    return
+                }
+                let new = pass.filter { !signalled.contains($0.pid) }
+                if new.isEmpty { return }
+                for process in new { signalled.insert(process.pid) }
+                report(.signalled(new, with: signal))
+            }
+        }
+    }
+
+    /// Reaps until the caller has no children left (true) or the deadline passes (false). With no
+    /// child left, no descendant is left either: an orphan is re-parented to the caller (PID 1 or a
+    /// subreaper).
+    func waitUntilGone(_ waiter: SignalWaiter, until deadline: Deadline, reap: () -> Void, report: (Event) -> Void) -> Bool {
+        while true {
+            reap()
+            if !Reaper.hasChildren() { return true }
+            do {
+                guard let received = try waiter.wait(until: deadline) else { return false }
+                if received.signal != .child { report(.ignored(received.signal)) }
+            } catch {
+                report(.waitFailed(error))
+                return false
+            }
+        }
+    }
+
+    /// "2 processes: 15 (sh), 16 (worker)", the way logs name what was left.
+    public static func describe(_ processes: [ProcessEntry]) -> String {
+        let noun = processes.count == 1 ? "process" : "processes"
+        var text = "\(processes.count) \(noun): "
+        for (index, process) in processes.enumerated() { text += (index == 0 ? "" : ", ") + process.description }
+        return text
+    }
+
+    /// Seconds with one decimal, "2.5", without Foundation's number formatting.
+    public static func formatSeconds(_ seconds: Double) -> String {
+        let tenths = Int(max(0, seconds) * 10 + 0.5)  // no libm rounding needed for a non-negative value
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}

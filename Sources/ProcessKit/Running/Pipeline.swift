@@ -1,0 +1,119 @@
+/// Commands connected like a shell's `a | b | c`: each one's standard output is the next one's standard
+/// input. The first reads what its ``Command/standardInput`` says (or the input given to ``run(input:timeout:teardown:)``),
+/// the last writes where its ``Command/standardOutput`` says.
+///
+/// ```swift
+/// let result = try (Command("printf", arguments: ["b\\na\\n"]) | Command("sort") | Command("head", arguments: ["-1"])).run()
+/// result.standardOutputText   // "a\n"
+/// result.statuses             // one per command, in order
+/// ```
+public struct Pipeline: Sendable {
+    /// The commands, in order.
+    public var commands: [Command]
+
+    /// A pipeline of these commands (at least one).
+    public init(_ commands: [Command]) { self.commands = commands }
+
+    /// Starts every command, connected by pipes, with the standard streams of the ends as set
+    /// (inherited where nil). If one cannot start, those already started are killed and reaped and
+    /// its error is thrown.
+    public func spawn() throws(SpawnError) -> [ChildProcess] {
+        guard let first = commands.first, let last = commands.last else { return [] }
+        return try start(input: first.standardInput ?? .inherit, output: last.standardOutput ?? .inherit,
+                         error: { $0.standardError ?? .inherit })
+    }
+
+    /// Runs the pipeline to its end: feeds `input` to the first command (or what its ``Command/standardInput``
+    /// says, `/dev/null` when neither is set), captures the last one's standard output and the standard
+    /// error of every command that does not send it elsewhere (all into one stream, as a terminal
+    /// would show them), and returns them with every command's status. Past `timeout` seconds every
+    /// command still running is stopped with `teardown`.
+    public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> PipelineResult {
+        guard let first = commands.first, let last = commands.last else {
+            return PipelineResult(statuses: [], standardOutput: [], standardError: [], standardOutputTruncated: false,
+                                  standardErrorTruncated: false, timedOut: false)
+        }
+        let deadline = timeout.map { Deadline.after(seconds: $0) }
+        let program = first.program
+        // One pipe for every standard error that is captured.
+        let errors: (readEnd: FileDescriptor, writeEnd: FileDescriptor)
+        do { errors = try FileDescriptor.pipe() } catch {
+            throw SpawnError(program: program, step: .standardError, errno: error, detail: "standard error: pipe failed: \(error)")
+        }
+        let outputLimit: Int
+        let output = last.standardOutput ?? .capture()
+        if case .capture(let limit) = output { outputLimit = limit } else { outputLimit = 0 }
+        var errorLimit = StandardOutput.defaultCaptureLimit
+        let children: [ChildProcess]
+        do throws(SpawnError) {
+            children = try start(input: input.map { .bytes($0) } ?? first.standardInput ?? .null, output: output) { command in
+                guard let setting = command.standardError else { return .fileDescriptor(errors.writeEnd) }
+                if case .capture(let limit) = setting {
+                    errorLimit = limit
+                    return .fileDescriptor(errors.writeEnd)
+                }
+                return setting
+            }
+        } catch {
+            try? errors.readEnd.close()
+            try? errors.writeEnd.close()
+            throw error
+        }
+        try? errors.writeEnd.close()
+        var outputs: [(FileDescriptor, Int)] = []
+        let lastChild = children[children.count - 1]
+        let capturedOutput = outputLimit > 0 ? lastChild.takeStandardOutput() : nil
+        if let capturedOutput { outputs.append((capturedOutput, outputLimit)) }
+        outputs.append((errors.readEnd, errorLimit))
+        let inputEnd = children[0].pendingInput == nil ? nil : children[0].takeStandardInput()
+        var pump = StreamPump(input: inputEnd, inputBytes: children[0].pendingInput ?? [], outputs: outputs,
+                              children: children, deadline: deadline, teardown: teardown)
+        let statuses = try pump.run()
+        let collectedOutput = capturedOutput == nil ? nil : pump.outputs[0].collector
+        let collectedError = pump.outputs[outputs.count - 1].collector
+        return PipelineResult(statuses: statuses, standardOutput: collectedOutput?.bytes ?? [],
+                              standardError: collectedError.bytes,
+                              standardOutputTruncated: collectedOutput?.truncated ?? false,
+                              standardErrorTruncated: collectedError.truncated, timedOut: pump.timedOut)
+    }
+
+    /// Starts the commands with pipes between them, the first reading `input`, the last writing to
+    /// `output`, each one's standard error where `error` says.
+    func start(input: StandardInput, output: StandardOutput,
+               error: (Command) -> StandardOutput) throws(SpawnError) -> [ChildProcess] {
+        var children: [ChildProcess] = []
+        var previousReadEnd: FileDescriptor?
+        defer { try? previousReadEnd?.close() }
+        do throws(SpawnError) {
+            for (index, command) in commands.enumerated() {
+                let isLast = index == commands.count - 1
+                var next: (readEnd: FileDescriptor, writeEnd: FileDescriptor)?
+                if !isLast {
+                    do { next = try FileDescriptor.pipe() } catch {
+                        throw SpawnError(program: command.program, step: .standardOutput, errno: error,
+                                         detail: "standard output: pipe failed: \(error)")
+                    }
+                }
+                defer { try? next?.writeEnd.close() }
+                let child = try command.start(input: previousReadEnd.map { .fileDescriptor($0) } ?? input,
+                                              output: next.map { .fileDescriptor($0.writeEnd) } ?? output,
+                                              error: error(command))
+                children.append(child)
+                try? previousReadEnd?.close()
+                previousReadEnd = next?.readEnd
+            }
+        } catch {
+            for child in children { _ = try? child.tearDown(.kill) }
+            throw error
+        }
+        return children
+    }
+}
+
+extension Command {
+    /// A pipeline of two commands, `lhs`'s standard output into `rhs`'s standard input.
+    public static func | (lhs: Command, rhs: Command) -> Pipeline { Pipeline([lhs, rhs]) }
+
+    /// `lhs` with `rhs` added at its end.
+    public static func | (lhs: Pipeline, rhs: Command) -> Pipeline { Pipeline(lhs.commands + [rhs]) }
+}

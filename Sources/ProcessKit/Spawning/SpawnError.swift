@@ -1,0 +1,85 @@
+/// Why a command could not be started or run: the step that failed and the `errno` it failed with.
+/// Steps up to ``Step/exec`` happen in the child between clone and exec and are reported back
+/// through the parent's memory; the others are checked before the child is started (bad input), or,
+/// for ``Step/communication`` and ``Step/wait``, fail after it started (it has been stopped and
+/// reaped by then). No child is left behind by any of them.
+public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The program as it was given.
+    public let program: String
+    /// What failed.
+    public let step: Step
+    /// Why.
+    public let errno: Errno
+    /// The pid of the child that failed (already reaped); nil when no child was started.
+    public var childPID: Int32? = nil
+    /// What exactly was wrong, naming the argument, variable, stream, path or fd: "argument 2 contains
+    /// a NUL byte", "standard output: fd 57 is not open". nil when the step and errno say it all.
+    public var detail: String? = nil
+
+    /// The steps from checking the command to exec, and after.
+    public enum Step: Int32, Sendable {
+        case pipe = 1, fork, session, processGroup, foreground, parentDeathSignal, signals, workingDirectory, exec
+        /// Putting the standard streams and passed fds in place in the child, or checking them before.
+        case fileDescriptors
+        /// The program name is unusable (it contains a NUL byte).
+        case program = 100
+        /// An argument is unusable (it contains a NUL byte).
+        case arguments
+        /// An environment entry is unusable (a NUL byte, or a name with "=").
+        case environment
+        /// Standard input could not be set up (a file that will not open, an fd that is not open).
+        case standardInput
+        /// Standard output could not be set up (also: a capture limit below 1).
+        case standardOutput
+        /// Standard error could not be set up.
+        case standardError
+        /// Feeding input or reading output failed after the child started.
+        case communication
+        /// Waiting for the child failed after it started.
+        case wait
+    }
+
+    /// The exit code a shell gives for this failure: 127 when the program was not found, 126 when it
+    /// was found but could not be executed (a directory, no permission), 1 when no child could be set up.
+    public var shellExitCode: Int32 {
+        guard step == .exec else { return 1 }
+        return errno == .noSuchFile || errno == .notDirectory ? 127 : 126
+    }
+
+    /// One line naming the program, what failed and why.
+    public var description: String {
+        let shown = String(decoding: program.utf8.map { $0 == 0 ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
+        if let detail { return "cannot start " + shown + ": " + detail }
+        switch step {
+        case .exec: return "exec " + shown + " failed: " + errno.description
+        case .communication, .wait: return shown + ": " + step.failure + ": " + errno.description
+        default: return "cannot start " + shown + ": " + step.failure + ": " + errno.description
+        }
+    }
+}
+
+extension SpawnError.Step {
+    /// What failed, for ``SpawnError/description``.
+    var failure: String {
+        switch self {
+        case .pipe: return "pipe failed"
+        case .fork: return "fork failed"
+        case .session: return "setsid failed"
+        case .processGroup: return "setpgid failed"
+        case .foreground: return "tcsetpgrp failed"
+        case .parentDeathSignal: return "prctl(PR_SET_PDEATHSIG) failed"
+        case .signals: return "setting signal mask or dispositions failed"
+        case .workingDirectory: return "chdir failed"
+        case .exec: return "exec failed"
+        case .fileDescriptors: return "setting up its file descriptors failed"
+        case .program: return "the program name is not usable"
+        case .arguments: return "an argument is not usable"
+        case .environment: return "the environment is not usable"
+        case .standardInput: return "standard input"
+        case .standardOutput: return "standard output"
+        case .standardError: return "standard error"
+        case .communication: return "feeding its input or reading its output failed"
+        case .wait: return "waiting for it failed"
+        }
+    }
+}

@@ -1,0 +1,227 @@
+import CProcessKit
+
+/// A started child process: its pid, a pidfd for it where the kernel has one, and the parent's ends
+/// of the pipes its ``Command`` asked for. It waits for this one child only (`waitid` on its pidfd or
+/// pid), never reaping any other, and signals it through the pidfd, so a pid the kernel has recycled
+/// after the child was reaped is never hit.
+///
+/// It owns its pidfd and pipe ends and closes them when it goes away; it does not stop or reap the
+/// child then (a child never waited for stays a zombie until this process exits or an init-style
+/// ``Reaper`` collects it). Safe to share between threads: waits, signals and closes are serialized
+/// where they must be, and a status reaped by one thread is returned to every waiter.
+///
+/// ```swift
+/// let child = try Command("sleep", arguments: ["10"]).spawn()
+/// if try child.wait(until: .after(seconds: 1)) == nil {
+///     let status = try child.tearDown(.standard)   // SIGTERM, 5 s, SIGKILL
+/// }
+/// ```
+public final class ChildProcess: @unchecked Sendable {
+    /// Its pid.
+    public let pid: Int32
+    /// The group it leads, when it was started in a new one.
+    public let processGroup: Int32?
+    /// A pidfd for it (close-on-exec): readable once it has exited, for a `poll`/`epoll` loop. nil
+    /// when the kernel has none (before Linux 5.3). Owned by this object.
+    public let pidDescriptor: FileDescriptor?
+
+    /// The bytes ``StandardInput/bytes(_:)`` asked to feed it, for ``collect(until:teardown:)``.
+    let pendingInput: [UInt8]?
+    /// The limits of captured streams (``StandardOutput/capture(limit:)``); nil for a plain pipe.
+    let outputLimit: Int?, errorLimit: Int?
+    /// Its program, for error messages.
+    let program: String
+
+    /// Guards ``reapedStatus`` and the pipe ends.
+    private let lock: UnsafeMutablePointer<Int32>
+    private var reapedStatus: WaitStatus?
+    private var inputEnd: FileDescriptor?, outputEnd: FileDescriptor?, errorEnd: FileDescriptor?
+
+    init(pid: Int32, pidDescriptor: FileDescriptor?, processGroup: Int32?, program: String,
+         input: FileDescriptor?, output: FileDescriptor?, error: FileDescriptor?,
+         pendingInput: [UInt8]?, outputLimit: Int?, errorLimit: Int?) {
+        self.pid = pid
+        self.pidDescriptor = pidDescriptor
+        self.processGroup = processGroup
+        self.program = program
+        inputEnd = input
+        outputEnd = output
+        errorEnd = error
+        self.pendingInput = pendingInput
+        self.outputLimit = outputLimit
+        self.errorLimit = errorLimit
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: 0)
+    }
+
+    /// A child of this process known by its pid, started some other way; `processGroup` when it
+    /// leads one. A pidfd is opened for it where the kernel has them.
+    public convenience init(pid: Int32, processGroup: Int32? = nil) {
+        let fd = pk_pidfd_open(pid)
+        self.init(pid: pid, pidDescriptor: fd >= 0 ? FileDescriptor(rawValue: fd) : nil, processGroup: processGroup,
+                  program: "pid \(pid)", input: nil, output: nil, error: nil,
+                  pendingInput: nil, outputLimit: nil, errorLimit: nil)
+    }
+
+    deinit {
+        for fd in [pidDescriptor, inputEnd, outputEnd, errorEnd] { try? fd?.close() }
+        lock.deallocate()
+    }
+
+    private func locked<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        pk_lock(lock)
+        defer { pk_unlock(lock) }
+        return try body()
+    }
+
+    // MARK: Pipes
+
+    /// The write end of its standard input pipe (``StandardInput/pipe`` or ``StandardInput/bytes(_:)``),
+    /// until it is closed or taken.
+    public var standardInput: FileDescriptor? { locked { inputEnd } }
+    /// The read end of its standard output pipe (``StandardOutput/pipe`` or ``StandardOutput/capture(limit:)``).
+    public var standardOutput: FileDescriptor? { locked { outputEnd } }
+    /// The read end of its standard error pipe.
+    public var standardError: FileDescriptor? { locked { errorEnd } }
+
+    /// Closes the write end of its standard input pipe: the child reads end of file.
+    public func closeStandardInput() {
+        try? takeStandardInput()?.close()
+    }
+
+    /// Hands over the write end of its standard input pipe: the caller closes it from now on.
+    public func takeStandardInput() -> FileDescriptor? { locked { defer { inputEnd = nil }; return inputEnd } }
+    /// Hands over the read end of its standard output pipe: the caller closes it from now on.
+    public func takeStandardOutput() -> FileDescriptor? { locked { defer { outputEnd = nil }; return outputEnd } }
+    /// Hands over the read end of its standard error pipe: the caller closes it from now on.
+    public func takeStandardError() -> FileDescriptor? { locked { defer { errorEnd = nil }; return errorEnd } }
+
+    // MARK: Signals
+
+    /// Sends a signal to the child alone (through its pidfd where there is one), or with `toGroup` to
+    /// the process group it leads. Once the child has been reaped this throws ESRCH rather than signal
+    /// whatever process has its pid now.
+    public func send(_ signal: Signal, toGroup: Bool = false) throws(Errno) {
+        if toGroup {
+            // A group outlives its leader while members remain; once the leader is reaped its pid (the
+            // group id) cannot be reused by a new group while the group exists, so this is safe too.
+            try signal.send(to: -(processGroup ?? pid))
+        } else if let pidDescriptor {
+            if pk_pidfd_send_signal(pidDescriptor.rawValue, signal.rawValue) != 0 { throw Errno.current }
+        } else {
+            try locked { () throws(Errno) in
+                if reapedStatus != nil { throw Errno.noSuchProcess }
+                try signal.send(to: pid)
+            }
+        }
+    }
+
+    // MARK: Waiting
+
+    /// Its status if it has already been reaped by one of the waits here; nil otherwise.
+    public var reaped: WaitStatus? { locked { reapedStatus } }
+
+    /// Reaps it if it has exited, without blocking; nil while it runs. ECHILD when something else
+    /// (a ``Reaper``, `waitpid(-1)`) reaped it first.
+    public func tryWait() throws(Errno) -> WaitStatus? {
+        try locked { () throws(Errno) -> WaitStatus? in
+            if let reapedStatus { return reapedStatus }
+            var raw: Int32 = 0
+            let found = try retryingOnInterrupt { pk_wait_child(pid, pidDescriptor?.rawValue ?? -1, WEXITED | WNOHANG, &raw) }
+            guard found == 1 else { return nil }
+            let status = WaitStatus(rawValue: raw)
+            reapedStatus = status
+            return status
+        }
+    }
+
+    /// Waits until it has exited, reaps it and returns how it ended. Blocks the calling thread.
+    public func wait() throws(Errno) -> WaitStatus {
+        while true {
+            if let status = try tryWait() { return status }
+            // Sleeps until it has exited without reaping it, so that the reaping (and the status every
+            // other waiter is given) happens under the lock in tryWait.
+            var raw: Int32 = 0
+            let result = pk_wait_child(pid, pidDescriptor?.rawValue ?? -1, WEXITED | WNOWAIT, &raw)
+            if result < 0 {
+                let error = Errno.current
+                if error == .interrupted { continue }
+                if let status = reaped { return status }  // another thread reaped it meanwhile
+                throw error
+            }
+        }
+    }
+
+    /// Waits until it has exited or `deadline` has passed: its status, or nil at the deadline (it is
+    /// still running then).
+    public func wait(until deadline: Deadline) throws(Errno) -> WaitStatus? {
+        var pause: Int64 = 1_000_000
+        while true {
+            if let status = try tryWait() { return status }
+            let remaining = deadline.nanoseconds - Deadline.now.nanoseconds
+            if remaining <= 0 { return nil }
+            if let pidDescriptor {
+                var entry = pollfd(fd: pidDescriptor.rawValue, events: Int16(POLLIN), revents: 0)
+                let milliseconds = Int32(min((remaining + 999_999) / 1_000_000, Int64(Int32.max)))
+                if poll(&entry, 1, milliseconds) < 0, Errno.current != .interrupted { throw Errno.current }
+            } else {
+                // No pidfd to sleep on: look again after a pause that grows to 50 ms.
+                var duration = timespec(tv_sec: 0, tv_nsec: Int(min(pause, remaining)))
+                nanosleep(&duration, nil)
+                pause = min(pause * 2, 50_000_000)
+            }
+        }
+    }
+
+    /// Stops it with `teardown`'s steps (ending early once it has exited, SIGKILL after the last), and
+    /// returns how it ended.
+    @discardableResult
+    public func tearDown(_ teardown: Teardown = .standard) throws(Errno) -> WaitStatus {
+        for step in teardown.steps {
+            if let status = try tryWait() { return status }
+            switch step {
+            case .signal(let signal): try sendIgnoringGone(signal, toGroup: teardown.signalsProcessGroup)
+            case .wait(let seconds):
+                if let status = try wait(until: .after(seconds: seconds)) { return status }
+            }
+        }
+        if let status = try tryWait() { return status }
+        try sendIgnoringGone(.kill, toGroup: teardown.signalsProcessGroup)
+        return try wait()
+    }
+
+    /// Sends `signal`; a child (or group) already gone is no error.
+    func sendIgnoringGone(_ signal: Signal, toGroup: Bool) throws(Errno) {
+        do { try send(signal, toGroup: toGroup) } catch {
+            if error != .noSuchProcess { throw error }
+        }
+    }
+}
+
+extension ChildProcess {
+    /// Feeds the input its ``StandardInput/bytes(_:)`` setting holds, reads its captured streams
+    /// (``StandardOutput/capture(limit:)``) and waits for it, all at once so that no full pipe can
+    /// deadlock the exchange. Past `deadline` it is stopped with `teardown`. Output goes on being read
+    /// after the child exited until every writer has closed it (a background process it started may
+    /// hold it), unless the deadline passed.
+    ///
+    /// Takes over the pipe ends it reads and writes. On a failure the child is killed and reaped
+    /// before the error is thrown.
+    public func collect(until deadline: Deadline? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
+        var outputs: [(FileDescriptor, Int)] = []
+        let output = outputLimit.flatMap { limit in takeStandardOutput().map { (fd: $0, limit: limit) } }
+        let error = errorLimit.flatMap { limit in takeStandardError().map { (fd: $0, limit: limit) } }
+        if let output { outputs.append(output) }
+        if let error { outputs.append(error) }
+        let input = pendingInput == nil ? nil : takeStandardInput()
+        var pump = StreamPump(input: input, inputBytes: pendingInput ?? [], outputs: outputs, children: [self],
+                              deadline: deadline, teardown: teardown)
+        let statuses = try pump.run()
+        let collectedOutput = output == nil ? nil : pump.outputs[0].collector
+        let collectedError = error == nil ? nil : pump.outputs[output == nil ? 0 : 1].collector
+        return RunResult(status: statuses[0],
+                         standardOutput: collectedOutput?.bytes ?? [], standardError: collectedError?.bytes ?? [],
+                         standardOutputTruncated: collectedOutput?.truncated ?? false,
+                         standardErrorTruncated: collectedError?.truncated ?? false, timedOut: pump.timedOut)
+    }
+}

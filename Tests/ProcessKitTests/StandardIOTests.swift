@@ -1,0 +1,152 @@
+import CProcessKit
+import Foundation
+import Testing
+@testable import ProcessKit
+
+/// Every standard stream setting of `Command`, checked by what the child reads and writes; and the
+/// exchange that feeds input while capturing both outputs, which must never deadlock however much
+/// flows each way.
+@Suite struct StandardIOTests {
+    func sh(_ script: String, _ arguments: String...) -> Command {
+        Command("/bin/sh", arguments: ["-c", script, "sh"] + arguments)
+    }
+
+    @Test func runCapturesOutputAndErrorSeparately() throws {
+        let result = try sh("printf out; printf err >&2; exit 3").run()
+        #expect(result.status == .exited(code: 3))
+        #expect(result.standardOutputText == "out")
+        #expect(result.standardErrorText == "err")
+        #expect(!result.standardOutputTruncated && !result.standardErrorTruncated && !result.timedOut)
+    }
+
+    @Test func inputFromBytesReachesTheChild() throws {
+        let result = try Command("tr", arguments: ["a-z", "A-Z"]).run(input: "hello\n")
+        #expect(result.succeeded)
+        #expect(result.standardOutputText == "HELLO\n")
+    }
+
+    /// run() gives a child no input unless asked: it reads end of file, never this process's stdin.
+    @Test func runWithoutInputReadsEndOfFile() throws {
+        let result = try Command("wc", arguments: ["-c"]).run()
+        #expect(result.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
+    @Test func standardErrorMergedIntoOutputKeepsTheOrder() throws {
+        var command = sh("printf 1; printf 2 >&2; printf 3; printf 4 >&2")
+        command.standardError = .standardOutput
+        let result = try command.run()
+        #expect(result.standardOutputText == "1234")
+        #expect(result.standardError.isEmpty)
+    }
+
+    /// Past the limit the first `limit` bytes are kept, the flag is set, and the child still runs to
+    /// its end (it is never blocked on a full pipe).
+    @Test func captureLimitTruncatesAndSaysSo() throws {
+        var command = sh("head -c 1000000 /dev/zero; echo done >&2")
+        command.standardOutput = .capture(limit: 10)
+        let result = try command.run()
+        #expect(result.succeeded)
+        #expect(result.standardOutput == [UInt8](repeating: 0, count: 10))
+        #expect(result.standardOutputTruncated)
+        #expect(result.standardErrorText == "done\n" && !result.standardErrorTruncated)
+    }
+
+    @Test func filesByPathForEachStream() throws {
+        try Harness.withTemporaryDirectory { directory in
+            let input = directory + "/in", output = directory + "/out"
+            try "from a file\n".write(toFile: input, atomically: false, encoding: .utf8)
+            try "old\n".write(toFile: output, atomically: false, encoding: .utf8)
+            var command = Command("cat")
+            command.standardInput = .file(input)
+            command.standardOutput = .file(output)
+            #expect(try command.spawn().wait() == .exited(code: 0))
+            #expect(try String(contentsOfFile: output, encoding: .utf8) == "from a file\n")
+            command.standardOutput = .file(output, append: true)
+            #expect(try command.spawn().wait() == .exited(code: 0))
+            #expect(try String(contentsOfFile: output, encoding: .utf8) == "from a file\nfrom a file\n")
+        }
+    }
+
+    @Test func nullAndAnExistingFileDescriptor() throws {
+        let (readEnd, writeEnd) = try FileDescriptor.pipe()
+        defer { try? readEnd.close() }
+        var command = sh("cat; printf written")
+        command.standardInput = .null
+        command.standardOutput = .fileDescriptor(writeEnd)
+        command.standardError = .null
+        let child = try command.spawn()
+        try writeEnd.close()
+        #expect(try child.wait() == .exited(code: 0))
+        #expect(try readEnd.readToEnd(limit: 100).bytes == Array("written".utf8))
+    }
+
+    /// Streaming: the caller writes and reads the pipes itself.
+    @Test func pipesTheCallerReadsAndWrites() throws {
+        var command = Command("cat")
+        command.standardInput = .pipe
+        command.standardOutput = .pipe
+        let child = try command.spawn()
+        let input = try #require(child.standardInput), output = try #require(child.standardOutput)
+        try input.writeAll(Array("line one\n".utf8))
+        #expect(try output.read(upToCount: 100) == Array("line one\n".utf8))
+        child.closeStandardInput()
+        #expect(child.standardInput == nil)
+        #expect(try output.read(upToCount: 100).isEmpty)
+        #expect(try child.wait() == .exited(code: 0))
+    }
+
+    /// 64 MiB in and 64 MiB out through `cat` with both captured: only a loop that writes and reads at
+    /// once gets through (the pipes hold 64 KiB).
+    @Test func sixtyFourMiBEachWayThroughCat() throws {
+        let size = 64 << 20
+        var input = [UInt8](repeating: 0, count: size)
+        for index in stride(from: 0, to: size, by: 4096) { input[index] = UInt8(truncatingIfNeeded: index >> 12) }
+        var command = Command("cat")
+        command.standardOutput = .capture(limit: size)
+        let result = try command.run(input: input, timeout: 120)
+        #expect(result.succeeded && !result.timedOut)
+        #expect(result.standardOutput.count == size)
+        #expect(result.standardOutput == input)
+        #expect(!result.standardOutputTruncated)
+    }
+
+    /// A child writing 64 MiB to standard output and 64 MiB to standard error, both captured.
+    @Test func sixtyFourMiBOnBothOutputs() throws {
+        let size = 64 << 20
+        var command = sh("head -c \(size) /dev/zero >&2 & head -c \(size) /dev/zero; wait")
+        command.standardOutput = .capture(limit: size)
+        command.standardError = .capture(limit: size)
+        let result = try command.run(timeout: 120)
+        #expect(result.succeeded && !result.timedOut)
+        #expect(result.standardOutput.count == size && result.standardError.count == size)
+        #expect(!result.standardOutput.contains { $0 != 0 })
+    }
+
+    /// A child that stops reading its input early is no error: the rest has no reader.
+    @Test func aChildThatStopsReadingInput() throws {
+        let result = try Command("head", arguments: ["-c", "5"]).run(input: [UInt8](repeating: 65, count: 4 << 20))
+        #expect(result.succeeded)
+        #expect(result.standardOutputText == "AAAAA")
+    }
+
+    /// Only fds 0-2 and those passed explicitly reach the child, close-on-exec or not.
+    @Test func onlyStandardAndPassedFileDescriptorsReachTheChild() throws {
+        let (keptRead, keptWrite) = try FileDescriptor.pipe()
+        let (leakRead, leakWrite) = try FileDescriptor.pipe()
+        defer { for fd in [keptRead, keptWrite, leakRead, leakWrite] { try? fd.close() } }
+        // Neither write end is close-on-exec now: only the explicit one may reach the child.
+        _ = fcntl_clear_cloexec(keptWrite.rawValue)
+        _ = fcntl_clear_cloexec(leakWrite.rawValue)
+        var command = Command("/bin/sh", arguments: ["-c", "ls /proc/self/fd | sort -n | tr '\\n' ' '"])
+        command.inheritedFileDescriptors = [keptWrite]
+        let result = try command.run()
+        let fds = result.standardOutputText.split(separator: " ").compactMap { Int32($0) }
+        // ls itself opens one fd for reading the directory.
+        #expect(fds.contains(keptWrite.rawValue), "\(fds)")
+        #expect(!fds.contains(leakWrite.rawValue), "\(fds)")
+        #expect(fds.filter { $0 > 2 && $0 != keptWrite.rawValue }.count <= 1, "\(fds)")
+    }
+}
+
+/// Clears FD_CLOEXEC, as a library that opened an fd without it would have left it.
+func fcntl_clear_cloexec(_ fd: Int32) -> Int32 { fcntl(fd, F_SETFD, 0) }
