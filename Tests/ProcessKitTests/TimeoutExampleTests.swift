@@ -82,7 +82,9 @@ import Testing
                 """
                 var environment = ProcessInfo.processInfo.environment
                 environment["TIMEOUT"] = timeout
-                let result = try Harness.run("/bin/sh", ["-c", "cd '\(directory)' && \(script)"], environment: environment)
+                // cd on a line of its own: `cd && timeout &` would put the pair in a subshell, and $! would be that.
+                let result = try Harness.run("/bin/sh", ["-c", "cd '\(directory)' || exit\n\(script)"], environment: environment,
+                                             timeout: 120)
                 #expect(result.stdout == "status 143\n", "\(timeout): \(result.stdout) \(result.stderr)")
             }
         }
