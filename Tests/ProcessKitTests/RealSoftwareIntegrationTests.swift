@@ -53,18 +53,38 @@ import Testing
 
     // MARK: The database pod under rebound
 
+    /// How rebound stops the database pod.
+    enum DatabaseStop: String, CaseIterable, CustomTestStringConvertible {
+        /// No drain: the kernel SIGKILLs PostgreSQL when rebound exits.
+        case plain
+        /// `--grace 30 --grace-signal INT`: PostgreSQL's fast shutdown, what the docs recommend.
+        case graceInterrupt
+        /// `--grace 30`: SIGTERM, PostgreSQL's smart shutdown, which waits for sessions to end; it
+        /// ends cleanly too, because the drain's SIGTERM also reaches every backend and ends its session.
+        case graceTerminate
+        var testDescription: String { rawValue }
+
+        var flags: String {
+            switch self {
+            case .plain: return ""
+            case .graceInterrupt: return "--grace 30 --grace-signal INT"
+            case .graceTerminate: return "--grace 30"
+            }
+        }
+    }
+
     /// The control plane starts PostgreSQL with pg_ctl and keeps a session open; it crashes (SIGSEGV)
     /// twice and rebound restarts it, while the postmaster keeps its pid. Then the pod stops: SIGTERM
-    /// to rebound. With `--grace 30 --grace-signal INT` PostgreSQL makes its fast shutdown ("database
-    /// system is shut down") and the next start runs no recovery; without --grace the kernel SIGKILLs
-    /// it when rebound exits, and the next start has to recover.
-    @Test(arguments: [true, false])
-    func databasePodStopsCleanlyOnlyWithGrace(grace: Bool) throws {
+    /// to rebound. With --grace PostgreSQL shuts down ("database system is shut down") and the next
+    /// start runs no recovery; without it the kernel SIGKILLs PostgreSQL when rebound exits, and the
+    /// next start has to recover.
+    @Test(arguments: DatabaseStop.allCases)
+    func databasePodStopsCleanlyOnlyWithGrace(stop: DatabaseStop) throws {
         let bin = try requirePostgres()
         try Harness.withTemporaryDirectory { directory in
             chmod(directory, 0o755)
             _ = chown(directory, getpwnam("postgres").pointee.pw_uid, getpwnam("postgres").pointee.pw_gid)
-            let flags = grace ? "--grace 30 --grace-signal INT" : ""
+            let flags = stop.flags
             let result = try Harness.shell(Self.prelude + #"""
                 D=\#(directory); cd "$D"
                 export PGBIN=\#(bin) PGDATA=$D/data PGRUNDIR=$D
@@ -101,10 +121,11 @@ import Testing
             #expect(!result.stderr.contains("FAILED"), "\(result.stderr)")
             #expect(result.stdout.contains("status=143"), "\(result)")
             #expect(rebound.contains("already running"), "the restarted control plane did not find the database running: \(rebound)")
-            if grace {
-                #expect(rebound.contains("rebound: grace: sending SIGINT to "), "\(rebound)")
+            if stop != .plain {
+                let (signal, request) = stop == .graceInterrupt ? ("SIGINT", "fast") : ("SIGTERM", "smart")
+                #expect(rebound.contains("rebound: grace: sending \(signal) to "), "\(rebound)")
                 #expect(rebound.contains("rebound: grace: every process left in time"), "\(rebound)")
-                #expect(first.contains("received fast shutdown request"), "\(first)")
+                #expect(first.contains("received \(request) shutdown request"), "\(first)")
                 #expect(first.contains("database system is shut down"), "\(first)")
                 #expect(next.contains("database system was shut down at"), "\(next)")
                 #expect(!next.contains("automatic recovery in progress"), "the next start recovered: \(next)")

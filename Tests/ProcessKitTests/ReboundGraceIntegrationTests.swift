@@ -76,6 +76,32 @@ import Testing
         }
     }
 
+    /// The two ways a SIGTERM ends rebound without the child's help drain too: a --stop-timeout that
+    /// fired (the child ignored SIGTERM and was SIGKILLed: 137), and a SIGTERM during a restart delay (143).
+    @Test(arguments: [("stop-timeout", Int32(137)), ("restart-delay", Int32(143))])
+    func stopTimeoutAndStopDuringADelayDrainToo(path: String, code: Int32) throws {
+        try Harness.requirePIDNamespaces()
+        try Harness.withTemporaryDirectory { directory in
+            let worker = try worker(directory, secondsToSave: "0.2")
+            let child = path == "stop-timeout"
+                ? try script(directory, "child.sh", "\(worker) &\ntrap '' TERM\necho started >&2\nwhile :; do sleep 0.05; done\n")
+                : try script(directory, "child.sh", "[ -s \(directory)/ready ] || \(worker) &\nsleep 0.2\nexit 1\n")
+            let flags = path == "stop-timeout" ? "--stop-timeout 0.3" : "-d 60"
+            let readiness = path == "stop-timeout" ? "started" : "restarting (1)"
+            let result = try Harness.shell(SwinitFeatureTests.prelude + """
+                unshare --pid --fork --mount-proc "$REBOUND" --grace 5 \(flags) -- \(child) 2> \(directory)/err & u=$!
+                wait_for \(directory)/ready
+                wait_for_text \(directory)/err "\(readiness)"
+                kill -TERM "$(child_of $u)"
+                wait $u; echo "status=$?"
+                cat \(directory)/err >&2
+                """, timeout: 30)
+            #expect(result.stdout.contains("status=\(code)"), "\(result)")
+            #expect(read(directory + "/saved") == "TERM\n", "\(result)")
+            #expect(result.stderr.contains("rebound: grace: every process left in time"), "\(result.stderr)")
+        }
+    }
+
     /// A worker that ignores the drain's signal is SIGKILLed when the grace period ends, promptly, and
     /// rebound still exits with its own code.
     @Test func stragglersAreKilledWhenTheGracePeriodEnds() throws {
@@ -101,6 +127,7 @@ import Testing
     /// the same shell survives.
     @Test func subreaperDrainsOnlyItsOwnDescendants() throws {
         try Harness.requirePIDNamespaces()
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory, secondsToSave: "0.2")
             let child = try script(directory, "child.sh", """

@@ -180,10 +180,4 @@ import ProcessKit
             #expect(SwinitText.usage.contains(text), "usage lacks \(text)")
         }
     }
-
-    @Test func grammarOfFormatSeconds() {
-        #expect(GracefulDrain.formatSeconds(5) == "5.0")
-        #expect(GracefulDrain.formatSeconds(2.04) == "2.0")
-        #expect(GracefulDrain.formatSeconds(0.25) == "0.3")
-    }
 }

@@ -129,6 +129,42 @@ public struct GracefulDrain: Equatable, Sendable {
         }
     }
 
+    /// How much an ``Event`` matters to whoever reads the log.
+    public enum Importance: Sendable {
+        /// The drain's course: what was left, that it went in time.
+        case progress
+        /// Each sweep and each ignored signal: for debugging.
+        case detail
+        /// Something failed or outstayed the grace period.
+        case problem
+    }
+
+    /// The event as one log line, without a prefix: "sending SIGINT to 2 processes: 15 (postgres),
+    /// 16 (psql), allowing 30.0 s"; and how much it matters. Both tools log these same words.
+    public func describe(_ event: Event) -> (text: String, importance: Importance) {
+        let grace = GracefulDrain.formatSeconds(seconds)
+        switch event {
+        case .nothingLeft:
+            return ("no processes left", .progress)
+        case .cannotList(let error):
+            return ("cannot list the processes left: \(error); exiting without a graceful stop", .problem)
+        case .stopping(let processes, let signal):
+            return ("sending \(signal.name) to \(GracefulDrain.describe(processes)), allowing \(grace) s", .progress)
+        case .signalled(let processes, let signal):
+            return ("sent \(signal.name) to \(GracefulDrain.describe(processes))", .detail)
+        case .cannotSignal(let signal, let error):
+            return ("cannot send \(signal.name) to every process: \(error)", .problem)
+        case .allGone(let took):
+            return ("every process left in time, after \(GracefulDrain.formatSeconds(took)) s", .progress)
+        case .killing(let processes):
+            return ("still running after \(grace) s, sending SIGKILL: \(GracefulDrain.describe(processes))", .problem)
+        case .ignored(let signal):
+            return ("ignoring signal '\(signal.name)' while draining", .detail)
+        case .waitFailed(let error):
+            return ("waiting for signals failed: \(error)", .problem)
+        }
+    }
+
     /// "2 processes: 15 (sh), 16 (worker)", the way logs name what was left.
     public static func describe(_ processes: [ProcessEntry]) -> String {
         let noun = processes.count == 1 ? "process" : "processes"
