@@ -28,7 +28,9 @@ let package = Package(
         .target(name: "ToolSupport", dependencies: ["ProcessKit", "CProcessKit"]),
         .executableTarget(name: "swinit", dependencies: ["ProcessKit", "ToolSupport"]),
         .executableTarget(name: "rebound", dependencies: ["ProcessKit", "ToolSupport"]),
-        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit", "rebound"]),
+        // Examples/: small real tools on ProcessKit, built and run by the tests.
+        .executableTarget(name: "timeout", dependencies: ["ProcessKit"], path: "Examples/timeout"),
+        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit", "rebound", "timeout"]),
         .testTarget(name: "ToolSupportTests", dependencies: ["ToolSupport"]),
     ],
     swiftLanguageModes: [.v6]
