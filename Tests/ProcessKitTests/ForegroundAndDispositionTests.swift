@@ -7,6 +7,10 @@ import Testing
 @Suite(.serialized) struct ForegroundAndDispositionTests {
     static let source = #"""
     import ProcessKit
+    import Glibc
+
+    nonisolated(unsafe) var parentPID: pid_t = 0
+    nonisolated(unsafe) var flooding = true
 
     @main struct Probe {
         static func main() throws {
@@ -38,6 +42,35 @@ import Testing
                 command.foregroundTerminal = 0
                 let status = try command.spawn().wait(until: .after(seconds: 30))
                 ProcessControl.exit(status == .exited(code: 0) ? 0 : 3)
+            case "handlers":
+                // A handler of this process that reports running in any other process (the child
+                // shares this process's memory until exec), and SIGUSR1 sent to the whole group, the
+                // children included, all the while spawns go on.
+                _ = setpgid(0, 0)
+                parentPID = getpid()
+                var action = sigaction()
+                action.__sigaction_handler.sa_handler = { _ in
+                    let mark: StaticString = "X"
+                    if getpid() != parentPID { _ = write(2, mark.utf8Start, 1) }
+                }
+                action.sa_flags = SA_RESTART
+                _ = sigaction(SIGUSR1, &action, nil)
+                var thread = pthread_t()
+                _ = pthread_create(&thread, nil, { _ in
+                    while flooding { _ = kill(0, SIGUSR1) }
+                    return nil
+                }, nil)
+                var spawned = 0
+                for _ in 0..<2000 {
+                    var command = Command("/bin/true")
+                    command.signalMask = .inherit  // unblocked here, so unblocked in the child before exec
+                    guard let child = try? command.spawn() else { continue }
+                    _ = try? child.wait()
+                    spawned += 1
+                }
+                flooding = false
+                _ = pthread_join(thread, nil)
+                print("spawned \(spawned)")
             default:
                 print("unknown mode")
             }
@@ -60,6 +93,18 @@ import Testing
         let inherited = try #require(ignored("inherit"), "\(lines)")
         #expect(inherited.isSuperset(of: [.brokenPipe, .user2]), "\(inherited)")
         #expect(lines.contains("yes killed by signal 13 (SIGPIPE) stderr=empty"), "\(lines)")
+    }
+
+    /// No handler of the parent runs in a child between clone and exec, even with SIGUSR1 arriving
+    /// all the time and the child's mask unblocking it before exec: dispositions are reset first.
+    @Test func noParentHandlerRunsInTheChild() throws {
+        let probe = try Self.probe.get()
+        let result = try Harness.run(probe, ["handlers"], timeout: 180)
+        #expect(result.stdout.contains("spawned "), "\(result.stdout) \(result.stderr)")
+        let spawned = Int(result.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        #expect(spawned > 1000, "\(result.stdout)")
+        let marks = result.stderr.filter { $0 == "X" }.count
+        #expect(marks == 0, "a parent handler ran in a child \(marks) times")
     }
 
     /// The child takes the terminal's foreground (its group is the terminal's foreground group) and

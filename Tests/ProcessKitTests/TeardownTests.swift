@@ -8,6 +8,25 @@ import Testing
     /// A shell that reports each signal it gets (on its stdout) and ignores it, until SIGKILL.
     static let stubborn = #"for s in TERM INT HUP USR1; do trap "echo $s" $s; done; echo ready; while :; do sleep 0.05; done"#
 
+    /// The stepper alone, on a clock of its own: signals up to each wait at once, nothing before a
+    /// wait has ended, SIGKILL after the last step, then nothing more.
+    @Test func progressTakesTheStepsAsTheyComeDue() {
+        var sent: [Signal] = []
+        var progress = TeardownProgress(Teardown([.signal(.interrupt), .signal(.terminate), .wait(seconds: 2), .signal(.user1), .wait(seconds: 1)]))
+        let start = Deadline(nanoseconds: 1_000_000_000)
+        func at(_ seconds: Double) -> Deadline { Deadline(nanoseconds: start.nanoseconds + Int64(seconds * 1e9)) }
+        #expect(progress.advance(now: start) { sent.append($0) } == at(2))
+        #expect(sent == [.interrupt, .terminate])
+        #expect(progress.advance(now: at(1.5)) { sent.append($0) } == at(2), "not due yet: nothing sent")
+        #expect(sent == [.interrupt, .terminate])
+        #expect(progress.advance(now: at(2)) { sent.append($0) } == at(3))
+        #expect(sent == [.interrupt, .terminate, .user1] && !progress.isFinished)
+        #expect(progress.advance(now: at(3)) { sent.append($0) } == nil)
+        #expect(sent == [.interrupt, .terminate, .user1, .kill] && progress.isFinished)
+        #expect(progress.advance(now: at(9)) { sent.append($0) } == nil)
+        #expect(sent.count == 4)
+    }
+
     @Test func eachSignalThenKill() throws {
         var command = Command("/bin/sh", arguments: ["-c", Self.stubborn])
         command.standardOutput = .pipe
