@@ -127,6 +127,7 @@ import Testing
     /// the same shell survives.
     @Test func subreaperDrainsOnlyItsOwnDescendants() throws {
         try Harness.requirePIDNamespaces()
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory, secondsToSave: "0.2")
             let child = try script(directory, "child.sh", """

@@ -72,6 +72,7 @@ import Testing
     /// Subreaper mode, swinit not PID 1: the drain reaches swinit's descendants (an orphan it adopted)
     /// but a process outside its tree — a sibling started by the same shell — survives.
     @Test func subreaperDrainsOnlyItsOwnDescendants() throws {
+        try Harness.requireSubreaper()
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory, secondsToSave: "0.2")
@@ -151,6 +152,7 @@ import Testing
 
     /// SIGTERM goes to the child as SIGUSR1 (numbers and names mixed), SIGHUP is dropped.
     @Test func rewriteForwardsFromAsToAndZeroDrops() throws {
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let child = try script(directory, "child.sh", """
                 trap 'echo HUP >> \(directory)/log' HUP
@@ -175,6 +177,7 @@ import Testing
 
     /// The first SIGTERM sends USR1 at once and TERM 0.6 s later (the child logs when each came).
     @Test func stopSequenceSendsEachStepAfterItsDelay() throws {
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let child = try script(directory, "child.sh", """
                 trap 'echo "USR1 $(date +%s%N)" >> \(directory)/log' USR1
@@ -200,6 +203,7 @@ import Testing
 
     /// A second SIGTERM skips the 20 s delay: TERM is sent at once (the run is bounded well below 20 s).
     @Test func secondSigtermSkipsAhead() throws {
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let child = try script(directory, "child.sh", """
                 trap 'echo USR1 >> \(directory)/log; echo got > \(directory)/first' USR1
@@ -225,6 +229,7 @@ import Testing
     /// "TERM after 20 s unless the child has exited": a child that exits on the first step ends
     /// swinit at once with its code, and the later step is never sent.
     @Test func stopSequenceEndsWhenTheChildExits() throws {
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let child = try script(directory, "child.sh", """
                 trap 'echo USR1 >> \(directory)/log; exit 3' USR1
@@ -251,6 +256,7 @@ import Testing
     /// Pause mode ignores other signals and exits 0 on SIGINT or SIGTERM.
     @Test(arguments: ["TERM", "INT"])
     func pauseExitsZeroOnInterruptOrTerminate(signal: String) throws {
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let result = try Harness.shell(SwinitFeatureTests.prelude + """
                 "$SWINIT" -s -v -P 2> \(directory)/err & s=$!

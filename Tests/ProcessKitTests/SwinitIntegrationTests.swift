@@ -33,6 +33,7 @@ import Testing
             return try Harness.run("/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", Harness.swinit] + arguments,
                                    environment: environment, timeout: timeout, sourceLocation: sourceLocation)
         case .subreaper:
+            try Harness.requireSubreaper(sourceLocation: sourceLocation)
             return try Harness.run(Harness.swinit, ["-s"] + arguments, environment: environment, timeout: timeout,
                                    sourceLocation: sourceLocation)
         }
@@ -81,6 +82,8 @@ import Testing
     // MARK: Exec failures, messages
 
     @Test func execFailuresExit127Or126NamingTheProgram() throws {
+        try Harness.requireExecFailureReports()
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let notExecutable = try Self.write("echo hi\n", to: "not-executable", in: directory)
             let cases: [(String, Int32)] = [
@@ -97,6 +100,7 @@ import Testing
     }
 
     @Test func warnsWhenNeitherPID1NorSubreaper() throws {
+        try Harness.requireSubreaper()
         let plain = try Harness.run(Harness.swinit, ["true"])
         #expect(plain.status == 0)
         #expect(plain.stderr.contains("zombie reaping won't work"))
@@ -121,6 +125,7 @@ import Testing
 
     /// A TINI_VERBOSITY tini would start with (it reads it with atoi) starts swinit too, with one warning.
     @Test func verbosityThatIsNotANumberStartsTheChildWithAWarning() throws {
+        try Harness.requireSubreaper()
         var environment = ProcessInfo.processInfo.environment
         environment["TINI_VERBOSITY"] = "loud"
         let result = try Harness.run(Harness.swinit, ["-s", "sh", "-c", "exit 5"], environment: environment)
@@ -137,6 +142,7 @@ import Testing
     }
 
     @Test func messagesGoToStandardErrorNotStandardOutput() throws {
+        try Harness.requireSubreaper()
         let result = try Harness.run(Harness.swinit, ["-s", "-vvv", "sh", "-c", "echo out; echo err >&2"])
         #expect(result.status == 0)
         #expect(result.stdout == "out\n")
@@ -165,6 +171,7 @@ import Testing
 
     /// Like tini, swinit hands the program and its arguments on byte for byte, UTF-8 or not.
     @Test func argumentsThatAreNotUTF8ReachTheChildUnchanged() throws {
+        try Harness.requireSubreaper()
         try Harness.expectArgumentsThatAreNotUTF8Unchanged(through: #""$SWINIT" -s"#)
     }
 
@@ -172,6 +179,7 @@ import Testing
 
     /// Every exit code 0...255 comes back as is; -e CODE turns it into 0 and leaves other codes alone.
     @Test func everyExitCodeWithAndWithoutRemapping() throws {
+        try Harness.requireSubreaper()
         let result = try Harness.shell("""
             i=0
             while [ $i -le 255 ]; do
@@ -210,6 +218,7 @@ import Testing
             // The child signals pid 1 (swinit) and then becomes a long sleep.
             result = try Self.swinit(.pid1, ["-vv", "sh", "-c", "kill -\(signal.name) 1; exec sleep 5"])
         case .subreaper:
+            try Harness.requireSubreaper()
             result = try Harness.withTemporaryDirectory { directory in
                 try Harness.shell("""
                     \(Self.waitForFile)
@@ -236,6 +245,7 @@ import Testing
     /// the grandchild too, it was pending before the child's SIGTERM and killed it first (138).
     @Test(arguments: [true, false])
     func processGroupOption(_ group: Bool) throws {
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             try Self.write("""
                 sleep 5 & grandchild=$!
@@ -264,6 +274,7 @@ import Testing
 
     /// -p SIGUSR1: when swinit's parent dies, swinit gets SIGUSR1 and passes it to the child.
     @Test func parentDeathSignalFires() throws {
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             try Self.write("""
                 trap 'echo USR1 > "$D/got"; kill $sleeper 2>/dev/null; exit 0' USR1
@@ -287,6 +298,7 @@ import Testing
     /// A caller's blocked and ignored signals stay blocked and ignored in the child, while swinit's
     /// own set-up (everything blocked, SIGTTIN/SIGTTOU ignored) does not leak into it.
     @Test func callersBlockedAndIgnoredSignalsReachTheChild() throws {
+        try Harness.requireSubreaper()
         let python = Harness.python3
         try Harness.require(python != nil, "needs python3")
         let code = """
@@ -322,6 +334,7 @@ import Testing
     /// handle_* options do the same for a sanitizer runtime's (scripts/test-sanitizers).
     @Test(arguments: [("SEGV", 11), ("BUS", 7), ("FPE", 8), ("ILL", 4), ("ABRT", 6), ("TRAP", 5), ("SYS", 31)] as [(String, Int32)])
     func faultSignalsAreNotBlockedInSwinit(_ signal: (name: String, number: Int32)) throws {
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let result = try Harness.shell("""
                 \(Self.waitForFile)
@@ -344,6 +357,7 @@ import Testing
     /// It ignores SIGTTIN and SIGTTOU (and no other catchable signal, whatever it inherited) so terminal
     /// job control never stops it.
     @Test func idleSwinitDoesNotWakeUpAndIgnoresOnlyTheTerminalSignals() throws {
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let result = try Harness.shell("""
                 \(Self.waitForFile)
@@ -372,6 +386,7 @@ import Testing
     /// foreground and `fg` works. Were it in the background, bash would stop itself with SIGTTIN
     /// until it was given the terminal, and the run would time out.
     @Test func bashJobControlWorksUnderSwinit() throws {
+        try Harness.requireSubreaper()
         let script = Harness.script
         try Harness.require(script != nil, "needs util-linux script(1)")
         let bash = Harness.executable("/bin/bash", "/usr/bin/bash")
@@ -385,6 +400,7 @@ import Testing
 
     /// Under a pseudo-terminal the child's new process group becomes the terminal's foreground group.
     @Test func childGetsTheTerminalForeground() throws {
+        try Harness.requireSubreaper()
         let script = Harness.script
         try Harness.require(script != nil, "needs util-linux script(1)")
         try Harness.withTemporaryDirectory { directory in

