@@ -30,7 +30,9 @@ let package = Package(
         .executableTarget(name: "rebound", dependencies: ["ProcessKit", "ToolSupport"]),
         // Examples/: small real tools on ProcessKit, built and run by the tests.
         .executableTarget(name: "timeout", dependencies: ["ProcessKit"], path: "Examples/timeout"),
-        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit", "rebound", "timeout"]),
+        .executableTarget(name: "parallel", dependencies: ["ProcessKit"], path: "Examples/parallel"),
+        .executableTarget(name: "tee-capture", dependencies: ["ProcessKit"], path: "Examples/tee-capture"),
+        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit", "rebound", "timeout", "parallel", "tee-capture"]),
         .testTarget(name: "ToolSupportTests", dependencies: ["ToolSupport"]),
     ],
     swiftLanguageModes: [.v6]
