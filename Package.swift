@@ -28,7 +28,11 @@ let package = Package(
         .target(name: "ToolSupport", dependencies: ["ProcessKit", "CProcessKit"]),
         .executableTarget(name: "swinit", dependencies: ["ProcessKit", "ToolSupport"]),
         .executableTarget(name: "rebound", dependencies: ["ProcessKit", "ToolSupport"]),
-        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit", "rebound"]),
+        // Examples/: small real tools on ProcessKit, built and run by the tests.
+        .executableTarget(name: "timeout", dependencies: ["ProcessKit"], path: "Examples/timeout"),
+        .executableTarget(name: "parallel", dependencies: ["ProcessKit"], path: "Examples/parallel"),
+        .executableTarget(name: "tee-capture", dependencies: ["ProcessKit"], path: "Examples/tee-capture"),
+        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit", "rebound", "timeout", "parallel", "tee-capture"]),
         .testTarget(name: "ToolSupportTests", dependencies: ["ToolSupport"]),
     ],
     swiftLanguageModes: [.v6]

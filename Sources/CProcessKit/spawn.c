@@ -8,8 +8,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -43,6 +43,10 @@ struct child_context {
     volatile int failed_step;
     volatile int error;
 };
+
+// fcntl straight to the kernel: the C library's wrapper (variadic, with special cases for commands
+// not used here) costs a static binary more than this whole file's use of it.
+static int fd_control(int fd, int command, long argument) { return (int)syscall(SYS_fcntl, fd, command, argument); }
 
 static long set_kernel_mask(int how, const uint64_t *set, uint64_t *old) {
     return syscall(SYS_rt_sigprocmask, how, set, old, KERNEL_SIGSET_SIZE);
@@ -92,11 +96,10 @@ static int child_reset_dispositions(const pk_spawn_attributes *a) {
 static void child_close_range(unsigned int low, unsigned int high) {
     if (low > high) return;
     if (syscall(SYS_close_range, low, high, 0) == 0) return;
-    struct rlimit limit;
+    // Before Linux 5.9: one close per fd up to the fd limit (prlimit64 directly, as for fcntl).
+    unsigned long long limit[2];
     unsigned int last = high;
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur - 1 < last) {
-        last = (unsigned int)(limit.rlim_cur - 1);
-    }
+    if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, limit) == 0 && limit[0] - 1 < last) last = (unsigned int)(limit[0] - 1);
     for (unsigned int fd = low; fd <= last; fd++) close((int)fd);
 }
 
@@ -108,13 +111,13 @@ static int child_arrange_fds(const pk_spawn_attributes *a) {
         int source = a->streams[target].source;
         moved[target] = -1;
         if (source < 0 || source == target) continue;
-        moved[target] = fcntl(source, F_DUPFD_CLOEXEC, 3);
+        moved[target] = fd_control(source, F_DUPFD_CLOEXEC, 3);
         if (moved[target] < 0) return -1;
     }
     for (int target = 0; target < 3; target++) {
         int source = a->streams[target].source;
         if (source == target) {
-            if (fcntl(target, F_SETFD, 0) != 0) return -1;
+            if (fd_control(target, F_SETFD, 0) != 0) return -1;
         } else if (moved[target] >= 0) {
             if (dup2(moved[target], target) < 0) return -1;
         }
@@ -122,7 +125,7 @@ static int child_arrange_fds(const pk_spawn_attributes *a) {
     unsigned int next = 3;
     for (int index = 0; index < a->kept_fd_count; index++) {
         int fd = a->kept_fds[index];
-        if (fcntl(fd, F_SETFD, 0) != 0) return -1;
+        if (fd_control(fd, F_SETFD, 0) != 0) return -1;
         if ((unsigned int)fd > next && !a->keep_all_fds) child_close_range(next, (unsigned int)fd - 1);
         next = (unsigned int)fd + 1;
     }
@@ -131,41 +134,63 @@ static int child_arrange_fds(const pk_spawn_attributes *a) {
 }
 
 static int is_directory(const char *path) {
-    struct stat info;
-    return stat(path, &info) == 0 && S_ISDIR(info.st_mode);
+    int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0) return 0;
+    close(fd);
+    return 1;
 }
 
-// Tries each candidate like execvp does: EACCES is remembered while later candidates are tried, a
-// file without a #! line (ENOEXEC) is run by /bin/sh, other errors end the search. A directory is
-// skipped during a PATH search and reported as EISDIR when it was named by path.
+// execve of one candidate; returns 1 when the search should go on with the next, 0 when it ends
+// (errno says why). A file without a #! line (ENOEXEC) is run by /bin/sh, as execvp does. A directory
+// is skipped during a PATH search and reported as EISDIR when it was named by path.
+static int child_try(const pk_spawn_attributes *a, char *path, int *saw_eacces) {
+    execve(path, a->argv, a->envp);
+    switch (errno) {
+    case EACCES:
+        if (!is_directory(path)) {
+            *saw_eacces = 1;
+            errno = EACCES;  // is_directory's open failed with an errno of its own
+            return 1;
+        }
+        errno = a->search_path ? ENOENT : EISDIR;
+        return a->search_path != NULL;
+    case ENOENT: case ENOTDIR: case ESTALE: case ENODEV: case ETIMEDOUT: case ELOOP: case ENAMETOOLONG:
+        return 1;
+    case ENOEXEC:
+        a->shell_argv[0] = (char *)"/bin/sh";
+        a->shell_argv[1] = path;
+        execve("/bin/sh", a->shell_argv, a->envp);
+        errno = ENOEXEC;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+// Runs the program like execvp: by its path, or tried in each directory of the search path in order
+// (an empty entry is the current directory); EACCES is remembered while later ones are tried.
 static void child_exec(const pk_spawn_attributes *a) {
     int saw_eacces = 0;
-    int searching = a->candidates[0] != NULL && a->candidates[1] != NULL;
-    for (char *const *candidate = a->candidates; *candidate; candidate++) {
-        execve(*candidate, a->argv, a->envp);
-        switch (errno) {
-        case EACCES:
-            if (is_directory(*candidate)) {
-                if (!searching) {
-                    errno = EISDIR;
-                    return;
-                }
-                errno = ENOENT;
-                continue;
-            }
-            saw_eacces = 1;
-            continue;
-        case ENOENT: case ENOTDIR: case ESTALE: case ENODEV: case ETIMEDOUT: case ELOOP: case ENAMETOOLONG:
-            continue;
-        case ENOEXEC:
-            a->shell_argv[0] = (char *)"/bin/sh";
-            a->shell_argv[1] = *candidate;
-            execve("/bin/sh", a->shell_argv, a->envp);
-            errno = ENOEXEC;
-            return;
-        default:
-            return;
+    if (!a->search_path) {
+        child_try(a, (char *)a->program, &saw_eacces);
+        return;
+    }
+    size_t name_length = strlen(a->program);
+    char path[4096 + 256];
+    for (const char *entry = a->search_path;; entry++) {
+        const char *end = entry;
+        while (*end && *end != ':') end++;
+        size_t length = (size_t)(end - entry);
+        if (length + 1 + name_length < sizeof path) {
+            memcpy(path, entry, length);
+            if (length > 0) path[length++] = '/';
+            memcpy(path + length, a->program, name_length + 1);
+            if (!child_try(a, path, &saw_eacces)) return;
+        } else {
+            errno = ENAMETOOLONG;
         }
+        if (!*end) break;
+        entry = end;
     }
     if (saw_eacces) errno = EACCES;
 }

@@ -22,6 +22,7 @@ public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertib
     public static let noChildProcess = Errno(rawValue: ECHILD)
     public static let notDirectory = Errno(rawValue: ENOTDIR)
     public static let tryAgain = Errno(rawValue: EAGAIN)
+    public static let isDirectory = Errno(rawValue: EISDIR)
 }
 
 /// Runs a system call that returns -1 on failure, retrying on EINTR.

@@ -1,6 +1,6 @@
 import CProcessKit
 
-/// The `prctl` settings an init uses: child subreaper and parent death signal.
+/// Settings of this process itself: child subreaper, parent death signal, process group, core dumps.
 public enum ProcessControl {
     /// Makes this process adopt orphaned descendants (as PID 1 does), so it can reap them.
     public static func setChildSubreaper(_ enabled: Bool = true) throws(Errno) {
@@ -17,6 +17,18 @@ public enum ProcessControl {
 
     /// The signal this process gets when its parent dies, if any.
     public static var parentDeathSignal: Signal? { Signal(rawValue: pk_parent_death_signal()) }
+
+    /// Makes this process the leader of a new process group (`setpgid(0, 0)`), so that a signal sent
+    /// to its group reaches it and every child that stays in the group, and no other process.
+    public static func startNewProcessGroup() throws(Errno) {
+        if setpgid(0, 0) != 0 { throw Errno.current }
+    }
+
+    /// Stops this process from dumping core, e.g. before it kills itself with the signal that killed
+    /// its child, so that its parent sees the same status without a second core file.
+    public static func disableCoreDumps() throws(Errno) {
+        if pk_disable_core_dumps() != 0 { throw Errno.current }
+    }
 
     /// This process's pid.
     public static var pid: Int32 { getpid() }

@@ -12,9 +12,13 @@ public struct ReapedChild: Equatable, Sendable {
     public var status: WaitStatus { WaitStatus(rawValue: rawStatus) }
 }
 
-/// Collects exited children without blocking. An init calls ``reapExited(mainChild:orphan:)`` on
-/// every SIGCHLD: it frees every zombie, hands adopted orphans to a closure, and returns the main
+/// Reaps every child of this process: the tool for an init (PID 1 or a subreaper), which must free the
+/// zombies of orphans it adopts and never knew about. An init calls ``reapExited(mainChild:orphan:)``
+/// on every SIGCHLD: it frees every zombie, hands adopted orphans to a closure, and returns the main
 /// child's status once that one has ended.
+///
+/// Anything else waits for its own children with ``ChildProcess/wait()`` and friends, which reap that
+/// one child only: `waitpid(-1)` here would take the statuses other code in the process waits for.
 ///
 /// ```swift
 /// if let status = Reaper.reapExited(mainChild: child.pid, orphan: { log("reaped \($0.pid)") }) {
@@ -46,7 +50,8 @@ public enum Reaper {
         return mainStatus
     }
 
-    /// Waits (blocking) until this child has ended and returns how.
+    /// Waits (blocking) until the child with this pid has ended and returns how. For a child known
+    /// only by its pid; a ``ChildProcess`` waits for itself through its pidfd.
     public static func wait(for pid: Int32) throws(Errno) -> WaitStatus {
         var status: Int32 = 0
         _ = try retryingOnInterrupt { waitpid(pid, &status, 0) }

@@ -18,6 +18,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import processkit  # noqa: E402  (ProcessKit's section: bench/processkit)
+
 OUT, REPO, COMMAND = sys.argv[1], sys.argv[2], sys.argv[3]
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 H = OUT  # compiled helpers live in OUT
@@ -588,6 +591,17 @@ def main():
             log(f"{name} failed: {e}")
             for p in peers:
                 p.notes.setdefault(name, f"{name} failed: {e}")
+    processkit_section = None
+    if not only or "processkit" in only:
+        directory = os.environ.get("BENCH_PROCESSKIT", "")
+        if directory:
+            log("measuring processkit")
+            try:
+                processkit_section = processkit.section(processkit.measure(directory, QUICK, log), COMMAND)
+            except Exception as e:  # noqa: BLE001  the rest of the page is still written
+                log(f"processkit failed: {e}")
+        else:
+            log("processkit skipped: bench/processkit did not build (see bench/out/build-processkit.log)")
     load_after = open("/proc/loadavg").read().split()[:3]
     tbl = table(peers)
     print(tbl)
@@ -672,8 +686,15 @@ def main():
                 body, status = "", " (timed out after 300 s)"
             md += [f"## Output of bench/{script}{status}", "", body, ""]
             print(f"\n### bench/{script}{status}\n\n{body}")
+    if processkit_section:
+        md += [processkit_section, ""]
+        print(f"\n{processkit_section}")
     with open(os.path.join(docs, "benchmarks.md"), "w") as f:
         f.write("\n".join(md))
+    if processkit_section and only == ["processkit"] and not QUICK:
+        # A run of ProcessKit's measures alone refreshes its section of the published page in place.
+        processkit.replace_section(os.path.join(REPO, "docs", "benchmarks.md"), processkit_section)
+        log("updated the ProcessKit section of docs/benchmarks.md")
     if not (QUICK or only):
         write_readme_headline(peers, datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d'))
     log(f"wrote {docs}/benchmarks.md and benchmarks.svg in {time.time() - started:.0f} s")

@@ -16,6 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cprocesskit_events.h"
+#include "cprocesskit_process_control.h"
+
 // errno, which Embedded Swift cannot reach as a macro.
 int pk_errno(void);
 

@@ -20,7 +20,8 @@ typedef struct {
 /// foreground, parent death signal, standard streams and the other fds, signal dispositions,
 /// working directory, signal mask, exec. Every signal stays blocked until that last mask is set.
 typedef struct {
-    char *_Nullable const *_Nonnull candidates;  // paths to try with execve, in order (NULL-terminated)
+    const char *program;             // a path, or a name to look for in search_path
+    const char *_Nullable search_path;  // NULL: run program as a path; else a PATH to search (like execvp)
     char *_Nullable const *_Nonnull argv;        // NULL-terminated
     char *_Nullable const *_Nonnull envp;        // NULL-terminated
     // argv for /bin/sh when a candidate has no #! line (ENOEXEC): the child fills in "/bin/sh" and the

@@ -117,5 +117,5 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
         }
     }
 
-    public var description: String { "fd \(rawValue)" }
+    public var description: String { "fd " + String(rawValue) }
 }

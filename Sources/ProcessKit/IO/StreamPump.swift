@@ -20,10 +20,8 @@ struct StreamPump {
     let deadline: Deadline?
     let teardown: Teardown
     private(set) var timedOut = false
-    /// Index of the next teardown step once the deadline has passed; when it is due.
-    private var nextStep = 0
-    private var nextStepDue: Deadline?
-    private var killed = false
+    /// The teardown, once the deadline has passed.
+    private var progress: TeardownProgress
 
     init(input: FileDescriptor?, inputBytes: [UInt8], outputs: [(FileDescriptor, Int)], children: [ChildProcess],
          deadline: Deadline?, teardown: Teardown) {
@@ -34,6 +32,7 @@ struct StreamPump {
         statuses = Array(repeating: nil, count: children.count)
         self.deadline = deadline
         self.teardown = teardown
+        progress = TeardownProgress(teardown)
     }
 
     /// Runs the exchange to its end: every child reaped, every output at end of file (or, after a
@@ -87,7 +86,7 @@ struct StreamPump {
             entries.append(pollfd(fd: pidfd.rawValue, events: Int16(POLLIN), revents: 0))
         }
         var timeout: Int64 = -1
-        for due in [deadline.flatMap { timedOut ? nil : $0 }, nextStepDue] {
+        for due in [deadline.flatMap { timedOut ? nil : $0 }, progress.nextDue] {
             if let due { timeout = max(0, min(timeout < 0 ? Int64.max : timeout, due.nanoseconds - Deadline.now.nanoseconds)) }
         }
         var milliseconds = timeout < 0 ? -1 : Int32(min((timeout + 999_999) / 1_000_000, 86_400_000))
@@ -123,29 +122,11 @@ struct StreamPump {
             guard deadline.hasPassed else { return }
             timedOut = true
         }
-        if let due = nextStepDue {
-            guard due.hasPassed else { return }
-            nextStepDue = nil
-        }
-        while nextStep < teardown.steps.count {
-            let step = teardown.steps[nextStep]
-            nextStep += 1
-            switch step {
-            case .signal(let signal): try signalRunning(signal)
-            case .wait(let seconds):
-                nextStepDue = .after(seconds: seconds)
-                return
+        let children = self.children, statuses = self.statuses, toGroup = teardown.signalsProcessGroup
+        _ = try progress.advance { (signal) throws(Errno) in
+            for (index, child) in children.enumerated() where statuses[index] == nil {
+                try child.sendIgnoringGone(signal, toGroup: toGroup)
             }
-        }
-        if !killed {
-            killed = true
-            try signalRunning(.kill)
-        }
-    }
-
-    private mutating func signalRunning(_ signal: Signal) throws(Errno) {
-        for (index, child) in children.enumerated() where statuses[index] == nil {
-            try child.sendIgnoringGone(signal, toGroup: teardown.signalsProcessGroup)
         }
     }
 

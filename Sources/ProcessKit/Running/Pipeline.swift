@@ -77,6 +77,11 @@ public struct Pipeline: Sendable {
                               standardErrorTruncated: collectedError.truncated, timedOut: pump.timedOut)
     }
 
+    /// ``run(input:timeout:teardown:)`` with the input as UTF-8 text.
+    public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> PipelineResult {
+        try run(input: Array(input.utf8), timeout: timeout, teardown: teardown)
+    }
+
     /// Starts the commands with pipes between them, the first reading `input`, the last writing to
     /// `output`, each one's standard error where `error` says.
     func start(input: StandardInput, output: StandardOutput,

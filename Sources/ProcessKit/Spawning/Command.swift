@@ -17,7 +17,8 @@ import CProcessKit
 /// let status = try child.wait()              // .exited(code: 3)
 /// ```
 public struct Command: Sendable {
-    /// The program: a path if it contains a slash, otherwise a name looked up on PATH (like `execvp`).
+    /// The program: a path if it contains a slash, otherwise a name looked up on PATH (like `execvp`),
+    /// the PATH of the child's ``environment`` (this process's unless that changes it).
     /// Bytes that are not UTF-8 read as U+FFFD here; ``programBytes`` holds them exactly.
     public var program: String {
         get { String(decoding: programBytes, as: UTF8.self) }
@@ -66,8 +67,9 @@ public struct Command: Sendable {
     public var standardOutput: StandardOutput?
     /// Where fd 2 goes. nil: inherited by ``spawn()``, captured by ``run(input:timeout:teardown:)``.
     public var standardError: StandardOutput?
-    /// fds of this process (3 and up) that the child gets under the same numbers; every other fd above
-    /// 2 is closed in the child, close-on-exec or not.
+    /// fds of this process that the child gets under the same numbers; every other fd above 2 is closed
+    /// in the child, close-on-exec or not. (0-2 are set with ``standardInput``, ``standardOutput`` and
+    /// ``standardError``; listing them here changes nothing.)
     public var inheritedFileDescriptors: [FileDescriptor] = []
     /// Pass on every fd that is not close-on-exec, as plain fork and exec do (what an init such as tini
     /// does, for fds its own parent handed it); ``inheritedFileDescriptors`` is then not needed.
@@ -129,16 +131,6 @@ public struct Command: Sendable {
     /// ``run(input:timeout:teardown:)`` with the input as UTF-8 text.
     public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
         try run(input: Array(input.utf8), timeout: timeout, teardown: teardown)
-    }
-
-    /// The paths `execvp` would try for `program`, in order, as bytes. `path` is read only for a bare
-    /// name: a program given as a path needs no PATH lookup.
-    static func candidatePaths(for program: [UInt8], path: @autoclosure () -> String?) -> [[UInt8]] {
-        if program.contains(UInt8(ascii: "/")) || program.isEmpty { return [program] }
-        let searchPath = path() ?? "/bin:/usr/bin"
-        return searchPath.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map { directory in
-            directory.isEmpty ? program : Array(directory) + [UInt8(ascii: "/")] + program
-        }
     }
 
     /// An environment variable of this process.

@@ -65,7 +65,7 @@ public struct Environment: Equatable, Sendable, ExpressibleByArrayLiteral {
     public mutating func set(_ name: [UInt8], to value: [UInt8]?) { changes.append(Change(name: name, value: value)) }
 
     /// The resolved "NAME=value" entries as bytes: the base (this process's environment now, for
-    /// ``inherit``) with the changes applied. A variable set replaces its entries where the first was.
+    /// ``inherit``) with the changes applied in order; a variable set goes to the end.
     public var entryBytes: [[UInt8]] {
         var entries: [[UInt8]]
         switch base {
@@ -73,11 +73,8 @@ public struct Environment: Equatable, Sendable, ExpressibleByArrayLiteral {
         case .entries(let given): entries = given
         }
         for change in changes {
-            let firstIndex = entries.firstIndex { Environment.entry($0, isNamed: change.name) }
             entries.removeAll { Environment.entry($0, isNamed: change.name) }
-            guard let value = change.value else { continue }
-            let entry = change.name + [UInt8(ascii: "=")] + value
-            entries.insert(entry, at: min(firstIndex ?? entries.count, entries.count))
+            if let value = change.value { entries.append(change.name + [UInt8(ascii: "=")] + value) }
         }
         return entries
     }
@@ -99,19 +96,11 @@ public struct Environment: Equatable, Sendable, ExpressibleByArrayLiteral {
     /// True when this is this process's environment unchanged, which a child can be given as it is.
     var isUnchangedInherit: Bool { base == .inherit && changes.isEmpty }
 
-    /// Why this environment cannot be passed on (a NUL byte, a name with "=" or none), or nil.
+    /// Why this environment cannot be passed on, or nil: a variable set or removed by a name that is
+    /// empty or has "=" in it. (NUL bytes are found as the entries are copied for the child.)
     func problem() -> String? {
-        for change in changes {
-            if change.name.isEmpty { return "an environment variable has an empty name" }
-            if change.name.contains(0) || change.value?.contains(0) == true {
-                return "environment variable \(String(decoding: change.name.filter { $0 != 0 }, as: UTF8.self)) contains a NUL byte"
-            }
-            if change.name.contains(UInt8(ascii: "=")) {
-                return "environment variable name \(String(decoding: change.name, as: UTF8.self)) contains '='"
-            }
-        }
-        if case .entries(let entries) = base, let bad = entries.firstIndex(where: { $0.contains(0) }) {
-            return "environment entry \(bad + 1) contains a NUL byte"
+        for change in changes where change.name.isEmpty || CStringArray.has(UInt8(ascii: "="), in: change.name) {
+            return "environment variable name '" + String(decoding: change.name, as: UTF8.self) + "' is empty or contains '='"
         }
         return nil
     }

@@ -48,7 +48,8 @@ public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// One line naming the program, what failed and why.
     public var description: String {
-        let shown = String(decoding: program.utf8.map { $0 == 0 ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
+        // Up to a NUL byte, should the name have one: the line stays one line of text.
+        let shown = program.withCString { String(cString: $0) }
         if let detail { return "cannot start " + shown + ": " + detail }
         switch step {
         case .exec: return "exec " + shown + " failed: " + errno.description

@@ -21,11 +21,12 @@ struct SpawnRequest {
     /// Starts the child with these standard streams.
     mutating func start(input: StandardInput, output: StandardOutput, error: StandardOutput) throws(SpawnError) -> ChildProcess {
         do throws(SpawnError) {
-            try check()
+            let strings = try strings()
+            try checkInheritedFileDescriptors()
             try prepare(Stream(input), fd: 0)
             try prepare(Stream(output), fd: 1)
             try prepare(Stream(error), fd: 2)
-            let child = try launch(input: input, output: output, error: error)
+            let child = try launch(strings, input: input, output: output, error: error)
             closeChildEnds()
             return child
         } catch {
@@ -40,22 +41,41 @@ struct SpawnRequest {
         childEnds = []
     }
 
-    /// Bad input that would otherwise be cut short or misread by C: NUL bytes, fds that are not open.
-    private func check() throws(SpawnError) {
-        if command.programBytes.contains(0) { throw failure(.program, EINVAL, "the program name contains a NUL byte") }
-        if command.argumentZero?.utf8.contains(0) == true { throw failure(.arguments, EINVAL, "argument 0 contains a NUL byte") }
-        if let index = command.argumentBytes.firstIndex(where: { $0.contains(0) }) {
-            throw failure(.arguments, EINVAL, "argument \(index + 1) contains a NUL byte")
+    /// fds passed on that are not open.
+    private func checkInheritedFileDescriptors() throws(SpawnError) {
+        for fd in command.inheritedFileDescriptors where !fd.isOpen {
+            throw failure(.fileDescriptors, EBADF, fd.description + " is not open")
         }
+    }
+
+    /// The C strings the child needs, in groups: the program, argv, the environment (empty when it
+    /// is this process's unchanged), the working directory, the search path. Bad bytes (a NUL, which
+    /// C would cut the string at) become the error naming them.
+    private func strings() throws(SpawnError) -> CStringArray {
+        let command = self.command
         if let problem = command.environment.problem() { throw failure(.environment, EINVAL, problem) }
-        if command.workingDirectory?.utf8.contains(0) == true {
-            throw failure(.workingDirectory, EINVAL, "the working directory contains a NUL byte")
+        let entries = command.environment.isUnchangedInherit ? [] : command.environment.entryBytes
+        // PATH as the child will have it, as Rust's and Python's process APIs look it up too.
+        var path: [[UInt8]] = []
+        if !CStringArray.has(UInt8(ascii: "/"), in: command.programBytes) && !command.programBytes.isEmpty {
+            let value = command.environment.isUnchangedInherit ? Command.environmentValue("PATH").map { Array($0.utf8) }
+                : entries.first { Environment.entry($0, isNamed: Array("PATH".utf8)) }.map { Array($0.dropFirst(5)) }
+            path = [value ?? Array("/bin:/usr/bin".utf8)]
         }
-        for fd in command.inheritedFileDescriptors {
-            if fd.rawValue < 3 {
-                throw failure(.fileDescriptors, EINVAL, "\(fd) is a standard stream; set standardInput, standardOutput or standardError for it")
-            }
-            if !fd.isOpen { throw failure(.fileDescriptors, EBADF, "\(fd) is not open") }
+        let argv = [command.argumentZero.map { Array($0.utf8) } ?? command.programBytes] + command.argumentBytes
+        let strings = CStringArray(groups: [[command.programBytes], argv, entries,
+                                            command.workingDirectory.map { [Array($0.utf8)] } ?? [], path])
+        guard let bad = strings.firstWithNUL else { return strings }
+        switch bad.group {
+        case 0: throw failure(.program, EINVAL, "the program name contains a NUL byte")
+        case 1: throw failure(.arguments, EINVAL, "argument " + String(bad.index) + " contains a NUL byte")
+        case 2:
+            // Named by what comes before "=" (or the NUL), which C reads as all there is of it.
+            let entry = strings.group(2)[bad.index]!
+            let end = strchr(entry, Int32(UInt8(ascii: "="))) ?? entry + strlen(entry)
+            let shown = String(decoding: UnsafeRawBufferPointer(start: entry, count: end - entry), as: UTF8.self)
+            throw failure(.environment, EINVAL, "environment variable " + shown + " contains a NUL byte")
+        default: throw failure(.workingDirectory, EINVAL, "the working directory contains a NUL byte")
         }
     }
 
@@ -94,7 +114,7 @@ struct SpawnRequest {
         case .fileDescriptor(let fd) where !fd.isOpen:
             throw failure(step, EBADF, name + ": " + fd.description + " is not open")
         case .capture(let limit) where limit < 1:
-            throw failure(step, EINVAL, name + ": the capture limit must be at least 1 byte, not \(limit)")
+            throw failure(step, EINVAL, name + ": the capture limit must be at least 1 byte, not " + String(limit))
         case .mergedIntoOutput where target != 2:
             throw failure(step, EINVAL, "standard output cannot be merged into itself")
         default: break
@@ -121,11 +141,11 @@ struct SpawnRequest {
         }
     }
 
-    /// The fds in ascending order, each once, as the child's close_range between them needs (a plain
+    /// The fds above 2 in ascending order, each once, as the child's close_range between them needs (a plain
     /// insertion sort: the list is short, and Set and sort() cost an Embedded binary kilobytes).
     static func sortedWithoutRepeats(_ fds: [Int32]) -> [Int32] {
         var sorted: [Int32] = []
-        for fd in fds {
+        for fd in fds where fd > 2 {
             var index = sorted.count
             while index > 0 && sorted[index - 1] > fd { index -= 1 }
             if index > 0 && sorted[index - 1] == fd { continue }
@@ -140,19 +160,15 @@ struct SpawnRequest {
         return fd.rawValue
     }
 
-    private func launch(input: StandardInput, output: StandardOutput, error: StandardOutput) throws(SpawnError) -> ChildProcess {
+    private func launch(_ strings: CStringArray, input: StandardInput, output: StandardOutput,
+                        error: StandardOutput) throws(SpawnError) -> ChildProcess {
         let command = self.command
-        let candidates = Command.candidatePaths(for: command.programBytes, path: Command.environmentValue("PATH"))
-        let argv = [command.argumentZero.map { Array($0.utf8) } ?? command.programBytes] + command.argumentBytes
-        let cArguments = CStringArray(bytes: argv)
-        // argv for /bin/sh, which the child fills in: "/bin/sh", the script, then argv[1...] borrowed from cArguments.
-        let shellArguments = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: argv.count + 2)
+        let argumentCount = command.argumentBytes.count + 1
+        // argv for /bin/sh, which the child fills in: "/bin/sh", the script, then argv[1...] borrowed from `strings`.
+        let shellArguments = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: argumentCount + 2)
         defer { shellArguments.deallocate() }
-        shellArguments.initialize(repeating: nil, count: argv.count + 2)
-        for index in 1..<argv.count { shellArguments[index + 1] = cArguments.pointer[index] }
-        let cCandidates = CStringArray(bytes: candidates)
-        let cEnvironment = command.environment.isUnchangedInherit ? nil : CStringArray(bytes: command.environment.entryBytes)
-        let cDirectory = command.workingDirectory.map { CStringArray([$0]) }
+        shellArguments.initialize(repeating: nil, count: argumentCount + 2)
+        for index in 1..<argumentCount { shellArguments[index + 1] = strings.group(1)[index] }
         let kept = SpawnRequest.sortedWithoutRepeats(command.inheritedFileDescriptors.map { $0.rawValue })
         let cKept = UnsafeMutablePointer<Int32>.allocate(capacity: max(kept.count, 1))
         defer { cKept.deallocate() }
@@ -167,11 +183,12 @@ struct SpawnRequest {
         case .join(let leader): group = leader
         }
         var attributes = pk_spawn_attributes(
-            candidates: UnsafePointer(cCandidates.pointer),
-            argv: UnsafePointer(cArguments.pointer),
-            envp: cEnvironment.map { UnsafePointer($0.pointer) } ?? pk_environ(),
+            program: strings.group(0)[0]!,
+            search_path: strings.group(4)[0],
+            argv: strings.group(1),
+            envp: command.environment.isUnchangedInherit ? pk_environ() : UnsafePointer(strings.group(2)),
             shell_argv: shellArguments,
-            working_directory: cDirectory.flatMap { $0.pointer[0].map { UnsafePointer($0) } },
+            working_directory: strings.group(3)[0],
             process_group: group,
             new_session: command.newSession ? 1 : 0,
             foreground_terminal: command.foregroundTerminal ?? -1,
@@ -215,31 +232,45 @@ extension Command {
     }
 }
 
-/// NUL-terminated copies of strings in one NULL-terminated `char *[]`, freed when it goes away.
+/// NUL-terminated copies of byte strings in one block of `char *` slots, in groups each ended by a
+/// NULL (argv, envp, ...), freed when it goes away. Notes the first string that has a NUL byte of
+/// its own, which C would read as its end.
 final class CStringArray {
-    let pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
-    let count: Int
+    private let pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    private let count: Int
+    private var groupStarts: [Int] = []
+    /// Where the first string with a NUL byte is: its group and its index there.
+    private(set) var firstWithNUL: (group: Int, index: Int)?
 
-    init(_ strings: [String]) {
-        count = strings.count
-        pointer = .allocate(capacity: count + 1)
-        for (index, string) in strings.enumerated() { pointer[index] = strdup(string) }
-        pointer[count] = nil
+    init(groups: [[[UInt8]]]) {
+        var total = 0
+        for group in groups { total += group.count + 1 }
+        count = total
+        pointer = .allocate(capacity: total)
+        var slot = 0
+        for (groupIndex, group) in groups.enumerated() {
+            groupStarts.append(slot)
+            for (index, bytes) in group.enumerated() {
+                let copy = malloc(bytes.count + 1)!  // freed in deinit
+                bytes.withUnsafeBytes { source in
+                    if let base = source.baseAddress { copy.copyMemory(from: base, byteCount: bytes.count) }
+                }
+                copy.storeBytes(of: 0, toByteOffset: bytes.count, as: UInt8.self)
+                if firstWithNUL == nil && memchr(copy, 0, bytes.count) != nil { firstWithNUL = (groupIndex, index) }
+                pointer[slot] = copy.assumingMemoryBound(to: CChar.self)
+                slot += 1
+            }
+            pointer[slot] = nil
+            slot += 1
+        }
     }
 
-    /// The same from raw bytes (each without a NUL), copied as they are.
-    init(bytes strings: [[UInt8]]) {
-        count = strings.count
-        pointer = .allocate(capacity: count + 1)
-        for (index, bytes) in strings.enumerated() {
-            let copy = malloc(bytes.count + 1)!  // freed with free() in deinit, like strdup's copies
-            bytes.withUnsafeBytes { source in
-                if let base = source.baseAddress { copy.copyMemory(from: base, byteCount: bytes.count) }
-            }
-            copy.storeBytes(of: 0, toByteOffset: bytes.count, as: UInt8.self)
-            pointer[index] = copy.assumingMemoryBound(to: CChar.self)
-        }
-        pointer[count] = nil
+    /// The NULL-terminated slots of group `index`.
+    func group(_ index: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> { pointer + groupStarts[index] }
+
+    /// True when `byte` occurs in `bytes` (memchr: one small call instead of a generic search per use).
+    static func has(_ byte: UInt8, in bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { $0.count > 0 && memchr($0.baseAddress!, Int32(byte), $0.count) != nil }
     }
 
     deinit {

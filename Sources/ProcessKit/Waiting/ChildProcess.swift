@@ -177,17 +177,14 @@ public final class ChildProcess: @unchecked Sendable {
     /// returns how it ended.
     @discardableResult
     public func tearDown(_ teardown: Teardown = .standard) throws(Errno) -> WaitStatus {
-        for step in teardown.steps {
+        var progress = TeardownProgress(teardown)
+        while true {
             if let status = try tryWait() { return status }
-            switch step {
-            case .signal(let signal): try sendIgnoringGone(signal, toGroup: teardown.signalsProcessGroup)
-            case .wait(let seconds):
-                if let status = try wait(until: .after(seconds: seconds)) { return status }
-            }
+            guard let due = try progress.advance(send: { (signal) throws(Errno) in
+                try sendIgnoringGone(signal, toGroup: teardown.signalsProcessGroup)
+            }) else { return try wait() }
+            if let status = try wait(until: due) { return status }
         }
-        if let status = try tryWait() { return status }
-        try sendIgnoringGone(.kill, toGroup: teardown.signalsProcessGroup)
-        return try wait()
     }
 
     /// Sends `signal`; a child (or group) already gone is no error.

@@ -1,0 +1,126 @@
+import ProcessKit
+
+/// One run of `timeout`: starts the command, waits for it, a signal or the deadline, and works out
+/// the exit status as GNU timeout does.
+struct TimeoutRun {
+    let options: TimeoutOptions
+    let name: String
+    /// The signal the next timeout or forwarded signal sends: `-s`'s, then KILL once `-k` is armed.
+    var signal: Signal?
+    /// The `-k` duration until it is armed by the first signal sent.
+    var killAfter: TimeoutDuration
+    var timedOut = false
+    /// Signals timeout has sent to its own group: from then on it takes no more of them, as GNU's
+    /// timeout, which ignores each signal it sends to its group, no longer reacts to it.
+    var sentToGroup = SignalSet()
+
+    init(options: TimeoutOptions, name: String) {
+        self.options = options
+        self.name = name
+        signal = options.signal
+        killAfter = options.killAfter
+    }
+
+    /// Runs the command to its end; returns the exit status, or does not return when it dies of the
+    /// command's own fatal signal.
+    mutating func start() -> Int32 {
+        // Ignored signals pass on to the command (as exec passes them), but for the two ignored here
+        // so that a background timeout is never stopped by its terminal.
+        let inheritedIgnored = SignalSet.currentlyIgnored()
+        if !options.foreground { try? ProcessControl.startNewProcessGroup() }
+        try? Signal.terminalInput.setDisposition(.ignore)
+        try? Signal.terminalOutput.setDisposition(.ignore)
+
+        var handled: SignalSet = [.alarm, .interrupt, .quit, .hangup, .terminate, .child]
+        if let signal { handled.insert(signal) }
+        let waiter: SignalWaiter
+        do { waiter = try SignalWaiter(blocking: handled) } catch {
+            Timeout.printError("\(name): warning: sigprocmask: \(error)")
+            return Timeout.cannotStart
+        }
+        guard let program = options.command.first else { return Timeout.cannotStart }
+        var command = Command(bytes: program, arguments: Array(options.command.dropFirst()))
+        command.signalMask = .exactly(waiter.previousMask)
+        command.ignoredSignals = .exactly(inheritedIgnored.subtracting([.terminalInput, .terminalOutput]))
+        command.inheritsAllFileDescriptors = true  // as exec would: GNU timeout passes every fd on
+        let child: ChildProcess
+        do { child = try command.spawn() } catch {
+            // ProcessKit names a directory given as the program; execvp, and so GNU, says EACCES.
+            let reason = error.errno == .isDirectory ? Errno.permissionDenied : error.errno
+            Timeout.printError("\(name): failed to run command '\(String(decoding: program, as: UTF8.self))': \(reason)")
+            return reason == .noSuchFile ? 127 : 126  // GNU: ENOENT alone is "not found"
+        }
+
+        var deadline = options.duration.isNone ? nil : Deadline(nanoseconds: Deadline.now.nanoseconds &+ options.duration.nanoseconds)
+        while true {
+            let received: ReceivedSignal?
+            do { received = try waiter.wait(until: deadline) } catch {
+                Timeout.printError("\(name): error waiting for command: \(error)")
+                return Timeout.cannotStart
+            }
+            if let received, sentToGroup.contains(received.signal) { continue }
+            switch received?.signal {
+            case nil, .alarm?:
+                timedOut = true
+                deadline = nil
+                send(to: child, signal, deadline: &deadline)
+            case .child?:
+                if let status = try? child.tryWait() { return exitStatus(for: status) }
+            case let other?:
+                send(to: child, other, deadline: &deadline)
+            }
+        }
+    }
+
+    /// GNU's cleanup(): arms `-k` once, then sends `signal` to the command and (unless
+    /// `--foreground`) to the whole group, followed by CONT so a stopped command sees it.
+    mutating func send(to child: ChildProcess, _ signal: Signal?, deadline: inout Deadline?) {
+        if !killAfter.isNone {
+            self.signal = .kill
+            deadline = Deadline(nanoseconds: Deadline.now.nanoseconds &+ killAfter.nanoseconds)
+            killAfter = TimeoutDuration(parsing: "0")!
+        }
+        if options.verbose {
+            let signalName = signal.map { String($0.name.dropFirst(3)) } ?? "EXIT"
+            Timeout.printError("\(name): sending signal \(signalName) to command '\(String(decoding: options.command[0], as: UTF8.self))'")
+        }
+        guard let signal else { return }  // signal 0 sends nothing
+        try? child.send(signal)
+        guard !options.foreground else { return }
+        sendToOwnGroup(signal)
+        if signal != .kill, signal != .continue {
+            try? child.send(.continue)
+            sendToOwnGroup(.continue)
+        }
+    }
+
+    /// Sends `signal` to this process's group, which includes timeout: it stays blocked here and is
+    /// then dropped when taken (KILL, which cannot be blocked, ends timeout too: status 137).
+    mutating func sendToOwnGroup(_ signal: Signal) {
+        sentToGroup.insert(signal)
+        try? signal.send(to: 0)
+    }
+
+    /// The status timeout exits with once the command has ended.
+    func exitStatus(for status: WaitStatus) -> Int32 {
+        var preserveStatus = options.preserveStatus
+        let code: Int32
+        switch status {
+        case .exited(let exitCode):
+            code = exitCode
+        case .signaled(let signal, let coreDumped):
+            if coreDumped { Timeout.printError("\(name): the monitored command dumped core") }
+            if !timedOut, (try? ProcessControl.disableCoreDumps()) != nil {
+                // Die of the same signal, so whoever waits for timeout sees what the command did.
+                try? signal.setDisposition(.default)
+                _ = try? SignalSet([signal]).unblock()
+                try? signal.send(to: ProcessControl.pid)
+            }
+            if timedOut, signal == .kill { preserveStatus = true }
+            code = 128 + signal.rawValue
+        default:
+            code = 1
+        }
+        return timedOut && !preserveStatus ? Timeout.timedOutStatus : code
+    }
+}

@@ -1,0 +1,168 @@
+// processkit-bench: the measurements bench/run makes of ProcessKit, each printed as one JSON object.
+//
+//   processkit-bench spawn GIB RUNS          spawn+wait of /bin/true from a parent with GIB GiB resident:
+//                                            ProcessKit, posix_spawn from C, Foundation's Process,
+//                                            interleaved run by run; medians in microseconds
+//   processkit-bench capture BYTES ROUNDS ZEROS
+//                                            BYTES of a child's output (ZEROS BYTES writes them) read by a
+//                                            plain C read() loop (discarding; keeping), ProcessKit's run() capture, ProcessKit's
+//                                            pipe read loop, Foundation's Pipe; interleaved; median GiB/s
+//   processkit-bench async COUNT             COUNT concurrent `run()`s of /bin/true from async code with
+//                                            ProcessKit, and with Foundation's Process (terminationHandler):
+//                                            wall time and the most threads the process had
+import CBench
+import Foundation
+import ProcessKit
+import Synchronization
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func threadCount() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0 }
+
+func emit(_ object: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+/// Process's child inherits the calling thread's signal mask; a benchmark does not care, but the
+/// children are all /bin/true or zeros, which block nothing.
+func foundationRun(_ path: String, _ arguments: [String] = [], output: Pipe? = nil) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    if let output { process.standardOutput = output }
+    try process.run()
+    return process
+}
+
+/// The most threads seen, shared by tasks.
+final class Most: Sendable {
+    let value = Atomic<Int>(0)
+    func note() { _ = value.max(threadCount(), ordering: .relaxed) }
+    var count: Int { value.load(ordering: .relaxed) }
+}
+
+func asyncBench(count: Int) async throws {
+    let before = threadCount()
+    let most = Most()
+    let start = DispatchTime.now().uptimeNanoseconds
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for _ in 0..<count {
+            group.addTask {
+                let result = try await Command("/bin/true").run()
+                precondition(result.status == .exited(code: 0))
+                most.note()
+            }
+        }
+        try await group.waitForAll()
+    }
+    let processKitSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let foundationBefore = threadCount()
+    let foundationMost = Most()
+    let foundationStart = DispatchTime.now().uptimeNanoseconds
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for _ in 0..<count {
+            group.addTask {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/bin/true")
+                    process.terminationHandler = { _ in continuation.resume() }
+                    do { try process.run() } catch { continuation.resume(throwing: error) }
+                }
+                foundationMost.note()
+            }
+        }
+        try await group.waitForAll()
+    }
+    let foundationSeconds = Double(DispatchTime.now().uptimeNanoseconds - foundationStart) / 1e9
+    emit(["count": count,
+          "processkit_seconds": (processKitSeconds * 1000).rounded() / 1000, "processkit_threads_before": before,
+          "processkit_threads_most": most.count,
+          "foundation_seconds": (foundationSeconds * 1000).rounded() / 1000, "foundation_threads_before": foundationBefore,
+          "foundation_threads_most": foundationMost.count])
+}
+
+let arguments = CommandLine.arguments
+switch arguments.dropFirst().first {
+case "spawn":
+    let gibibytes = Int32(arguments[2])!, runs = Int(arguments[3])!
+    guard cbench_make_resident(gibibytes) == 0 else { fatalError("cannot make \(gibibytes) GiB resident") }
+    var samples: [String: [Double]] = ["processkit": [], "posix_spawn": [], "foundation": []]
+    let methods: [(String, () throws -> Void)] = [
+        ("processkit", { _ = try Command("/bin/true").spawn().wait() }),
+        ("posix_spawn", { precondition(cbench_posix_spawn_wait("/bin/true") == 0) }),
+        ("foundation", { try foundationRun("/bin/true").waitUntilExit() }),
+    ]
+    for method in methods { try method.1() }  // warm-up: first-use costs (PATH, dyld) out of the figures
+    for run in 0..<runs {
+        for index in 0..<methods.count {
+            let (name, body) = methods[(run + index) % methods.count]
+            samples[name]!.append(try seconds(body))
+        }
+    }
+    var result: [String: Any] = ["resident_gib": Int(gibibytes), "runs": runs]
+    for (name, values) in samples { result[name + "_us"] = (median(values) * 1e6 * 10).rounded() / 10 }
+    emit(result)
+
+case "capture":
+    let bytes = Int(arguments[2])!, rounds = Int(arguments[3])!, zeros = arguments[4]
+    var samples: [String: [Double]] = ["c_read_loop": [], "c_read_keeping": [], "processkit_capture": [], "processkit_stream": [], "foundation": []]
+    let methods: [(String, () throws -> Void)] = [
+        ("c_read_loop", { precondition(cbench_read_loop(zeros, "\(bytes)", 65536) == bytes) }),
+        ("c_read_keeping", { precondition(cbench_read_loop_keeping(zeros, "\(bytes)", 65536) == bytes) }),
+        ("processkit_capture", {
+            var command = Command(zeros, arguments: ["\(bytes)"])
+            command.standardOutput = .capture(limit: bytes)
+            let result = try command.run()
+            precondition(result.standardOutput.count == bytes && !result.standardOutputTruncated)
+        }),
+        ("processkit_stream", {
+            var command = Command(zeros, arguments: ["\(bytes)"])
+            command.standardOutput = .pipe
+            let child = try command.spawn()
+            let output = child.standardOutput!
+            var total = 0
+            try withUnsafeTemporaryAllocation(byteCount: 65536, alignment: 16) { buffer in
+                while true {
+                    let count = try output.read(into: buffer)
+                    if count == 0 { break }
+                    total += count
+                }
+            }
+            _ = try child.wait()
+            precondition(total == bytes)
+        }),
+        ("foundation", {
+            let pipe = Pipe()
+            let process = try foundationRun(zeros, ["\(bytes)"], output: pipe)
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            precondition(data.count == bytes)
+        }),
+    ]
+    for round in 0..<rounds {
+        for index in 0..<methods.count {
+            let (name, body) = methods[(round + index) % methods.count]
+            samples[name]!.append(Double(bytes) / 1_073_741_824 / (try seconds(body)))
+        }
+    }
+    var result: [String: Any] = ["bytes": bytes, "rounds": rounds]
+    for (name, values) in samples { result[name + "_gibps"] = (median(values) * 1000).rounded() / 1000 }
+    emit(result)
+
+case "async":
+    try await asyncBench(count: Int(arguments[2])!)
+
+default:
+    FileHandle.standardError.write(Data("usage: processkit-bench spawn GIB RUNS | capture BYTES ROUNDS ZEROS | async COUNT\n".utf8))
+    exit(2)
+}
