@@ -64,6 +64,27 @@ import Testing
         }
     }
 
+    /// A bad --grace or --grace-signal, for either tool: one line naming the value, then the usage,
+    /// exit 1, and the program never starts.
+    @Test(arguments: [
+        (["--grace", "-1"], "'-1'"), (["--grace", "soon"], "'soon'"), (["--grace", "1e9"], "'1e9'"),
+        (["--grace", "100000"], "'100000' is longer than a day"), (["--grace", "5", "--grace-signal", "FAST"], "'FAST'"),
+        (["--grace-signal", "INT"], "--grace-signal SIGINT does nothing without --grace"),
+    ] as [([String], String)])
+    func badGraceValuesStartNothing(_ flags: [String], _ named: String) throws {
+        try Harness.withTemporaryDirectory { directory in
+            for tool in [Harness.swinit, Harness.rebound] {
+                let result = try Harness.run(tool, ["-s"].filter { _ in tool == Harness.swinit } + flags
+                                             + ["--", "/bin/sh", "-c", "echo started > \(directory)/started"])
+                let lines = result.stderr.split(separator: "\n")
+                #expect(result.status == 1, "\(tool) \(flags): \(result)")
+                #expect(lines.first?.contains(named) == true, "\(tool) \(flags): \(result.stderr)")
+                #expect(lines.dropFirst().contains { $0.hasPrefix("Usage: ") }, "\(tool) \(flags): \(result.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: directory + "/started"), "\(tool) \(flags) started the program")
+            }
+        }
+    }
+
     /// `--stop-sequence 0.8,TERM` holds the first SIGTERM back 0.8 s, then sends it (a load balancer's
     /// time to take the pod out of rotation); `0,0.8,TERM` is the same; a second SIGTERM skips ahead.
     @Test(arguments: ["0.8,TERM", "0,0.8,TERM"])

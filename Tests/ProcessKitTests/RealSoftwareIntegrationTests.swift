@@ -143,6 +143,8 @@ import Testing
     enum SidekiqStop: String, CaseIterable, CustomTestStringConvertible {
         /// No drain: swinit exits when the entrypoint shell dies, and the kernel kills Sidekiq mid-job.
         case plain
+        /// tini in swinit's place: the same loss.
+        case tini
         /// --grace: Sidekiq gets SIGTERM and its -t seconds, then pushes the job back to Redis.
         case grace
         /// -g --stop-sequence TSTP,N,TERM --grace: Sidekiq goes quiet at once and takes no new job.
@@ -151,7 +153,7 @@ import Testing
 
         var flags: String {
             switch self {
-            case .plain: return ""
+            case .plain, .tini: return ""
             case .grace: return "--grace 10"
             case .stopSequence: return "-g --stop-sequence TSTP,3,TERM --grace 10"
             }
@@ -161,6 +163,9 @@ import Testing
     @Test(arguments: SidekiqStop.allCases)
     func sidekiqJobInFlightSurvivesTheStopOnlyWithADrain(stop: SidekiqStop) throws {
         try requireSidekiq()
+        let tini = Harness.executable("/usr/bin/tini", "/usr/local/bin/tini")
+        if stop == .tini { try Harness.require(tini != nil, "needs tini to compare with (apt-get install tini)") }
+        let initProgram = stop == .tini ? tini! : "\"$SWINIT\""
         try Harness.withTemporaryDirectory { directory in
             func job(_ name: String, _ seconds: Int) -> String {
                 #"{"class":"SlowJob","args":["\#(name)",\#(seconds)],"jid":"\#(name)-job-0123456789abc","queue":"default","retry":false,"created_at":1700000000.0,"enqueued_at":1700000000.0}"#
@@ -173,12 +178,12 @@ import Testing
                 wait_until 30 test -S "$D/redis.sock"
                 redis() { redis-cli -s "$D/redis.sock" "$@"; }
                 export REDIS_SOCKET=$D/redis.sock MARKER_DIR=$D SIDEKIQ_TIMEOUT=3 SIDEKIQ_CONCURRENCY=2
-                unshare --pid --fork --mount-proc "$SWINIT" -v \#(stop.flags) -- \#(Self.examples)/sidekiq-worker/entrypoint.sh > "$D/out.log" 2>&1 & u=$!
+                unshare --pid --fork --mount-proc \#(initProgram) -v \#(stop.flags) -- \#(Self.examples)/sidekiq-worker/entrypoint.sh > "$D/out.log" 2>&1 & u=$!
                 redis SADD queues default > /dev/null
                 redis LPUSH queue:default '\#(job("long", 60))' > /dev/null
                 wait_until 60 nonempty "$D/long.started"
-                swinit=$(cat /proc/$u/task/$u/children)
-                kill -TERM $swinit
+                init=$(cat /proc/$u/task/$u/children)
+                kill -TERM $init
                 if [ \#(stop == .stopSequence ? 1 : 0) = 1 ]; then
                     wait_until 30 has "$D/out.log" "Received TSTP, no longer accepting new work"
                     # A new job now stays in Redis: Sidekiq is quiet, though one of its two threads is free.
@@ -194,7 +199,7 @@ import Testing
             #expect(result.stdout.contains("status=143"), "\(result)\n\(output)")
             #expect(!result.stdout.contains("long.done"), "the 60 s job cannot have finished")
             switch stop {
-            case .plain:
+            case .plain, .tini:
                 #expect(result.stdout.contains("queued: \n"), "the job should be lost: neither done nor in Redis\n\(result)\n\(output)")
                 #expect(!output.contains("Pushed 1 jobs back to Redis"), "\(output)")
             case .grace:
