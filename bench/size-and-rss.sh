@@ -5,7 +5,8 @@
 # Goals (issue 4): stripped static swinit/rebound size <= tini-static's; idle RSS <= tini-static's.
 #
 # Usage: bench/size-and-rss.sh        (builds dist/ with scripts/build-static when it is missing;
-#                                      rows for dist/dynamic/ appear when it was built with --dynamic)
+#                                      rows for dist/dynamic/ appear when it was built with --dynamic,
+#                                      size-only rows for the other architecture's dist/linux-ARCH/)
 # Env:   BENCH_SWINIT_STATIC, BENCH_REBOUND_STATIC  binaries to measure instead of dist/swinit, dist/rebound
 # Exit:  0 when every goal is met, 1 when one is missed, 2 when something could not be measured.
 set -euo pipefail
@@ -134,6 +135,15 @@ for row in "${rows[@]}"; do
         *) verdict="" ;;
     esac
     echo "| $name | ${size[$name]} | ${link[$name]} | ${rss[$name]} | ${pss[$name]} | $verdict |"
+done
+
+# The other architecture's static pair (arm64 on an amd64 machine), size only: run under qemu-user,
+# the resident memory would be the emulator's, not theirs, so no RSS is given.
+case $(uname -m) in x86_64) other=arm64 ;; aarch64) other=amd64 ;; *) other="" ;; esac
+for name in swinit rebound; do
+    binary=$PWD/dist/linux-$other/$name
+    [[ -n $other && -f $binary ]] || continue
+    echo "| $name (static, $other) | $(stat -c %s "$binary") | $(linkage "$binary") | n/a (qemu) | n/a (qemu) | size only |"
 done
 
 if ((missing)); then exit 2; fi

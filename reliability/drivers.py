@@ -273,7 +273,7 @@ def rebound_sigterm(a, d):
     emit("while_running_exit", code); emit("while_running_seconds", f"{latency:.3f}")
 
     counter = os.path.join(d, "delay-counter")
-    ok, code, latency = terminate_when("delay", [a.rebound, "-d", "5", "--", probe, "crash", counter, "/dev/null", "3"],
+    ok, code, latency = terminate_when("delay", [a.rebound, "-d", "30", "--", probe, "crash", counter, "/dev/null", "3"],
                                        lambda: os.path.exists(counter), expected_log=b"restarting (1)")
     emit("during_delay_exit", code); emit("during_delay_seconds", f"{latency:.3f}")
 

@@ -27,7 +27,7 @@ public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertib
 
 /// Runs a system call that returns -1 on failure, retrying on EINTR.
 @inline(__always)
-func retryingOnInterrupt(_ call: () -> Int32) throws(Errno) -> Int32 {
+func retryingOnInterrupt<Result: BinaryInteger>(_ call: () -> Result) throws(Errno) -> Result {
     while true {
         let result = call()
         if result != -1 { return result }

@@ -18,7 +18,11 @@ public struct ReceivedSignal: Equatable, Sendable {
 /// let waiter = try SignalWaiter(blocking: .catchable.subtracting(.synchronousFaults))
 /// while let received = try waiter.wait(until: .after(seconds: 5)) { ... }
 /// ```
-public struct SignalWaiter: Sendable {
+///
+/// Not `Sendable`: the signals are blocked in the thread that made it, and only a wait in that thread
+/// takes them (in another, they would stay pending, or be delivered to whichever thread has them
+/// unblocked).
+public struct SignalWaiter {
     /// The signals it waits for.
     public let signals: SignalSet
     /// The signal mask before ``init(blocking:)`` blocked them.
@@ -47,6 +51,9 @@ public struct SignalWaiter: Sendable {
         }
     }
 }
+
+@available(*, unavailable, message: "a SignalWaiter waits for signals blocked in the thread that made it")
+extension SignalWaiter: Sendable {}
 
 /// A point in time on the monotonic clock (which does not jump with the wall clock).
 public struct Deadline: Comparable, Hashable, Sendable {

@@ -1,6 +1,7 @@
 /// The signal set-up an init-style supervisor (swinit, rebound) needs, in one place: it waits for
 /// every catchable signal instead of handling them, and gives each child it starts the signal mask
-/// and ignored dispositions the supervisor itself was started with.
+/// and ignored dispositions the supervisor itself was started with. Like its ``SignalWaiter``, it
+/// belongs to the thread that made it (not `Sendable`).
 ///
 /// ```swift
 /// let signals = try SupervisorSignals()
@@ -9,7 +10,7 @@
 /// let child = try command.spawn()
 /// while let received = try signals.waiter.wait() { ... }
 /// ```
-public struct SupervisorSignals: Sendable {
+public struct SupervisorSignals {
     /// Signals the supervisor takes with ``waiter``: faults stay unblocked so a bug crashes rather than hangs.
     public static let waitedFor = SignalSet.catchable.subtracting(.synchronousFaults)
     /// Signals meant for the child: everything waited for but SIGCHLD, which is the supervisor's own.

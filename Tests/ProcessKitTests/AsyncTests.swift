@@ -73,19 +73,22 @@ import Testing
         #expect(result.status == .signaled(.terminate, coreDumped: false))
     }
 
-    /// A child that ignores SIGTERM gets SIGKILL after the teardown's wait, and the cancelled task
-    /// throws only once it is gone.
+    /// A child that outlives SIGTERM (it notes it and carries on) gets SIGKILL after the teardown's
+    /// wait, and the cancelled task throws only once it is gone.
     @Test func cancellingARunTearsTheChildDownTermThenKill() async throws {
         let directory = try Harness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let pidFile = directory + "/pid"
-        let command = Command("sh", arguments: ["-c", "trap '' TERM; echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); while :; do sleep 1; done"])
-        let task = Task { try await command.run(teardown: Teardown([.signal(.terminate), .wait(seconds: 0.3)])) }
+        let pidFile = directory + "/pid", termFile = directory + "/term"
+        let script = "trap 'echo TERM > \(termFile)' TERM; echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); while :; do sleep 0.05; done"
+        let command = Command("sh", arguments: ["-c", script])
+        let task = Task { try await command.run(teardown: Teardown([.signal(.terminate), .wait(seconds: 3)])) }
         let pidText = try #require(await Self.contents(of: pidFile), "the child never started")
         let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(Self.isGone(pid), "the child \(pid) is still there (or a zombie) after the cancelled run")
+        // It saw SIGTERM first (and survived it: only the SIGKILL after the wait ended it).
+        #expect((try? String(contentsOfFile: termFile, encoding: .utf8)) == "TERM\n")
     }
 
     @Test func cancellingAWaitTearsTheChildDown() async throws {

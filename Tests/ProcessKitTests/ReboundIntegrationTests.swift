@@ -357,7 +357,8 @@ func seconds(_ duration: Duration) -> Double {
         let elapsed = seconds(exit.at - sent)
         #expect(exit.status == 128 + signal)
         rebound.waitForOutput("during restart delay, shutting down\n")
-        #expect(elapsed < 0.2, "rebound took \(elapsed) s to exit after signal \(signal) during a delay")
+        // The delay is 30 s: well under it proves rebound did not sit the delay out, whatever the load.
+        #expect(elapsed < 10, "rebound took \(elapsed) s to exit after signal \(signal) during a delay")
         #expect(logLines(rebound.stderr).last == "rebound: received signal \(signal) during restart delay, shutting down")
     }
 

@@ -158,13 +158,15 @@ import Testing
     @Test func sigtermEndsReboundPromptlyInEveryPhase() throws {
         let figures = try drive("rebound-sigterm", timeout: 150)
         #expect(figures["while_running_exit"] == "143")
-        #expect((number(figures, "while_running_seconds") ?? 99) < 1)
-        #expect(figures["during_delay_exit"] == "143", "SIGTERM during a 5 s -d delay")
-        #expect((number(figures, "during_delay_seconds") ?? 99) < 1, "rebound waited out its restart delay")
+        // Bounds against hangs, not speed checks: the restart delay is 30 s, so exiting well under it shows
+        // rebound did not sit it out, however loaded the machine.
+        #expect((number(figures, "while_running_seconds") ?? 99) < 10)
+        #expect(figures["during_delay_exit"] == "143", "SIGTERM during a 30 s -d delay")
+        #expect((number(figures, "during_delay_seconds") ?? 99) < 10, "rebound waited out its restart delay")
         #expect(figures["random_phase_hangs"] == "0")
         // Either the child took the SIGTERM (143) or it had already exited 3 on its own.
         let codes = (figures["random_phase_codes"] ?? "").split(separator: ",").map { $0.split(separator: ":")[0] }
         #expect(!codes.isEmpty && codes.allSatisfy { $0 == "143" || $0 == "3" }, "exit codes: \(figures["random_phase_codes"] ?? "")")
-        #expect((number(figures, "random_phase_slowest_seconds") ?? 99) < 2)
+        #expect((number(figures, "random_phase_slowest_seconds") ?? 99) < 5)
     }
 }

@@ -122,6 +122,18 @@ import Testing
         #expect(!result.standardOutput.contains { $0 != 0 })
     }
 
+    /// run() has nobody to hand a pipe to: a pipe for output is captured, a pipe for input is closed at
+    /// once, so a child that writes a lot or reads to the end cannot hang it.
+    @Test func runWithPipeSettingsCannotHang() throws {
+        var command = Command("/bin/sh", arguments: ["-c", "cat; head -c 200000 /dev/zero; echo e >&2"])
+        command.standardInput = .pipe
+        command.standardOutput = .pipe
+        command.standardError = .pipe
+        let result = try command.run(timeout: 60)
+        #expect(result.succeeded && !result.timedOut)
+        #expect(result.standardOutput.count == 200_000 && result.standardErrorText == "e\n")
+    }
+
     /// A child that stops reading its input early is no error: the rest has no reader.
     @Test func aChildThatStopsReadingInput() throws {
         let result = try Command("head", arguments: ["-c", "5"]).run(input: [UInt8](repeating: 65, count: 4 << 20))

@@ -22,54 +22,38 @@ extension ChildProcess {
     /// and cancelling the task does not cut the sequence short: it always ends with the child reaped.
     @discardableResult
     public func tearDown(_ teardown: Teardown = .standard) async throws -> WaitStatus {
-        for step in teardown.steps {
+        var progress = TeardownProgress(teardown)
+        while true {
             if let status = try tryWait() { return status }
-            switch step {
-            case .signal(let signal):
+            guard let due = try progress.advance(send: { (signal) throws(Errno) in
                 try sendIgnoringGone(signal, toGroup: teardown.signalsProcessGroup)
-            case .wait(let seconds):
-                if let status = try await exitStatus(within: seconds) { return status }
-            }
+            }) else { return try await exitStatus() }
+            if let status = try await exitStatus(until: due) { return status }
         }
-        if let status = try tryWait() { return status }
-        try sendIgnoringGone(.kill, toGroup: teardown.signalsProcessGroup)
-        return try await exitStatus()
     }
 
     /// Waits for it to exit and reaps it, ignoring cancellation (the child must be reaped).
     func exitStatus() async throws -> WaitStatus {
-        var pause: UInt64 = 1_000_000
         while true {
-            if let status = try tryWait() { return status }
-            if let pidDescriptor {
-                try await EventPoller.shared.ready(pidDescriptor.rawValue, cancellable: false)
-            } else {
-                // No pidfd (Linux before 5.3): look again after a pause that grows to 50 ms.
-                await Self.sleepIgnoringCancellation(nanoseconds: pause)
-                pause = Swift.min(pause * 2, 50_000_000)
-            }
+            if let status = try await exitStatus(until: nil) { return status }
         }
     }
 
-    /// Its status once it has exited, or nil if it still runs after `seconds` (cancellation ignored).
-    func exitStatus(within seconds: Double) async throws -> WaitStatus? {
-        let deadline = Deadline(nanoseconds: Deadline.now.nanoseconds &+ Int64(Swift.max(0, Swift.min(seconds, 1e9)) * 1e9))
-        var pause: UInt64 = 1_000_000
+    /// Its status once it has exited, or nil if it still runs at `deadline` (cancellation ignored).
+    func exitStatus(until deadline: Deadline?) async throws -> WaitStatus? {
+        var pause: Int64 = 1_000_000
         while true {
             if let status = try tryWait() { return status }
-            if deadline.hasPassed { return nil }
+            if let deadline, deadline.hasPassed { return nil }
             if let pidDescriptor {
                 try await EventPoller.shared.ready(pidDescriptor.rawValue, until: deadline, cancellable: false)
             } else {
-                await Self.sleepIgnoringCancellation(nanoseconds: pause)
+                // No pidfd (Linux before 5.3): look again after a pause that grows to 50 ms.
+                let wake = Deadline(nanoseconds: Deadline.now.nanoseconds &+ pause)
+                try await EventPoller.shared.sleep(until: deadline.map { Swift.min($0, wake) } ?? wake, cancellable: false)
                 pause = Swift.min(pause * 2, 50_000_000)
             }
         }
-    }
-
-    /// Sleeps for the whole duration even in a cancelled task, on the poller (no fd: only a deadline).
-    static func sleepIgnoringCancellation(nanoseconds: UInt64) async {
-        try? await EventPoller.shared.sleep(until: Deadline(nanoseconds: Deadline.now.nanoseconds &+ Int64(nanoseconds)), cancellable: false)
     }
 }
 #endif

@@ -61,12 +61,7 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
     /// Reads what is there, at most `buffer.count` bytes, waiting for some if there are none (unless the
     /// fd is non-blocking: then EAGAIN is thrown). Returns the count read; 0 at end of file.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
-        while true {
-            let count = CProcessKit.read(rawValue, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
-            let error = Errno.current
-            if error != .interrupted { throw error }
-        }
+        try retryingOnInterrupt { CProcessKit.read(rawValue, buffer.baseAddress, buffer.count) }
     }
 
     /// Reads what is there, at most `count` bytes, waiting for some if there are none; empty at end of file.
@@ -89,12 +84,7 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
     /// Writes some of `bytes`, as much as fits, waiting for room if there is none (unless non-blocking).
     /// Returns the count written.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(Errno) -> Int {
-        while true {
-            let count = CProcessKit.write(rawValue, bytes.baseAddress, bytes.count)
-            if count >= 0 { return count }
-            let error = Errno.current
-            if error != .interrupted { throw error }
-        }
+        try retryingOnInterrupt { CProcessKit.write(rawValue, bytes.baseAddress, bytes.count) }
     }
 
     /// Writes all of `bytes`, waiting for room as needed.
@@ -117,5 +107,6 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
         }
     }
 
+    /// "fd 5", as error messages name it.
     public var description: String { "fd " + String(rawValue) }
 }

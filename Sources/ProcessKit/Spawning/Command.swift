@@ -120,12 +120,22 @@ public struct Command: Sendable {
     /// Runs the program to its end: feeds it `input` (or what ``standardInput`` says, `/dev/null` when
     /// neither is set), captures its standard output and error (unless they are set to go elsewhere)
     /// and returns them with its status. Past `timeout` seconds the child is stopped with `teardown`
-    /// and the result says ``RunResult/timedOut``.
+    /// and the result says ``RunResult/timedOut``. A ``StandardOutput/pipe`` is captured here (nobody
+    /// else could read it), and a ``StandardInput/pipe`` is closed at once (nobody else could write it).
     public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
         let deadline = timeout.map { Deadline.after(seconds: $0) }
-        let child = try start(input: input.map { .bytes($0) } ?? standardInput ?? .null,
-                              output: standardOutput ?? .capture(), error: standardError ?? .capture())
+        let child = try start(input: Command.forRun(input.map { .bytes($0) } ?? standardInput ?? .null),
+                              output: Command.forRun(standardOutput), error: Command.forRun(standardError))
         return try child.collect(until: deadline, teardown: teardown)
+    }
+
+    /// A standard input setting as ``run(input:timeout:teardown:)`` uses it: a pipe gets no bytes.
+    static func forRun(_ input: StandardInput) -> StandardInput { input == .pipe ? .bytes([]) : input }
+
+    /// An output setting as ``run(input:timeout:teardown:)`` uses it: unset or a pipe is captured.
+    static func forRun(_ output: StandardOutput?) -> StandardOutput {
+        guard let output, output != .pipe else { return .capture() }
+        return output
     }
 
     /// ``run(input:timeout:teardown:)`` with the input as UTF-8 text.
