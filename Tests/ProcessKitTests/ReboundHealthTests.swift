@@ -7,22 +7,10 @@ import ToolSupport
 /// The health check options, the rule that counts failures, and the status file's JSON, without
 /// running anything (the behaviour with real processes is in ReboundHealthIntegrationTests).
 @Suite struct ReboundHealthTests {
-    func options(_ arguments: [String]) throws -> ReboundOptions {
-        guard case .run(let options) = try ReboundOptions.parse(arguments) else {
-            Issue.record("\(arguments) did not parse as a run")
-            return ReboundOptions()
-        }
-        return options
-    }
-
-    func usageError(_ arguments: [String]) -> String? {
-        do {
-            _ = try ReboundOptions.parse(arguments)
-            return nil
-        } catch {
-            return error.message
-        }
-    }
+    /// The option parsing helpers of the other rebound option tests.
+    let parsing = ReboundOptionsTests()
+    func options(_ arguments: [String]) throws -> ReboundOptions { try parsing.options(arguments) }
+    func usageError(_ arguments: [String]) -> String? { parsing.usageError(arguments) }
 
     // MARK: Options
 
