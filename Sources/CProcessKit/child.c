@@ -28,8 +28,9 @@ int pk_pidfd_send_signal(int pidfd, int signo) {
 int pk_wait_child(pid_t pid, int pidfd, int options, int *raw_status) {
     siginfo_t info;
     info.si_pid = 0;
-    int result = pidfd >= 0 ? waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, options)
-                            : waitid(P_PID, (id_t)pid, &info, options);
+    int result = pidfd >= 0 ? waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, options) : -1;
+    // No pidfd, or a kernel with pidfds but without P_PIDFD for waitid (5.2 and 5.3): by pid.
+    if (pidfd < 0 || (result != 0 && errno == EINVAL)) result = waitid(P_PID, (id_t)pid, &info, options);
     if (result != 0) return -1;
     if (info.si_pid == 0) return 0;
     int value = info.si_status;

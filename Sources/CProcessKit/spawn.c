@@ -23,9 +23,6 @@
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
 #endif
-#ifndef P_PIDFD
-#define P_PIDFD 3
-#endif
 
 // The kernel's signal set is 64 bits on every Linux architecture we build for.
 #define KERNEL_SIGSET_SIZE 8
@@ -224,13 +221,10 @@ static int child_main(void *argument) {
     child_fail(context, PK_SPAWN_STEP_EXEC);
 }
 
-static void reap(pid_t pid, int pidfd) {
+// Reaps the child that failed, by pid: it has not been reaped yet, so the pid is still its own.
+static void reap(pid_t pid) {
     siginfo_t info;
-    if (pidfd >= 0) {
-        while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED) != 0 && errno == EINTR) {}
-    } else {
-        while (waitid(P_PID, (id_t)pid, &info, WEXITED) != 0 && errno == EINTR) {}
-    }
+    while (waitid(P_PID, (id_t)pid, &info, WEXITED) != 0 && errno == EINTR) {}
 }
 
 int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
@@ -273,7 +267,7 @@ int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
         return -1;
     }
     if (context.failed_step != 0) {
-        reap(pid, pidfd);
+        reap(pid);
         if (pidfd >= 0) close(pidfd);
         outcome->failed_step = context.failed_step;
         outcome->error = context.error;

@@ -49,10 +49,10 @@ import Testing
         #expect(result.status == .signaled(.terminate, coreDumped: false))
     }
 
-    /// 8 threads start 500 children each at once: every one runs and is reaped with its own status,
-    /// and no fd is left over.
+    /// 8 threads start 500 children each at once: every one runs and is reaped with its own status.
+    /// (That no fd is left over is counted in a process of its own, ForegroundAndDispositionTests: this
+    /// one's other tests open and close fds all the while.)
     @Test func spawningFromManyThreadsAtOnce() throws {
-        let fdsBefore = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
         let failures = ConcurrentResults<String>(count: 8)
         DispatchQueue.concurrentPerform(iterations: 8) { thread in
             for index in 0..<500 {
@@ -68,8 +68,5 @@ import Testing
             }
         }
         #expect(failures.values.allSatisfy { $0 == nil }, "\(failures.values.compactMap { $0 })")
-        let fdsAfter = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
-        // Other tests run meanwhile and hold fds of their own; a leak here would be thousands.
-        #expect(fdsAfter < fdsBefore + 200, "fds: \(fdsBefore) before, \(fdsAfter) after")
     }
 }

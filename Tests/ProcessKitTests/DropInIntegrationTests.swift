@@ -23,6 +23,8 @@ import Testing
     /// `-e 127` / `-e 126` remap an exec failure to 0, as in tini, which treats it as a child that
     /// exited 127 or 126; the failure is still reported, and without -e the code is 127/126.
     @Test func remappingAppliesToExecFailuresAsInTini() throws {
+        try Harness.requireSubreaper()
+        try Harness.requireExecFailureReports()
         try Harness.withTemporaryDirectory { directory in
             let notExecutable = try script(directory, "not-executable", "exit 0\n", mode: 0o644)
             let tini = try peer("tini")
@@ -40,6 +42,8 @@ import Testing
 
     /// With -v, swinit logs the failed exec as the main child's exit, tini's line.
     @Test func execFailureIsLoggedAsTheMainChildsExit() throws {
+        try Harness.requireSubreaper()
+        try Harness.requireExecFailureReports()
         let result = try Harness.run(Harness.swinit, ["-s", "-v", "-e", "127", "--", "/nonexistent/program"])
         #expect(result.status == 0)
         #expect(result.stderr.contains("Main child exited normally (with status '127')"), "\(result.stderr)")
@@ -48,6 +52,7 @@ import Testing
     /// -P, catatonit's pause container: it runs in "/" (pinning no mount) and holds none of the
     /// descriptors it was started with beyond 0-2.
     @Test func pauseModeMovesToRootAndClosesInheritedDescriptors() throws {
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let result = try Harness.shell("""
                 cd \(directory) || exit 90
@@ -89,6 +94,7 @@ import Testing
     /// time to take the pod out of rotation); `0,0.8,TERM` is the same; a second SIGTERM skips ahead.
     @Test(arguments: ["0.8,TERM", "0,0.8,TERM"])
     func stopSequenceMayStartWithADelay(sequence: String) throws {
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let child = try script(directory, "child.sh", """
                 trap 'echo "TERM $(date +%s%N)" >> \(directory)/log; exit 0' TERM
@@ -116,6 +122,7 @@ import Testing
     }
 
     @Test func secondSigtermSkipsALeadingDelay() throws {
+        try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let child = try script(directory, "child.sh", """
                 trap 'echo TERM >> \(directory)/log; exit 0' TERM

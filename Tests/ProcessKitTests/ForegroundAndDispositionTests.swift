@@ -71,6 +71,30 @@ import Testing
                 flooding = false
                 _ = pthread_join(thread, nil)
                 print("spawned \(spawned)")
+            case "fds":
+                // Every way of starting a child, many times over: the fds this process has after are
+                // the ones it had before.
+                func openFDs() -> Int32 {
+                    guard let directory = opendir("/proc/self/fd") else { return -1 }
+                    defer { closedir(directory) }
+                    var count: Int32 = 0
+                    while readdir(directory) != nil { count += 1 }
+                    return count
+                }
+                let before = openFDs()
+                for _ in 0..<300 {
+                    _ = try Command("/bin/true").spawn().wait()
+                    _ = try Command("/bin/sh", arguments: ["-c", "echo out; echo err >&2"]).run(input: "in")
+                    _ = try (Command("/bin/echo", arguments: ["x"]) | Command("/bin/cat")).run()
+                    _ = try? Command("/nonexistent/program").run()
+                    var streaming = Command("/bin/cat")
+                    streaming.standardInput = .pipe
+                    streaming.standardOutput = .pipe
+                    let child = try streaming.spawn()
+                    child.closeStandardInput()
+                    _ = try child.wait()
+                }
+                print("fds \(before) \(openFDs())")
             default:
                 print("unknown mode")
             }
@@ -105,6 +129,14 @@ import Testing
         #expect(spawned > 1000, "\(result.stdout)")
         let marks = result.stderr.filter { $0 == "X" }.count
         #expect(marks == 0, "a parent handler ran in a child \(marks) times")
+    }
+
+    /// Starting children every way there is leaves no fd behind: pipes, files, pidfds are all closed.
+    @Test func noFileDescriptorIsLeftBehind() throws {
+        let probe = try Self.probe.get()
+        let result = try Harness.run(probe, ["fds"], timeout: 300)
+        let counts = result.stdout.split(whereSeparator: { $0.isWhitespace }).dropFirst().compactMap { Int($0) }
+        #expect(counts.count == 2 && counts[0] == counts[1], "\(result.stdout) \(result.stderr)")
     }
 
     /// The child takes the terminal's foreground (its group is the terminal's foreground group) and
