@@ -2,7 +2,8 @@ import ProcessKit
 
 /// rebound's main loop: start the child, sleep until a signal comes (forward it, or on SIGCHLD reap),
 /// and when the child has ended ask the ``RestartPolicy`` whether to start it again. It never wakes
-/// up on a timer except for a restart delay or a --stop-timeout, and reaps zombies throughout.
+/// up on a timer except for a restart delay, a --stop-timeout or a health check, and reaps zombies
+/// throughout.
 struct RestartLoop {
     let options: ReboundOptions
     let log: Log
