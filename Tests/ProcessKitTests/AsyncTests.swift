@@ -58,6 +58,32 @@ import Testing
         #expect(!result.standardOutputTruncated)
     }
 
+    /// A child writing 64 MiB to each of standard output and error: both are read as they come.
+    @Test func sixtyFourMebibytesOnBothOutputs() async throws {
+        var command = Command("sh", arguments: ["-c", "head -c 67108864 /dev/zero | tee /dev/stderr"])
+        command.standardOutput = .capture(limit: 65 << 20)
+        command.standardError = .capture(limit: 65 << 20)
+        let result = try await command.run()
+        #expect(result.status == .exited(code: 0))
+        #expect(result.standardOutput.count == 64 << 20)
+        #expect(result.standardError.count == 64 << 20)
+    }
+
+    @Test func aPipelineRunsFromAsyncCode() async throws {
+        let pipeline = Command("sort") | Command("uniq", arguments: ["-c"]) | Command("sh", arguments: ["-c", "wc -l; echo note >&2; exit 4"])
+        let result = try await pipeline.run(input: "b\na\nb\n")
+        #expect(result.standardOutputText.trimmingCharacters(in: .whitespaces) == "2\n")
+        #expect(result.standardErrorText == "note\n")
+        #expect(result.statuses == [.exited(code: 0), .exited(code: 0), .exited(code: 4)])
+    }
+
+    @Test func aPipelineTimeoutStopsEveryStage() async throws {
+        let pipeline = Command("sleep", arguments: ["1000"]) | Command("sleep", arguments: ["1000"])
+        let result = try await pipeline.run(timeout: 0.2)
+        #expect(result.timedOut)
+        #expect(result.statuses == [.signaled(.terminate, coreDumped: false), .signaled(.terminate, coreDumped: false)])
+    }
+
     @Test func captureLimitTruncatesAndKeepsReading() async throws {
         var command = Command("sh", arguments: ["-c", "head -c 1000000 /dev/zero"])
         command.standardOutput = .capture(limit: 1000)

@@ -29,11 +29,42 @@ public struct Pipeline: Sendable {
     /// would show them), and returns them with every command's status. Past `timeout` seconds every
     /// command still running is stopped with `teardown`.
     public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> PipelineResult {
-        guard let first = commands.first, let last = commands.last else {
-            return PipelineResult(statuses: [], standardOutput: [], standardError: [], standardOutputTruncated: false,
-                                  standardErrorTruncated: false, timedOut: false)
-        }
+        guard let prepared = try startForRun(input: input) else { return PreparedRun.noCommands }
         let deadline = timeout.map { Deadline.after(seconds: $0) }
+        var pump = StreamPump(input: prepared.input, inputBytes: prepared.inputBytes, outputs: prepared.outputs.map { ($0.fd, $0.limit) },
+                              children: prepared.children, deadline: deadline, teardown: teardown)
+        let statuses = try pump.run()
+        return prepared.result(statuses: statuses, outputs: pump.outputs.map { ($0.collector.bytes, $0.collector.truncated) },
+                               timedOut: pump.timedOut)
+    }
+
+    /// A pipeline started for ``run(input:timeout:teardown:)``: its children, the input to feed the
+    /// first, and the outputs to capture (the last one's standard output, if captured, then the
+    /// standard error of every command that does not send it elsewhere).
+    struct PreparedRun {
+        let children: [ChildProcess]
+        let input: FileDescriptor?
+        let inputBytes: [UInt8]
+        let outputs: [(fd: FileDescriptor, limit: Int)]
+        let capturesOutput: Bool
+
+        /// The result of a pipeline of no commands.
+        static let noCommands = PipelineResult(statuses: [], standardOutput: [], standardError: [], standardOutputTruncated: false,
+                                               standardErrorTruncated: false, timedOut: false)
+
+        /// The result, from what the exchange gave.
+        func result(statuses: [WaitStatus], outputs collected: [(bytes: [UInt8], truncated: Bool)], timedOut: Bool) -> PipelineResult {
+            let output = capturesOutput ? collected[0] : nil
+            let error = collected[collected.count - 1]
+            return PipelineResult(statuses: statuses, standardOutput: output?.bytes ?? [], standardError: error.bytes,
+                                  standardOutputTruncated: output?.truncated ?? false,
+                                  standardErrorTruncated: error.truncated, timedOut: timedOut)
+        }
+    }
+
+    /// Starts the commands as ``run(input:timeout:teardown:)`` wants them; nil for no commands.
+    func startForRun(input: [UInt8]?) throws(SpawnError) -> PreparedRun? {
+        guard let first = commands.first, let last = commands.last else { return nil }
         let program = first.program
         // One pipe for every standard error that is captured.
         let errors: (readEnd: FileDescriptor, writeEnd: FileDescriptor)
@@ -41,13 +72,13 @@ public struct Pipeline: Sendable {
             throw SpawnError(program: program, step: .standardError, errno: error, detail: "standard error: pipe failed: \(error)")
         }
         let outputLimit: Int
-        let output = Command.forRun(last.standardOutput)
+        let output = last.standardOutput ?? .capture()
         if case .capture(let limit) = output { outputLimit = limit } else { outputLimit = 0 }
         var errorLimit = StandardOutput.defaultCaptureLimit
         let children: [ChildProcess]
         do throws(SpawnError) {
-            children = try start(input: Command.forRun(input.map { .bytes($0) } ?? first.standardInput ?? .null), output: output) { command in
-                let setting = Command.forRun(command.standardError)
+            children = try start(input: input.map { .bytes($0) } ?? first.standardInput ?? .null, output: output) { command in
+                guard let setting = command.standardError else { return .fileDescriptor(errors.writeEnd) }
                 if case .capture(let limit) = setting {
                     errorLimit = limit
                     return .fileDescriptor(errors.writeEnd)
@@ -60,21 +91,14 @@ public struct Pipeline: Sendable {
             throw error
         }
         try? errors.writeEnd.close()
-        var outputs: [(FileDescriptor, Int)] = []
+        var outputs: [(fd: FileDescriptor, limit: Int)] = []
         let lastChild = children[children.count - 1]
         let capturedOutput = outputLimit > 0 ? lastChild.takeStandardOutput() : nil
         if let capturedOutput { outputs.append((capturedOutput, outputLimit)) }
         outputs.append((errors.readEnd, errorLimit))
         let inputEnd = children[0].pendingInput == nil ? nil : children[0].takeStandardInput()
-        var pump = StreamPump(input: inputEnd, inputBytes: children[0].pendingInput ?? [], outputs: outputs,
-                              children: children, deadline: deadline, teardown: teardown)
-        let statuses = try pump.run()
-        let collectedOutput = capturedOutput == nil ? nil : pump.outputs[0].collector
-        let collectedError = pump.outputs[outputs.count - 1].collector
-        return PipelineResult(statuses: statuses, standardOutput: collectedOutput?.bytes ?? [],
-                              standardError: collectedError.bytes,
-                              standardOutputTruncated: collectedOutput?.truncated ?? false,
-                              standardErrorTruncated: collectedError.truncated, timedOut: pump.timedOut)
+        return PreparedRun(children: children, input: inputEnd, inputBytes: children[0].pendingInput ?? [], outputs: outputs,
+                           capturesOutput: capturedOutput != nil)
     }
 
     /// ``run(input:timeout:teardown:)`` with the input as UTF-8 text.

@@ -1,0 +1,23 @@
+#if !hasFeature(Embedded)
+extension Pipeline {
+    /// ``run(input:timeout:teardown:)`` from async code: the same result, with every wait suspending
+    /// the task on ProcessKit's poller instead of blocking a thread. Past `timeout` seconds, or when
+    /// the task is cancelled, every command still running is stopped with `teardown`; a cancellation
+    /// throws `CancellationError` once all are gone.
+    ///
+    /// ```swift
+    /// let result = try await (Command("ls") | Command("wc", arguments: ["-l"])).run()
+    /// ```
+    public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) async throws -> PipelineResult {
+        guard let prepared = try startForRun(input: input) else { return PreparedRun.noCommands }
+        let outcome = try await AsyncStreamPump.run(children: prepared.children, input: prepared.input, inputBytes: prepared.inputBytes,
+                                                    outputs: prepared.outputs, timeout: timeout, teardown: teardown)
+        return prepared.result(statuses: outcome.statuses, outputs: outcome.outputs, timedOut: outcome.timedOut)
+    }
+
+    /// The async ``run(input:timeout:teardown:)`` with the input as UTF-8 text.
+    public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard) async throws -> PipelineResult {
+        try await run(input: Array(input.utf8), timeout: timeout, teardown: teardown)
+    }
+}
+#endif
