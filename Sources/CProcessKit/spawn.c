@@ -28,15 +28,16 @@
 #define KERNEL_SIGSET_SIZE 8
 #define KERNEL_SIGNAL_COUNT 64
 
-// ThreadSanitizer's runtime cannot follow a child that shares the parent's memory (its clone interceptor
-// stops the process). Sanitized builds start a plain forked child instead, which reports a failure
-// through a close-on-exec pipe rather than through memory.
+// The sanitizer runtimes cannot follow a child that shares the parent's memory on a stack of its own:
+// ThreadSanitizer's clone interceptor stops the process, and AddressSanitizer warns on the child's
+// standard error when it exits from that stack. Sanitized builds start a plain forked child instead,
+// which reports a failure through a close-on-exec pipe rather than through memory.
 #if defined(__has_feature)
-#  if __has_feature(thread_sanitizer)
+#  if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
 #    define PK_SPAWN_FORKS 1
 #  endif
 #endif
-#if defined(__SANITIZE_THREAD__) && !defined(PK_SPAWN_FORKS)
+#if (defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)) && !defined(PK_SPAWN_FORKS)
 #  define PK_SPAWN_FORKS 1
 #endif
 
