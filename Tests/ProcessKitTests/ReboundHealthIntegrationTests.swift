@@ -196,6 +196,27 @@ import Testing
         }
     }
 
+    /// A check killed by a signal fails too. With -r 1 the second unhealthy run ends rebound with
+    /// the child's status (143: the health restart's SIGTERM), and the log says why. A status file
+    /// that cannot be written is reported once and changes nothing else.
+    @Test func aKilledCheckFailsAndMaxRestartsEndsRebound() throws {
+        let result = try runRebound([
+            "-r", "1", "--health-cmd", "kill -KILL $$", "--health-interval", "0.2", "--health-retries", "1",
+            "--status-file", "/nonexistent/directory/status.json", "--", "sh", "-c", "exec sleep 1000",
+        ])
+        #expect(result.status == 143)
+        #expect(logLines(result.stderr) == [
+            "rebound: starting sh",
+            "rebound: cannot write status file /nonexistent/directory/status.json: No such file or directory",
+            "rebound: health check failed (1/1): killed by signal 9",
+            "rebound: child (pid P) unhealthy, restarting (1)",
+            "rebound: starting sh",
+            "rebound: health check failed (1/1): killed by signal 9",
+            "rebound: child (pid P) unhealthy",
+            "rebound: max restarts (1) reached, exiting",
+        ], "\(result.stderr)")
+    }
+
     /// Bad values are refused before anything starts.
     @Test func badHealthValuesPrintOneLineAndUsageAndExit1() throws {
         for (arguments, message) in [
