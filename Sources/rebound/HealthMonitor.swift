@@ -72,17 +72,14 @@ struct HealthMonitor {
     /// of a check that could not start comes back here too.
     mutating func advance(_ signals: SupervisorSignals, now: Deadline = .now) -> Outcome? {
         if var check = running {
-            if check.teardown == nil {
-                guard now >= check.timeoutAt else { return nil }
-                var progress = TeardownProgress(HealthMonitor.teardown)
-                _ = progress.advance(now: now) { signal in try? check.process.send(signal, toGroup: true) }
-                check.teardown = progress
-                running = check
-                return .timedOut(seconds: settings.timeout)
-            }
-            _ = check.teardown?.advance(now: now) { signal in try? check.process.send(signal, toGroup: true) }
+            let timingOut = check.teardown == nil
+            if timingOut && now < check.timeoutAt { return nil }
+            var progress = check.teardown ?? TeardownProgress(HealthMonitor.teardown)
+            let process = check.process
+            _ = progress.advance(now: now) { signal in try? process.send(signal, toGroup: true) }
+            check.teardown = progress
             running = check
-            return nil
+            return timingOut ? .timedOut(seconds: settings.timeout) : nil
         }
         guard let due = nextCheck, now >= due else { return nil }
         var command = Command(bytes: Array("/bin/sh".utf8), arguments: [Array("-c".utf8), Array(settings.command.utf8)])

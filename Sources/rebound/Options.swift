@@ -189,13 +189,12 @@ enum ReboundText {
               --stop-timeout SECS   After forwarding SIGTERM/SIGINT, SIGKILL the child after SECS (default 0: wait).
               --grace SECS          Before exiting, signal every process left, wait up to SECS for them, then SIGKILL them.
               --grace-signal SIG    The signal --grace sends first, name or number (default TERM; INT for PostgreSQL).
-              --health-cmd CMD      Check the child's health with `/bin/sh -c CMD` (exit 0: healthy); after
-                                    --health-retries failures in a row, stop the child and restart it.
-              --health-interval D   Time before the first check and between checks (default 30s; 5, 0.5, 1m30s).
-              --health-timeout D    A check running longer fails and is stopped with its process group (default 30s).
+              --health-cmd CMD      Restart the child when `/bin/sh -c CMD` fails --health-retries times in a row.
+              --health-interval D   Time before each check (default 30s; D: seconds, or 30s, 1m30s, 500ms).
+              --health-timeout D    A check that runs longer fails and is stopped (default 30s).
               --health-retries N    Failures in a row that make the child unhealthy (default 3).
-              --health-start-period D  Failures within D of each (re)start do not count (default 0s).
-              --status-file PATH    Keep rebound's state (state, pid, restarts, last exit, health) in PATH as JSON.
+              --health-start-period D  Failures within D of each start do not count (default 0s).
+              --status-file PATH    Keep rebound's state in PATH as JSON.
           -h, --help                Show this help and exit.
               --version             Show the version and exit.
         """

@@ -102,20 +102,21 @@ import Testing
     }
 
     /// 15 checks at 0.2 s intervals with --health-retries 1 (a single failure would restart): the
-    /// child keeps its one start, and the status file says healthy.
+    /// child keeps its one start, and the status file says healthy. The check passes for as long as
+    /// the child has made its file, so a loaded machine cannot fail it.
     @Test func aHealthyChildIsNeverRestarted() throws {
         try Harness.withTemporaryDirectory { directory in
             let rebound = try BackgroundRebound([
-                "--health-cmd", "echo >> \(directory)/checks; \(Self.check(directory))", "--health-interval", "0.2",
-                "--health-retries", "1", "--status-file", directory + "/status.json",
-                "--", "sh", "-c", Self.heartbeat(directory),
+                "--health-cmd", "echo >> \(directory)/checks; test -e \(directory)/alive", "--health-interval", "0.2",
+                "--health-retries", "1", "--health-start-period", "60", "--status-file", directory + "/status.json",
+                "--", "sh", "-c", "touch \(directory)/alive; exec sleep 1000",
             ])
             let deadline = Date(timeIntervalSinceNow: 60)
             func checks() -> Int { ((try? String(contentsOfFile: directory + "/checks", encoding: .utf8)) ?? "").count }
             while checks() < 15 && Date() < deadline { usleep(20_000) }
             #expect(checks() >= 15, "only \(checks()) checks ran")
-            #expect(!rebound.stderr.contains("health check failed"), "\(rebound.stderr)")
-            #expect(logLines(rebound.stderr) == ["rebound: starting sh"], "\(rebound.stderr)")
+            // A check before the child made its file (a loaded machine) is in the start period, not counted.
+            #expect(logLines(rebound.stderr).filter { !$0.contains("in the start period") } == ["rebound: starting sh"], "\(rebound.stderr)")
             let status = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/status.json"))) as? [String: Any])
             #expect(status["state"] as? String == "running" && status["health"] as? String == "healthy", "\(status)")
             #expect(status["restarts"] as? Int == 0 && status["last_health_result"] as? String == "passed", "\(status)")
@@ -194,6 +195,27 @@ import Testing
             #expect(plain.waitForExit(timeout: 30).status == 143)
             #expect(checked.waitForExit(timeout: 30).status == 143)
         }
+    }
+
+    /// A check killed by a signal fails too. With -r 1 the second unhealthy run ends rebound with
+    /// the child's status (143: the health restart's SIGTERM), and the log says why. A status file
+    /// that cannot be written is reported once and changes nothing else.
+    @Test func aKilledCheckFailsAndMaxRestartsEndsRebound() throws {
+        let result = try runRebound([
+            "-r", "1", "--health-cmd", "kill -KILL $$", "--health-interval", "0.2", "--health-retries", "1",
+            "--status-file", "/nonexistent/directory/status.json", "--", "sh", "-c", "exec sleep 1000",
+        ])
+        #expect(result.status == 143)
+        #expect(logLines(result.stderr) == [
+            "rebound: starting sh",
+            "rebound: cannot write status file /nonexistent/directory/status.json: No such file or directory",
+            "rebound: health check failed (1/1): killed by signal 9",
+            "rebound: child (pid P) unhealthy, restarting (1)",
+            "rebound: starting sh",
+            "rebound: health check failed (1/1): killed by signal 9",
+            "rebound: child (pid P) unhealthy",
+            "rebound: max restarts (1) reached, exiting",
+        ], "\(result.stderr)")
     }
 
     /// Bad values are refused before anything starts.
