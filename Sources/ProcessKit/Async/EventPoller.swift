@@ -1,6 +1,5 @@
 #if !hasFeature(Embedded)
 import CProcessKit
-import Synchronization
 
 /// The one thread behind every `await` in ProcessKit: it sleeps in `epoll_wait` on the pidfds of
 /// children being awaited and the pipes being read or written, and resumes each waiting task when
@@ -31,6 +30,24 @@ final class EventPoller: Sendable {
         var sleepsUntil: Deadline?
     }
 
+    /// ``State`` behind ProcessKit's own lock (`pk_lock`, C atomics), which ThreadSanitizer follows;
+    /// it reported races on this state behind Synchronization's `Mutex`, a futex it does not see as
+    /// synchronisation.
+    private final class LockedState: @unchecked Sendable {
+        private let lock = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        private var state = State()
+
+        init() { lock.initialize(to: 0) }
+
+        deinit { lock.deallocate() }
+
+        func withLock<T>(_ body: (inout State) throws -> T) rethrows -> T {
+            pk_lock(lock)
+            defer { pk_unlock(lock) }
+            return try body(&state)
+        }
+    }
+
     /// The token of the eventfd that wakes the poller for a new, earlier deadline.
     private static let wakeToken: UInt64 = 0
 
@@ -38,7 +55,7 @@ final class EventPoller: Sendable {
     private let wake: Int32
     /// Why the poller could not start (no epoll, no eventfd); every wait throws it.
     private let startError: Errno?
-    private let state = Mutex(State())
+    private let state = LockedState()
 
     private init() {
         epoll = pk_epoll_create()
