@@ -28,6 +28,19 @@
 #define KERNEL_SIGSET_SIZE 8
 #define KERNEL_SIGNAL_COUNT 64
 
+// The sanitizer runtimes cannot follow a child that shares the parent's memory on a stack of its own:
+// ThreadSanitizer's clone interceptor stops the process, and AddressSanitizer warns on the child's
+// standard error when it exits from that stack. Sanitized builds start a plain forked child instead,
+// which reports a failure through a close-on-exec pipe rather than through memory.
+#if defined(__has_feature)
+#  if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#    define PK_SPAWN_FORKS 1
+#  endif
+#endif
+#if (defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)) && !defined(PK_SPAWN_FORKS)
+#  define PK_SPAWN_FORKS 1
+#endif
+
 // Big enough for the child's own frames (it makes system calls only, no recursion, no large locals).
 #define CHILD_STACK_SIZE (64 * 1024)
 
@@ -39,6 +52,7 @@ struct child_context {
     pid_t parent;
     volatile int failed_step;
     volatile int error;
+    int report_fd;  // -1, or the pipe a forked child reports a failure to
 };
 
 // fcntl straight to the kernel: the C library's wrapper (variadic, with special cases for commands
@@ -67,6 +81,11 @@ static int in_set(uint64_t set, int signo) { return (set >> (signo - 1)) & 1; }
 __attribute__((noreturn)) static void child_fail(struct child_context *context, int step) {
     context->error = errno;
     context->failed_step = step;
+    if (context->report_fd >= 0) {
+        int report[2] = { step, context->error };
+        ssize_t ignored = write(context->report_fd, report, sizeof report);
+        (void)ignored;
+    }
     _exit(127);
 }
 
@@ -100,8 +119,18 @@ static void child_close_range(unsigned int low, unsigned int high) {
     for (unsigned int fd = low; fd <= last; fd++) close((int)fd);
 }
 
-// fds 0-2 from their sources, the kept fds without close-on-exec, every other fd closed.
-static int child_arrange_fds(const pk_spawn_attributes *a) {
+// Closes fds low...high except `spared` (the report pipe of a forked child, or -1).
+static void child_close_range_sparing(unsigned int low, unsigned int high, int spared) {
+    if (spared >= 0 && (unsigned int)spared >= low && (unsigned int)spared <= high) {
+        if ((unsigned int)spared > low) child_close_range(low, (unsigned int)spared - 1);
+        if ((unsigned int)spared < high) child_close_range((unsigned int)spared + 1, high);
+    } else {
+        child_close_range(low, high);
+    }
+}
+
+// fds 0-2 from their sources, the kept fds without close-on-exec, every other fd but `spared` closed.
+static int child_arrange_fds(const pk_spawn_attributes *a, int spared) {
     // First move every source out of the way (a source may be another stream's target: stdout to fd 0).
     int moved[3];
     for (int target = 0; target < 3; target++) {
@@ -123,10 +152,10 @@ static int child_arrange_fds(const pk_spawn_attributes *a) {
     for (int index = 0; index < a->kept_fd_count; index++) {
         int fd = a->kept_fds[index];
         if (fd_control(fd, F_SETFD, 0) != 0) return -1;
-        if ((unsigned int)fd > next && !a->keep_all_fds) child_close_range(next, (unsigned int)fd - 1);
+        if ((unsigned int)fd > next && !a->keep_all_fds) child_close_range_sparing(next, (unsigned int)fd - 1, spared);
         next = (unsigned int)fd + 1;
     }
-    if (!a->keep_all_fds) child_close_range(next, ~0U);
+    if (!a->keep_all_fds) child_close_range_sparing(next, ~0U, spared);
     return 0;
 }
 
@@ -211,7 +240,7 @@ static int child_main(void *argument) {
             child_fail(context, PK_SPAWN_STEP_PARENT_DEATH_SIGNAL);
         if (getppid() != context->parent) kill(getpid(), a->parent_death_signal);
     }
-    if (child_arrange_fds(a) != 0) child_fail(context, PK_SPAWN_STEP_FILE_DESCRIPTORS);
+    if (child_arrange_fds(a, context->report_fd) != 0) child_fail(context, PK_SPAWN_STEP_FILE_DESCRIPTORS);
     if (child_reset_dispositions(a) != 0) child_fail(context, PK_SPAWN_STEP_SIGNALS);
     if (a->working_directory && chdir(a->working_directory) != 0)
         child_fail(context, PK_SPAWN_STEP_WORKING_DIRECTORY);
@@ -227,6 +256,60 @@ static void reap(pid_t pid) {
     while (waitid(P_PID, (id_t)pid, &info, WEXITED) != 0 && errno == EINTR) {}
 }
 
+#ifdef PK_SPAWN_FORKS
+// A forked child: it has its own copy of memory, so a failure comes back through a pipe that exec closes.
+static pid_t start_child(struct child_context *context, int *pidfd) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return -1;
+    context->report_fd = report[1];
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(report[0]);
+        child_main(context);
+        _exit(127);
+    }
+    int fork_error = errno;
+    close(report[1]);
+    context->report_fd = -1;
+    if (pid < 0) {
+        close(report[0]);
+        errno = fork_error;
+        return -1;
+    }
+    int got[2];
+    ssize_t count;
+    do {
+        count = read(report[0], got, sizeof got);
+    } while (count < 0 && errno == EINTR);
+    close(report[0]);
+    if (count == (ssize_t)sizeof got) {
+        context->failed_step = got[0];
+        context->error = got[1];
+    }
+    *pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    return pid;
+}
+#else
+// A vfork-style child on a stack of its own: the parent is suspended until it execs or exits, so the
+// cost does not grow with the parent's memory, and it reports a failure in the parent's memory.
+static pid_t start_child(struct child_context *context, int *pidfd) {
+    void *stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) return -1;
+    char *stack_top = (char *)stack + CHILD_STACK_SIZE;
+    int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+    pid_t pid = clone(child_main, stack_top, flags | CLONE_PIDFD, context, pidfd, NULL, NULL);
+    if (pid < 0 && errno == EINVAL) {
+        // A kernel before 5.2 has no CLONE_PIDFD; pidfd_open (5.3) comes after 5.2 too, so there is none.
+        *pidfd = -1;
+        pid = clone(child_main, stack_top, flags, context, NULL, NULL, NULL);
+    }
+    int clone_error = errno;
+    munmap(stack, CHILD_STACK_SIZE);
+    errno = clone_error;
+    return pid;
+}
+#endif
+
 int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
     outcome->pid = 0;
     outcome->pidfd = -1;
@@ -234,32 +317,18 @@ int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
     outcome->error = 0;
     outcome->failed_child = 0;
 
-    void *stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (stack == MAP_FAILED) {
-        outcome->failed_step = PK_SPAWN_STEP_FORK;
-        outcome->error = errno;
-        return -1;
-    }
-    struct child_context context = { .attributes = a, .parent = getpid(), .failed_step = 0, .error = 0 };
+    struct child_context context = {
+        .attributes = a, .parent = getpid(), .failed_step = 0, .error = 0, .report_fd = -1,
+    };
 
     // No handler of this process may run in the child, which shares its memory: every signal stays
     // blocked from before the clone until the child has reset its dispositions and set its own mask.
     uint64_t all = ~0ULL;
     set_kernel_mask(SIG_SETMASK, &all, &context.parent_mask);
-
     int pidfd = -1;
-    char *stack_top = (char *)stack + CHILD_STACK_SIZE;
-    int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
-    pid_t pid = clone(child_main, stack_top, flags | CLONE_PIDFD, &context, &pidfd, NULL, NULL);
-    if (pid < 0 && errno == EINVAL) {
-        // A kernel before 5.2 has no CLONE_PIDFD; pidfd_open (5.3) comes after 5.2 too, so there is none.
-        pidfd = -1;
-        pid = clone(child_main, stack_top, flags, &context, NULL, NULL, NULL);
-    }
+    pid_t pid = start_child(&context, &pidfd);
     int clone_error = errno;
-
     set_kernel_mask(SIG_SETMASK, &context.parent_mask, NULL);
-    munmap(stack, CHILD_STACK_SIZE);
 
     if (pid < 0) {
         outcome->failed_step = PK_SPAWN_STEP_FORK;

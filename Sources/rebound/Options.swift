@@ -26,6 +26,10 @@ struct ReboundOptions: Equatable {
     var graceSeconds: Double?
     /// --grace-signal: what the drain sends first; nil sends SIGTERM.
     var graceSignal: Signal?
+    /// --health-cmd and its --health-* settings; nil runs no health checks.
+    var healthCheck: HealthCheckSettings?
+    /// --status-file: where rebound keeps its state as JSON; nil keeps none.
+    var statusFile: String?
     /// The program and its arguments.
     var command: [String] = []
 
@@ -33,6 +37,25 @@ struct ReboundOptions: Equatable {
     static let rapidFailureSeconds = 1.0
     /// The first throttle delay, doubled on every further rapid failure up to ``backoffMax``.
     static let initialBackoff = 1.0
+}
+
+/// The health check options, named and defaulted like Docker's HEALTHCHECK.
+struct HealthCheckSettings: Equatable {
+    /// --health-cmd: run with `/bin/sh -c`; exit 0 is healthy.
+    var command: String
+    /// --health-interval: seconds from the child's start to the first check, and from the end of
+    /// each check to the next.
+    var interval = 30.0
+    /// --health-timeout: a check still running this long has failed and is torn down.
+    var timeout = 30.0
+    /// --health-retries: failures in a row that make the child unhealthy.
+    var retries: Int32 = 3
+    /// --health-start-period: seconds after each (re)start in which failures do not count.
+    var startPeriod = 0.0
+
+    /// How long a child being restarted for failing its checks gets to exit when --stop-timeout is 0
+    /// (wait for ever, which would leave a hung child hung): Docker's default stop grace.
+    static let defaultStopSeconds = 10.0
 }
 
 /// What the command line asks for.
@@ -56,7 +79,10 @@ extension ReboundOptions {
             arguments,
             flags: ["0", "restart-on-zero", "g", "own-group", "q", "quiet", "h", "help", "version"],
             valued: ["r", "max-restarts", "d", "restart-delay", "b", "burst", "backoff-max", "stable-after", "stop-timeout",
-                     "grace", "grace-signal"])
+                     "grace", "grace-signal", "health-cmd", "health-interval", "health-timeout", "health-retries",
+                     "health-start-period", "status-file"])
+        var health = HealthCheckSettings(command: "")
+        var healthOptionWithoutCommand: String?
         while let option = try scanner.next(orThrow: { UsageError(message: $0.description) }) {
             let value = option.value ?? ""
             switch option.name {
@@ -78,8 +104,32 @@ extension ReboundOptions {
                 do { options.graceSignal = try GraceOption.signal(value, for: "--grace-signal") } catch {
                     throw UsageError(message: error.message)
                 }
+            case "health-cmd":
+                guard !value.utf8.isEmpty else { throw UsageError(message: "--health-cmd needs a command") }
+                health.command = value
+            case "health-interval": health.interval = try positiveDuration(value, for: "--health-interval")
+            case "health-timeout": health.timeout = try positiveDuration(value, for: "--health-timeout")
+            case "health-start-period":
+                guard let seconds = OptionValue.duration(value) else { throw durationError(value, for: "--health-start-period") }
+                health.startPeriod = seconds
+            case "health-retries":
+                health.retries = try count(value, for: "--health-retries", meaning: "at least 1")
+                guard health.retries > 0 else {
+                    throw UsageError(message: "--health-retries must be at least 1: '\(value)'")
+                }
+            case "status-file":
+                guard !value.utf8.isEmpty else { throw UsageError(message: "--status-file needs a path") }
+                options.statusFile = value
             default: options.stopTimeout = try seconds(value, for: "--stop-timeout")  // "stop-timeout"
             }
+            if option.name.text.utf8.starts(with: "health-".utf8), !ASCII.equal(option.name.text, "health-cmd") {
+                healthOptionWithoutCommand = "--" + option.name.text
+            }
+        }
+        if !health.command.utf8.isEmpty {
+            options.healthCheck = health
+        } else if let option = healthOptionWithoutCommand {
+            throw UsageError(message: "\(option) does nothing without --health-cmd CMD")
         }
         options.command = scanner.operands
         guard !options.command.isEmpty else { throw UsageError(message: "no program to run") }
@@ -97,6 +147,17 @@ extension ReboundOptions {
             throw UsageError(message: "not a valid number for \(option): '\(text)' (use a whole number >= 0, \(meaning))")
         }
         return number
+    }
+
+    /// A duration above zero (plain seconds or Go's "30s", "1m30s" form), for the health check options.
+    private static func positiveDuration(_ text: String, for option: String) throws(UsageError) -> Double {
+        guard let seconds = OptionValue.duration(text) else { throw durationError(text, for: option) }
+        guard seconds > 0 else { throw UsageError(message: "\(option) must be more than 0: '\(text)'") }
+        return seconds
+    }
+
+    private static func durationError(_ text: String, for option: String) -> UsageError {
+        UsageError(message: "not a valid duration for \(option): '\(text)' (use seconds, e.g. 30 or 0.5, or 30s, 1m30s, 500ms)")
     }
 
     private static func seconds(_ text: String, for option: String) throws(UsageError) -> Double {
@@ -128,6 +189,12 @@ enum ReboundText {
               --stop-timeout SECS   After forwarding SIGTERM/SIGINT, SIGKILL the child after SECS (default 0: wait).
               --grace SECS          Before exiting, signal every process left, wait up to SECS for them, then SIGKILL them.
               --grace-signal SIG    The signal --grace sends first, name or number (default TERM; INT for PostgreSQL).
+              --health-cmd CMD      Restart the child when `/bin/sh -c CMD` fails --health-retries times in a row.
+              --health-interval D   Time before each check (default 30s; D: seconds, or 30s, 1m30s, 500ms).
+              --health-timeout D    A check that runs longer fails and is stopped (default 30s).
+              --health-retries N    Failures in a row that make the child unhealthy (default 3).
+              --health-start-period D  Failures within D of each start do not count (default 0s).
+              --status-file PATH    Keep rebound's state in PATH as JSON.
           -h, --help                Show this help and exit.
               --version             Show the version and exit.
         """

@@ -34,12 +34,16 @@ struct RestartPolicy {
         case restart(count: Int32, delay: Double, throttled: Bool)
     }
 
-    /// Decides what follows a child that ended with `status` after `seconds` up, and counts it.
-    mutating func decide(after status: WaitStatus, ranFor seconds: Double) -> Decision {
+    /// Decides what follows a child that ended with `status` after `seconds` up, and counts it. A
+    /// child rebound stopped because it was `unhealthy` is restarted whatever its status (its exit
+    /// 0 or death by SIGTERM came from that stop), within -r and the backoff like any failure.
+    mutating func decide(after status: WaitStatus, ranFor seconds: Double, unhealthy: Bool = false) -> Decision {
         let code = status.shellExitCode
-        if status == .exited(code: 0) && !options.restartOnZero { return .stop(.finished, exitCode: 0) }
-        if case .signaled(let signal, _) = status, signal == .terminate || signal == .interrupt {
-            return .stop(.terminated(signal), exitCode: code)
+        if !unhealthy {
+            if status == .exited(code: 0) && !options.restartOnZero { return .stop(.finished, exitCode: 0) }
+            if case .signaled(let signal, _) = status, signal == .terminate || signal == .interrupt {
+                return .stop(.terminated(signal), exitCode: code)
+            }
         }
         if options.maxRestarts > 0 && restarts >= options.maxRestarts { return .stop(.maxRestartsReached, exitCode: code) }
         restarts += 1

@@ -137,6 +137,75 @@ import Testing
         }
     }
 
+    /// The control plane touches a health file after each 1 s query; rebound's health check reads
+    /// the file's age. The control plane then freezes (SIGSTOP): the checks fail, rebound restarts
+    /// the control plane alone, the new one finds the database running, and the postmaster keeps
+    /// its pid. Meanwhile a reader polls the status file: every read parses.
+    @Test func databasePodRestartsAFrozenControlPlaneAndOnlyIt() throws {
+        let bin = try requirePostgres()
+        try Harness.withTemporaryDirectory { directory in
+            chmod(directory, 0o755)
+            _ = chown(directory, getpwnam("postgres").pointee.pw_uid, getpwnam("postgres").pointee.pw_gid)
+            let check = #"[ $(( $(date +%s) - $(stat -c %Y "$HEALTH_FILE" 2>/dev/null || echo 0) )) -lt 3 ]"#
+            let result = try Harness.shell(Self.prelude + #"""
+                D=\#(directory); cd "$D"
+                export PGBIN=\#(bin) PGDATA=$D/data PGRUNDIR=$D HEALTH_FILE=$D/control-plane.alive
+                runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres > "$D/initdb.log" 2>&1 || fail "initdb: $(cat $D/initdb.log)"
+                unshare --pid --fork --mount-proc "$REBOUND" --grace 30 --grace-signal INT --stop-timeout 5 \
+                    --health-cmd '\#(check)' --health-interval 1 --health-retries 2 --health-start-period 60 \
+                    --status-file "$D/status.json" -- \#(Self.examples)/database-pod/control-plane.sh 2> "$D/rebound.log" & u=$!
+                # A reader that parses the status file as fast as it can, until told to stop.
+                python3 -c '
+                import json, os, sys, time
+                path, stop = sys.argv[1], sys.argv[2]
+                reads = bad = 0
+                while not os.path.exists(stop):
+                    time.sleep(0.001)
+                    try:
+                        text = open(path).read()
+                    except FileNotFoundError:
+                        continue
+                    reads += 1
+                    try:
+                        json.loads(text)
+                    except ValueError:
+                        bad += 1
+                print("reads=%d bad=%d" % (reads, bad))
+                ' "$D/status.json" "$D/stop-reading" > "$D/reader.out" & reader=$!
+                wait_until 60 nonempty "$D/control-plane.ready"
+                rebound=$(cat /proc/$u/task/$u/children)
+                postmaster=$(cat "$D/postmaster.pid")
+                wait_until 60 has "$D/status.json" '"health":"healthy"'
+                cp=$(cat "$D/control-plane.ready"); rm "$D/control-plane.ready"
+                kill -STOP "$(host_pid $rebound $cp)" || fail "no control plane to freeze"
+                wait_until 60 has "$D/rebound.log" "unhealthy, restarting (1)"
+                wait_until 60 nonempty "$D/control-plane.ready"
+                [ "$(cat "$D/postmaster.pid")" = "$postmaster" ] || fail "the postmaster changed: $(cat $D/postmaster.pid), was $postmaster"
+                wait_until 60 has "$D/status.json" '"health":"healthy"'
+                touch "$D/stop-reading"; wait $reader
+                cat "$D/status.json"
+                kill -TERM $rebound
+                wait $u; echo "status=$?"
+                cat "$D/reader.out"
+                echo "--- rebound.log"; cat "$D/rebound.log"
+                """#, timeout: 240)
+            let rebound = read(directory + "/rebound.log"), log = read(directory + "/postgresql.log")
+            #expect(!result.stderr.contains("FAILED"), "\(result.stderr)\n\(rebound)")
+            #expect(result.stdout.contains("status=143"), "\(result)")
+            #expect(rebound.contains("rebound: health check failed (1/2): exit 1"), "\(rebound)")
+            #expect(rebound.contains("rebound: health check failed (2/2): exit 1"), "\(rebound)")
+            #expect(rebound.range(of: #"rebound: child \(pid [0-9]+\) unhealthy, restarting \(1\)"#, options: .regularExpression) != nil, "\(rebound)")
+            #expect(rebound.contains("already running"), "the restarted control plane did not find the database running: \(rebound)")
+            #expect(rebound.components(separatedBy: "rebound: starting ").count == 3, "the control plane started other than twice: \(rebound)")
+            // One start of PostgreSQL, no crash, and a clean stop by the drain.
+            #expect(log.components(separatedBy: "database system is ready to accept connections").count == 2, "\(log)")
+            #expect(log.contains("database system is shut down"), "\(log)")
+            #expect(result.stdout.contains("bad=0") && !result.stdout.contains("reads=0 "), "\(result.stdout)")
+            #expect(result.stdout.contains(#""state":"running""#) && result.stdout.contains(#""restarts":1"#), "\(result.stdout)")
+            print(result.stdout)
+        }
+    }
+
     // MARK: The Sidekiq worker under swinit
 
     /// How swinit runs the example entrypoint, and what must become of the long job in flight.

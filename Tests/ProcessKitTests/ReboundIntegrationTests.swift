@@ -4,7 +4,7 @@ import Testing
 /// rebound's log with every "pid N" turned into "pid P", one entry per line, so tests can compare exact lines.
 /// The log lines with pids replaced by P. Where rebound cannot become a subreaper (under qemu-user,
 /// see ``Harness/subreaperWorks``), the one line that says so is dropped: the rest must not change.
-private func logLines(_ stderr: String) -> [String] {
+func logLines(_ stderr: String) -> [String] {
     stderr.replacingOccurrences(of: "pid [0-9]+", with: "pid P", options: .regularExpression)
         .split(separator: "\n").map(String.init)
         .filter { Harness.subreaperWorks || !$0.contains(Harness.subreaperRefused) }
@@ -14,7 +14,7 @@ private func logLines(_ stderr: String) -> [String] {
 /// on libdispatch worker threads, which block almost every signal, and Foundation's `Process` hands the
 /// calling thread's mask to the new process; rebound passes the mask it was given on to its child, so
 /// without this the child would start with SIGTERM blocked.
-private func withEmptySignalMask<T>(_ body: () throws -> T) rethrows -> T {
+func withEmptySignalMask<T>(_ body: () throws -> T) rethrows -> T {
     var empty = sigset_t(), previous = sigset_t()
     sigemptyset(&empty)
     pthread_sigmask(SIG_SETMASK, &empty, &previous)
@@ -23,13 +23,13 @@ private func withEmptySignalMask<T>(_ body: () throws -> T) rethrows -> T {
 }
 
 /// Runs the built rebound to its end (bounded, see ``Harness/run``), started with no signal blocked.
-private func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
     try withEmptySignalMask { try Harness.run(Harness.rebound, arguments, sourceLocation: sourceLocation) }
 }
 
 /// A rebound started in the background whose stderr is collected as it arrives, so a test can wait
 /// for a log line (the readiness signal) before sending a signal, and time how long it takes to exit.
-private final class BackgroundRebound: @unchecked Sendable {
+final class BackgroundRebound: @unchecked Sendable {
     let process = Process()
     private let condition = NSCondition()
     private var collected = ""
@@ -82,6 +82,13 @@ private final class BackgroundRebound: @unchecked Sendable {
     }
 
     var pid: Int32 { process.processIdentifier }
+
+    /// True once rebound has exited.
+    var hasExited: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return exitedAt != nil
+    }
 
     var stderr: String {
         condition.lock()
@@ -136,7 +143,7 @@ private final class BackgroundRebound: @unchecked Sendable {
     }
 }
 
-private func seconds(_ duration: Duration) -> Double {
+func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 

@@ -9,6 +9,8 @@
 #   PGDATA        the data directory (initdb'ed)
 #   PGRUNDIR      a directory for the Unix socket, the server log and this script's state files
 #   PGBIN         where pg_ctl and psql are (default: the first /usr/lib/postgresql/*/bin)
+#   HEALTH_FILE   optional: a file the control plane touches about once a second while it works,
+#                 for rebound's --health-cmd to read (a control plane that hangs stops touching it)
 set -u
 : "${PGDATA:?set PGDATA}" "${PGRUNDIR:?set PGRUNDIR}"
 if [ -z "${PGBIN:-}" ]; then
@@ -35,6 +37,17 @@ echo $$ > "$PGRUNDIR/control-plane.ready"
 # The control plane's own client session, open for as long as it runs (a real one would watch the
 # database through it). Not in the background: a non-interactive shell starts background commands
 # with SIGINT ignored, and then the drain's SIGINT could not end them.
+if [ -n "${HEALTH_FILE:-}" ]; then
+    # With a heartbeat: one short query a second, the file touched after each (the sign of life
+    # rebound's health check reads), so a hung control plane or a hung session shows within seconds.
+    while :; do
+        if "$PGBIN/psql" -X -q -h "$PGRUNDIR" -U postgres -d postgres -c "select pg_sleep(1)" >/dev/null 2>&1; then
+            touch "$HEALTH_FILE"
+        else
+            sleep 1
+        fi
+    done
+fi
 while :; do
     "$PGBIN/psql" -X -q -h "$PGRUNDIR" -U postgres -d postgres -c "select pg_sleep(86400)" >/dev/null 2>&1
     sleep 1

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cprocesskit_events.h"
+#include "cprocesskit_files.h"
 #include "cprocesskit_process_control.h"
 
 // errno, which Embedded Swift cannot reach as a macro.

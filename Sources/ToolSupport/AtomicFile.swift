@@ -1,0 +1,33 @@
+import CProcessKit
+import ProcessKit
+
+/// Replaces a small file in one step: the new contents go to a temporary file in the same directory,
+/// which is then renamed over the old one. A reader that opens the file at any moment gets the old
+/// contents or the new ones, never a half-written file (a status file a probe polls).
+public enum AtomicFile {
+    /// Writes `bytes` to `path` + ".tmp", then renames it to `path`. On failure the temporary file
+    /// is removed and `path` keeps its old contents.
+    public static func replace(_ path: String, with bytes: [UInt8], permissions: UInt32 = 0o644) throws(Errno) {
+        let temporary = path + ".tmp"
+        let file = try FileDescriptor.open(temporary, .write, permissions: permissions)
+        var failure: Errno?
+        do { try file.writeAll(bytes) } catch { failure = error }
+        do { try file.close() } catch { failure = failure ?? error }
+        if let failure {
+            _ = unlink(temporary)
+            throw failure
+        }
+        if pk_rename(temporary, path) != 0 {
+            let error = Errno.current
+            _ = unlink(temporary)
+            throw error
+        }
+    }
+}
+
+/// The wall clock, for times other programs read (a status file's timestamps); intervals are measured
+/// on the monotonic clock (``Deadline``), which does not jump.
+public enum WallClock {
+    /// Now, in nanoseconds since the Unix epoch.
+    public static var nanosecondsSinceEpoch: Int64 { pk_realtime_ns() }
+}

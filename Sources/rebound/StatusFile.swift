@@ -1,0 +1,182 @@
+import ProcessKit
+import ToolSupport
+
+/// --status-file: rebound's state as a small JSON object, rewritten whole (temporary file, then
+/// rename) on every change, so a probe or a monitor reading it at any moment gets a complete object:
+///
+/// ```json
+/// {"state":"running","pid":42,"command":"control-plane","restarts":1,"last_exit_status":137,
+///  "last_restart_time":1764123456.789,"health":"healthy","failing_streak":0,
+///  "last_health_time":1764123466.801,"last_health_result":"passed"}
+/// ```
+///
+/// Times are Unix seconds (wall clock); fields with nothing to say yet are null. A file that cannot
+/// be written is logged once (until a write works again) and never stops rebound.
+final class StatusFile {
+    /// What rebound is doing.
+    enum State {
+        /// About to start the child.
+        case starting
+        /// The child runs.
+        case running
+        /// The child failed its health checks and is being stopped to be restarted.
+        case unhealthy
+        /// The child ended and rebound waits to start it again.
+        case restarting
+        /// rebound is on its way out (a stop signal, or a restart rule said stop).
+        case stopping
+
+        /// The name in the file.
+        var name: String {
+            switch self {
+            case .starting: return "starting"
+            case .running: return "running"
+            case .unhealthy: return "unhealthy"
+            case .restarting: return "restarting"
+            case .stopping: return "stopping"
+            }
+        }
+    }
+
+    let path: String
+    let command: String
+    let log: Log
+    var state = State.starting
+    var pid: Int32?
+    var restarts: Int32 = 0
+    var lastExitStatus: Int32?
+    var lastRestartTime: Int64?
+    /// "starting" (no check passed yet), "healthy", "unhealthy"; nil without --health-cmd.
+    var health: String?
+    var failingStreak: Int32 = 0
+    var lastHealthTime: Int64?
+    var lastHealthResult: String?
+    private var failing = false
+
+    init(path: String, command: String, log: Log, healthChecked: Bool) {
+        self.path = path
+        self.command = command
+        self.log = log
+        health = healthChecked ? "starting" : nil
+    }
+
+    /// The JSON text, on one line with a newline at the end.
+    var json: String {
+        var text = "{\"state\":" + StatusFile.quoted(state.name)
+        text += ",\"pid\":" + (pid.map { String($0) } ?? "null")
+        text += ",\"command\":" + StatusFile.quoted(command)
+        text += ",\"restarts\":" + String(restarts)
+        text += ",\"last_exit_status\":" + (lastExitStatus.map { String($0) } ?? "null")
+        text += ",\"last_restart_time\":" + (lastRestartTime.map(StatusFile.seconds) ?? "null")
+        text += ",\"health\":" + (health.map(StatusFile.quoted) ?? "null")
+        text += ",\"failing_streak\":" + String(failingStreak)
+        text += ",\"last_health_time\":" + (lastHealthTime.map(StatusFile.seconds) ?? "null")
+        text += ",\"last_health_result\":" + (lastHealthResult.map(StatusFile.quoted) ?? "null")
+        return text + "}\n"
+    }
+
+    /// About to start the child.
+    func starting() {
+        state = .starting
+        pid = nil
+        write()
+    }
+
+    /// The child started as `pid`; its health is unknown until a check passes.
+    func running(pid: Int32) {
+        state = .running
+        self.pid = pid
+        if health != nil {
+            health = "starting"
+            failingStreak = 0
+        }
+        write()
+    }
+
+    /// The child ended with `exitStatus`; `restart` is the number of the restart that follows, nil
+    /// when rebound stops instead.
+    func ended(exitStatus: Int32, restart: Int32?) {
+        pid = nil
+        lastExitStatus = exitStatus
+        if let restart {
+            state = .restarting
+            restarts = restart
+            lastRestartTime = WallClock.nanosecondsSinceEpoch
+        } else {
+            state = .stopping
+        }
+        write()
+    }
+
+    /// rebound is stopping (a stop signal came).
+    func stopping() {
+        state = .stopping
+        write()
+    }
+
+    /// A health check ended: `result` says how, `failingStreak` counts failures in a row; `healthy`
+    /// sets the health state (nil leaves it), `unhealthy` when this result makes rebound restart the child.
+    func checked(result: String, failingStreak: Int32, healthy: Bool?, unhealthy: Bool) {
+        lastHealthTime = WallClock.nanosecondsSinceEpoch
+        lastHealthResult = result
+        self.failingStreak = failingStreak
+        if let healthy { health = healthy ? "healthy" : "unhealthy" }
+        if unhealthy { state = .unhealthy }
+        write()
+    }
+
+    /// Writes the file as it is now.
+    func write() {
+        do {
+            try AtomicFile.replace(path, with: Array(json.utf8))
+            failing = false
+        } catch {
+            if !failing { log.info("cannot write status file \(path): \(error)") }
+            failing = true
+        }
+    }
+
+    /// Nanoseconds since the epoch as seconds with three decimals: "1764123456.789".
+    static func seconds(_ nanoseconds: Int64) -> String { Decimal.text(milliseconds: nanoseconds / 1_000_000, trimmed: false) }
+
+    /// `text` as a JSON string: quotes and backslashes escaped, control characters as \u00XX.
+    static func quoted(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 2)
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                bytes.append(UInt8(ascii: "\\"))
+            } else if byte < 0x20 || byte == 0x7f {
+                // Every control character as \u00XX (valid JSON; one rule keeps the static binary small).
+                bytes.append(contentsOf: "\\u00".utf8)
+                bytes.append(byte >> 4 == 0 ? 48 : byte == 0x7f ? 55 : 49)
+                let low = byte & 0xf
+                bytes.append(low < 10 ? 48 + low : 87 + low)
+                continue
+            }
+            bytes.append(byte)
+        }
+        bytes.append(UInt8(ascii: "\""))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Fixed-point text for a number of milliseconds, without Foundation or floating-point printing.
+enum Decimal {
+    /// "1764123456.789"; `trimmed` drops trailing zeros and a bare point: "2", "0.5", "1.25".
+    static func text(milliseconds: Int64, trimmed: Bool) -> String {
+        var fraction = Int(milliseconds % 1000)
+        var digits = 3
+        if trimmed {
+            if fraction == 0 { return String(Int(milliseconds / 1000)) }
+            while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+        }
+        var text = String(Int(milliseconds / 1000)) + "."
+        // Leading zeros by hand: String(repeating:count:) costs the static binary more than this loop.
+        var scale = 1
+        for _ in 1..<digits { scale *= 10 }
+        while scale > 1, fraction < scale { text += "0"; scale /= 10 }
+        return text + String(fraction)
+    }
+}
