@@ -15,8 +15,18 @@ import Testing
         environment["TIMEOUT"] = timeout
         let script = "cd '\(directory)' && \"$TIMEOUT\" \(arguments)"
         var result = try Harness.run("/bin/sh", ["-c", script], environment: environment, timeout: 30)
-        result.stderr = result.stderr.replacingOccurrences(of: timeout, with: "timeout")
+        result.stderr = Self.withoutSanitizerNotes(result.stderr.replacingOccurrences(of: timeout, with: "timeout"))
         return result
+    }
+
+    /// `text` without what a sanitizer build (scripts/test-sanitizers) adds to standard error, such as
+    /// AddressSanitizer's note when a child that failed to exec leaves through `_exit`.
+    static func withoutSanitizerNotes(_ text: String) -> String {
+        guard ProcessInfo.processInfo.environment["PROCESSKIT_SANITIZER"] != nil else { return text }
+        let notes = ["False positive error reports may follow", "For details see https://github.com/google/sanitizers"]
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !line.hasPrefix("==") && !notes.contains { line.hasPrefix($0) } }
+            .joined(separator: "\n")
     }
 
     static let cases: [String] = [
