@@ -2,7 +2,7 @@
 # Size and idle memory of swinit and rebound (static) next to the other inits, as a Markdown table on
 # stdout (nothing else goes to stdout). Each init runs `sleep 1000` as its child; once the child has
 # exec'ed sleep, the init's VmRSS (/proc/PID/status) and Pss (/proc/PID/smaps_rollup) are read.
-# Goals (issue 4): stripped static swinit/rebound size <= tini-static's; idle RSS <= tini-static's.
+# Goals: stripped static swinit/rebound size <= tini-static's; idle RSS <= tini-static's.
 #
 # Usage: bench/size-and-rss.sh        (builds dist/ with scripts/build-static when it is missing;
 #                                      rows for dist/dynamic/ appear when it was built with --dynamic,
