@@ -50,57 +50,41 @@ struct TimeoutDuration: Equatable {
             return .infinity
         }
         if matches(bytes, index, "nan") { return nil }
-        if matches(bytes, index, "0x"), let hex = hexadecimal(bytes, index + 2) {
-            index = hex.end
-            return hex.value
+        if matches(bytes, index, "0x"), let hexadecimal = significand(bytes, index + 2, radix: 16) {
+            index = hexadecimal.end
+            return hexadecimal.value
         }
-        var mantissa = 0.0, digits = 0, scale = 0
-        while index < bytes.count, let digit = decimalDigit(bytes[index]) {
-            mantissa = mantissa * 10 + Double(digit)
-            digits += 1
-            index += 1
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            while index < bytes.count, let digit = decimalDigit(bytes[index]) {
-                mantissa = mantissa * 10 + Double(digit)
-                digits += 1
-                scale -= 1
-                index += 1
-            }
-        }
-        guard digits > 0 else { return nil }
-        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e"), let exponent = exponent(bytes, index + 1) {
-            scale += exponent.value
-            index = exponent.end
-        }
-        return scaled(mantissa, by: 10, scale)
+        guard let decimal = significand(bytes, index, radix: 10) else { return nil }
+        index = decimal.end
+        return decimal.value
     }
 
-    /// `0x` digits, an optional fraction and an optional binary exponent `p±N`, from `start` (after
-    /// the `0x`); nil without a hexadecimal digit.
-    private static func hexadecimal(_ bytes: [UInt8], _ start: Int) -> (value: Double, end: Int)? {
+    /// Digits in `radix` (10, or 16 after `0x`), an optional fraction and an optional exponent, from
+    /// `start`, as `strtod` reads them: `e±N` scales a decimal number by powers of 10, `p±N` a
+    /// hexadecimal one by powers of 2 (where each fraction digit is 4 bits). Nil without a digit.
+    private static func significand(_ bytes: [UInt8], _ start: Int, radix: Int) -> (value: Double, end: Int)? {
+        let (exponentLetter, exponentBase, fractionDigitScale) = radix == 16
+            ? (UInt8(ascii: "p"), 2.0, -4) : (UInt8(ascii: "e"), 10.0, -1)
         var index = start, mantissa = 0.0, digits = 0, scale = 0
-        while index < bytes.count, let digit = hexadecimalDigit(bytes[index]) {
-            mantissa = mantissa * 16 + Double(digit)
-            digits += 1
-            index += 1
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            while index < bytes.count, let digit = hexadecimalDigit(bytes[index]) {
-                mantissa = mantissa * 16 + Double(digit)
+        func readDigits(eachScaling step: Int) {
+            while index < bytes.count, let digit = hexadecimalDigit(bytes[index]), digit < radix {
+                mantissa = mantissa * Double(radix) + Double(digit)
                 digits += 1
-                scale -= 4
+                scale += step
                 index += 1
             }
         }
+        readDigits(eachScaling: 0)
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            readDigits(eachScaling: fractionDigitScale)
+        }
         guard digits > 0 else { return nil }
-        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "p"), let exponent = exponent(bytes, index + 1) {
+        if index < bytes.count, bytes[index] | 0x20 == exponentLetter, let exponent = exponent(bytes, index + 1) {
             scale += exponent.value
             index = exponent.end
         }
-        return (scaled(mantissa, by: 2, scale), index)
+        return (scaled(mantissa, by: exponentBase, scale), index)
     }
 
     /// An exponent's optional sign and digits from `start`; nil without a digit.
