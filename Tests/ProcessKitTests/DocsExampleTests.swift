@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The examples in docs/processkit.md are code users copy: each Swift block is a whole program,
 /// compiled against this build of ProcessKit and run, so an API change that breaks one fails here

@@ -1,13 +1,16 @@
+// Test helpers need Foundation and Swift Testing; a whole-package build for a target without them
+// (scripts/build-static's Embedded musl build) compiles this module empty.
+#if canImport(Foundation) && canImport(Testing)
 import Foundation
 import Testing
 
 /// Small programs built from Swift source against this build of ProcessKit, for what only a separate
 /// process can show: a process that ignores signals or owns a terminal, which the test runner
 /// itself must not become (its other tests' children would inherit that).
-enum ProbeProgram {
+public enum ProbeProgram {
     /// Compiles `source` (a `@main` program that imports ProcessKit) once per test run and returns
     /// the executable's path; a failed compile fails the calling test.
-    static func build(_ name: String, _ source: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    public static func build(_ name: String, _ source: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let ownBuild = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "")
             .deletingLastPathComponent().path
         let swiftc = try #require(Harness.onPath("swiftc"), "swiftc is not on the PATH",
@@ -29,3 +32,4 @@ enum ProbeProgram {
         return directory + "/" + name
     }
 }
+#endif
