@@ -1,16 +1,5 @@
 import CProcessKit
 
-/// A signal taken from the pending set, with who sent it.
-public struct ReceivedSignal: Equatable, Sendable {
-    public let signal: Signal
-    /// The sender's pid (for SIGCHLD: the child's), 0 when the kernel sent it.
-    public let senderPID: Int32
-    /// The C `si_code`: SI_USER (0) for kill(), SI_QUEUE (-1) for sigqueue(), > 0 from the kernel.
-    public let code: Int32
-    /// The integer a sigqueue() sender attached.
-    public let value: Int32
-}
-
 /// Waits for signals synchronously, with no handler and no polling: the signals stay blocked and
 /// the thread sleeps in `sigtimedwait` until one is pending or the deadline passes.
 ///
@@ -54,26 +43,3 @@ public struct SignalWaiter {
 
 @available(*, unavailable, message: "a SignalWaiter waits for signals blocked in the thread that made it")
 extension SignalWaiter: Sendable {}
-
-/// A point in time on the monotonic clock (which does not jump with the wall clock).
-public struct Deadline: Comparable, Hashable, Sendable {
-    /// Nanoseconds since an arbitrary start (boot).
-    public let nanoseconds: Int64
-
-    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
-
-    /// Now.
-    public static var now: Deadline { Deadline(nanoseconds: pk_monotonic_ns()) }
-
-    /// `seconds` from now; fractions allowed.
-    public static func after(seconds: Double) -> Deadline {
-        Deadline(nanoseconds: now.nanoseconds + Int64(seconds * 1_000_000_000))
-    }
-
-    /// Seconds from now until this deadline (negative once it has passed).
-    public var secondsRemaining: Double { Double(nanoseconds - Deadline.now.nanoseconds) / 1_000_000_000 }
-
-    public var hasPassed: Bool { Deadline.now >= self }
-
-    public static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
-}

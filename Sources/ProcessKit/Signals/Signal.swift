@@ -144,17 +144,3 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
         if pk_set_signal_disposition(rawValue, disposition.rawValue) != 0 { throw Errno.current }
     }
 }
-
-/// What a process does when a signal arrives.
-public enum SignalDisposition: Int32, Sendable {
-    case `default` = 0
-    case ignore = 1
-    case handled = 2
-}
-
-/// A text that names no signal.
-public struct SignalParseError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The text as the user gave it.
-    public let input: String
-    public var description: String { "unknown signal '\(input)' (use a name like TERM or SIGUSR1, or a number 1-64)" }
-}

@@ -1,17 +1,5 @@
 import CProcessKit
 
-/// A child that `waitpid` collected: its pid and how it ended.
-public struct ReapedChild: Equatable, Sendable {
-    /// Its pid, free for reuse now.
-    public let pid: Int32
-    /// The raw wait status, decoded only when ``status`` is read: an init that reaps thousands of orphans
-    /// and looks at nothing but their pids skips the decoding.
-    let rawStatus: Int32
-
-    /// How it ended.
-    public var status: WaitStatus { WaitStatus(rawValue: rawStatus) }
-}
-
 /// Reaps every child of this process: the tool for an init (PID 1 or a subreaper), which must free the
 /// zombies of orphans it adopts and never knew about. An init calls ``reapExited(mainChild:orphan:)``
 /// on every SIGCHLD: it frees every zombie, hands adopted orphans to a closure, and returns the main
