@@ -296,9 +296,7 @@ struct Container {
     func stop(grace: Int) throws -> (result: ProgramRun, seconds: Double) {
         let start = ContinuousClock.now
         let result = try Podman.run(["stop", "-t", String(grace), name], timeout: Double(grace) + 60)
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return (result, seconds)
+        return (result, seconds(ContinuousClock.now - start))
     }
 
     func exitCode() throws -> Int32? {
