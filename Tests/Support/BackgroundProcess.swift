@@ -14,6 +14,7 @@ public final class BackgroundProcess: @unchecked Sendable {
     private let condition = NSCondition()
     private var collected = ""
     private var exitedAt: ContinuousClock.Instant?
+    private var killedAfterBound = false
 
     /// Starts `executable` with `arguments` and no signal blocked (see ``Harness/withEmptySignalMask(_:)``).
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
@@ -70,6 +71,13 @@ public final class BackgroundProcess: @unchecked Sendable {
         return exitedAt != nil
     }
 
+    /// True when a wait for the exit ran past its bound and SIGKILLed the program (a hang).
+    public var overstayed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return killedAfterBound
+    }
+
     /// Its standard error so far.
     public var stderr: String {
         condition.lock()
@@ -111,6 +119,7 @@ public final class BackgroundProcess: @unchecked Sendable {
                 Issue.record("\(executable) did not exit within \(timeout * Harness.slowdown) s; stderr:\n\(collected)",
                              sourceLocation: sourceLocation)
                 kill(process.processIdentifier, SIGKILL)
+                killedAfterBound = true
                 while exitedAt == nil { condition.wait() }
             }
         }

@@ -92,6 +92,14 @@ public enum Harness {
 
         """#
 
+    /// A bash command (dash cannot name descriptors above 9) that closes every descriptor above 2 the script inherited. Foundation's `Process`
+    /// learns that a child ended when a socket it hands the child reaches EOF, so every descendant holds
+    /// that socket too: a script closes it before it runs what must see only the descriptors it was given,
+    /// or what must not look unfinished for as long as it lives.
+    public static let closeInheritedDescriptors = #"""
+        for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done;
+        """#
+
     /// Runs a shell script with `sh -c`; `$SWINIT` and `$REBOUND` name the binaries under test.
     @discardableResult
     public static func shell(_ script: String, timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
