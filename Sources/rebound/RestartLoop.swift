@@ -41,13 +41,13 @@ struct RestartLoop {
                 log.info("cannot register as a child subreaper (\(error)); orphaned processes will not be reaped")
             }
         }
-        let signals: SupervisorSignals
-        do { signals = try SupervisorSignals() } catch {
+        let events: SupervisorEvents
+        do { events = try SupervisorEvents() } catch {
             log.fatal("cannot set up signal handling: \(error)")
             return 1
         }
-        let code = runUntilDone(signals)
-        if let drain = options.drain { self.drain(drain, waiter: signals.waiter) }
+        let code = runUntilDone(events.signals)
+        if let drain = options.drain { self.drain(drain, events: events) }
         return code
     }
 

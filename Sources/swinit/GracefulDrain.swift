@@ -5,8 +5,8 @@ extension Supervisor {
     /// (a worker started by an entrypoint script that did not `exec`) before swinit exits and the
     /// kernel SIGKILLs it, logging each stage as "Grace: ...": progress at -v, details at -vv,
     /// problems as warnings.
-    func drain(_ drain: GracefulDrain, waiter: SignalWaiter) {
-        drain.run(waiter: waiter, reap: { _ = reap(mainChild: 0) }) { event in
+    func drain(_ drain: GracefulDrain, events: SupervisorEvents) {
+        drain.run(events, orphan: reaped) { event in
             let (text, importance) = drain.describe(event)
             switch importance {
             case .progress: log.info("Grace: " + text)
