@@ -24,10 +24,9 @@ struct RestartLoop {
 
     /// How one run of the child ended.
     enum ChildEnd {
-        /// It ended on its own (or could not be executed); the policy decides what follows.
-        case ended(pid: Int32, status: WaitStatus)
-        /// It failed its health checks and was stopped; restarted by the restart rules whatever its status.
-        case unhealthy(pid: Int32, status: WaitStatus)
+        /// It ended on its own or could not be executed, or (`unhealthy`) it failed its health checks
+        /// and was stopped, to be restarted whatever its status: the restart rules decide what follows.
+        case ended(pid: Int32, status: WaitStatus, unhealthy: Bool)
         /// rebound was told to stop and the child has exited: exit with this code.
         case shutDown(exitCode: Int32)
     }
@@ -46,7 +45,14 @@ struct RestartLoop {
             return 1
         }
         let code = runUntilDone(events)
-        if let drain = options.drain { self.drain(drain, events: events) }
+        if let drain = options.drain {
+            // --grace: stop what is left (the database a control plane started with `pg_ctl`) rather
+            // than leave it to the kernel's SIGKILL; rebound has no debug level, so no details.
+            drain.run(events) { event in
+                let (text, importance) = drain.describe(event)
+                if importance != .detail { log.info("grace: " + text) }
+            }
+        }
         return code
     }
 
@@ -56,12 +62,10 @@ struct RestartLoop {
         do {
             while true {
                 let started = Deadline.now
-                let end = try runChild(events)
                 let pid: Int32, status: WaitStatus, unhealthy: Bool
-                switch end {
+                switch try runChild(events) {
                 case .shutDown(let code): return code
-                case .ended(let endedPID, let endedStatus): (pid, status, unhealthy) = (endedPID, endedStatus, false)
-                case .unhealthy(let endedPID, let endedStatus): (pid, status, unhealthy) = (endedPID, endedStatus, true)
+                case .ended(let endedPID, let endedStatus, let stopped): (pid, status, unhealthy) = (endedPID, endedStatus, stopped)
                 }
                 let ranFor = Double(Deadline.now.nanoseconds - started.nanoseconds) / 1_000_000_000
                 let decision = policy.decide(after: status, ranFor: ranFor, unhealthy: unhealthy)
@@ -126,8 +130,7 @@ struct RestartLoop {
                 judge(outcome, of: child, health: &health, run: &run)
             }
             switch run.decide(events.next(until: run.wakeUp(or: health?.nextDeadline)), child: pid, now: .now) {
-            case .childEnded(let status, let unhealthy):
-                return unhealthy ? .unhealthy(pid: pid, status: status) : .ended(pid: pid, status: status)
+            case .childEnded(let status, let unhealthy): return .ended(pid: pid, status: status, unhealthy: unhealthy)
             case .shutDown(let status):
                 statusFile?.ended(exitStatus: status.shellExitCode, restart: nil)
                 log.info("child (pid \(pid)) exited, shutting down")

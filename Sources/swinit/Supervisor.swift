@@ -2,7 +2,7 @@ import ProcessKit
 
 /// The init loop: set up signals and start the child (none in pause mode), then act on each event
 /// as ``SupervisorPolicy`` decides, until the main child has exited.
-struct Supervisor {
+final class Supervisor {
     let options: SwinitOptions
     let log: Log
     /// The program and its arguments as bytes, exactly as given on swinit's command line
@@ -84,11 +84,10 @@ struct Supervisor {
             case .hold(let reason): log.debug("Holding the stop for now (\(reason))")
             case .drop(let signal): log.debug("Dropping signal '\(signal.name)' (--rewrite \(signal.name):0)")
             case .carryOn(let error):
-                // Log and pause briefly, so a failure that persists neither ends swinit (and with it, by
-                // the kernel's hand, everything it supervises) nor spins.
+                // Log and pause briefly (the next event reaps), so a failure that persists neither ends
+                // swinit (and with it, by the kernel's hand, everything it supervises) nor spins.
                 log.warning("waiting for signals failed: \(error); carrying on")
                 Deadline.after(seconds: 0.1).sleep()
-                events.reapExited(orphan: reaped)
             case .nothing: continue
             }
         }
@@ -96,8 +95,20 @@ struct Supervisor {
 
     /// swinit's exit code once the main child has ended, after the --grace drain if one was asked for.
     func finish(_ status: WaitStatus, events: SupervisorEvents) -> Int32 {
-        if let drain = options.drain { self.drain(drain, events: events) }
-        return exitCode(for: status)
+        if let drain = options.drain {
+            // --grace: stop what is left (a worker an entrypoint script started without `exec`)
+            // before the kernel SIGKILLs it: progress at -v, details at -vv, problems as warnings.
+            drain.run(events, orphan: reaped) { event in
+                let (text, importance) = drain.describe(event)
+                switch importance {
+                case .progress: log.info("Grace: " + text)
+                case .detail: log.debug("Grace: " + text)
+                case .problem: log.warning("Grace: " + text)
+                }
+            }
+        }
+        let code = status.shellExitCode
+        return options.remappedExitCodes.contains(code) ? 0 : code  // -e
     }
 
     /// Logs an adopted orphan swinit reaped: with -w as a warning, at -vv for debugging.
@@ -117,11 +128,5 @@ struct Supervisor {
         do { try events.forward(signal, to: child, toGroup: options.signalProcessGroup) } catch {
             log.warning("Failed to send signal \(signal.name) to the child: \(error)")
         }
-    }
-
-    /// The child's shell exit code, or 0 when -e names it.
-    func exitCode(for status: WaitStatus) -> Int32 {
-        let code = status.shellExitCode
-        return options.remappedExitCodes.contains(code) ? 0 : code
     }
 }

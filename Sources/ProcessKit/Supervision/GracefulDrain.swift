@@ -63,7 +63,7 @@ public struct GracefulDrain: Equatable, Sendable {
     /// behave (every wait is bounded).
     public func run(_ events: SupervisorEvents, scope: Scope = .current, orphan: (ReapedChild) -> Void = { _ in },
                     report: (Event) -> Void) {
-        events.reapExited(orphan: orphan)
+        events.reapAll(orphan: orphan)
         let remaining: [ProcessEntry]
         do {
             remaining = try ProcessTable.descendantsOfThisProcess().filter { !$0.isZombie }

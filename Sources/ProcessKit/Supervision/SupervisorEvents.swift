@@ -1,7 +1,8 @@
-/// The event source of an init-style supervisor (swinit, rebound): it owns the supervisor's signal
-/// set-up, starts its children, and turns what the kernel says into ``SupervisorEvent``s. Reaping
-/// (every zombie, adopted orphans too), dropping the signals this process raised itself and
-/// forwarding that tolerates a child already gone are done here, once.
+/// The event source of an init-style supervisor (swinit, rebound). It takes every catchable signal
+/// with a ``SignalWaiter`` instead of handling it, starts the supervisor's children with the signal
+/// mask and ignored signals the supervisor was started with, and turns what the kernel says into
+/// ``SupervisorEvent``s. Reaping (every zombie, adopted orphans too), dropping the signals this
+/// process raised itself and forwarding that tolerates a child already gone are done here, once.
 ///
 /// ```swift
 /// let events = try SupervisorEvents()
@@ -17,16 +18,36 @@
 ///
 /// Like its ``SignalWaiter``, it belongs to the thread that made it.
 public final class SupervisorEvents {
-    /// The blocked signals it waits for, and what children get back of the caller's settings.
-    public let signals: SupervisorSignals
+    /// Signals it waits for: faults stay unblocked so a bug crashes rather than hangs.
+    public static let waitedFor = SignalSet.catchable.subtracting(.synchronousFaults)
+    /// Signals meant for the child: everything waited for but SIGCHLD, which is the supervisor's own.
+    public static let forwarded = waitedFor.subtracting([.child])
+    /// Ignored by the supervisor so that terminal job control never stops it.
+    public static let terminalSignals: SignalSet = [.terminalInput, .terminalOutput]
+
+    /// Takes the waited-for signals; its ``SignalWaiter/previousMask`` is the caller's original mask.
+    public let waiter: SignalWaiter
+    /// The signals the caller had left ignored when the supervisor started.
+    public let inheritedIgnored: SignalSet
     private let ownPID = ProcessControl.pid
     /// The children ``start(_:)`` started that have not been reaped.
     private var running: [Int32] = []
-    /// Children reaped (or failed to start) whose ``SupervisorEvent/childEnded(pid:status:)`` is still to come.
-    private var ended: [ReapedChild] = []
+    /// A SIGCHLD came and more exited children may wait to be reaped.
+    private var mayReap = false
+    /// The end of a child that could not start, the next event.
+    private var failedStart: ReapedChild?
 
-    /// Sets up the supervisor's signals (``SupervisorSignals/init()``).
-    public init() throws(Errno) { signals = try SupervisorSignals() }
+    /// Blocks ``waitedFor`` and ignores ``terminalSignals``. Signals the caller left ignored would be
+    /// discarded before they could be taken, so they are reset to their default action first (and
+    /// handed back to children as ignored).
+    public init() throws(Errno) {
+        inheritedIgnored = SignalSet.currentlyIgnored()
+        for signal in inheritedIgnored.intersection(SupervisorEvents.waitedFor).subtracting(SupervisorEvents.terminalSignals) {
+            try signal.setDisposition(.default)
+        }
+        waiter = try SignalWaiter(blocking: SupervisorEvents.waitedFor)
+        for signal in SupervisorEvents.terminalSignals { try signal.setDisposition(.ignore) }
+    }
 
     /// A command for `argv` (the program and its arguments, bytes as given) that keeps every file
     /// descriptor the supervisor was handed, as tini does; `newProcessGroup` starts it in a group
@@ -41,19 +62,22 @@ public final class SupervisorEvents {
         return command
     }
 
-    /// Starts `command` with the caller's original signal settings (``SupervisorSignals/prepare(_:)``);
-    /// its end comes as ``SupervisorEvent/childEnded(pid:status:)``. When it cannot start, the error
-    /// is thrown for the caller's log and the child's end (127, 126 or 1) is still the next event.
+    /// Starts `command` with the caller's original signal mask and ignored signals, and with the
+    /// terminal signals at their default action unless the caller ignored them. Its end comes as
+    /// ``SupervisorEvent/childEnded(pid:status:)``. When it cannot start, the error is thrown for
+    /// the caller's log and the child's end (127, 126 or 1) is the next event.
     public func start(_ command: Command) throws(SpawnError) -> ChildProcess {
         var command = command
-        signals.prepare(&command)
+        command.signalMask = .exactly(waiter.previousMask)
+        command.ignoredSignals = .exactly(inheritedIgnored.intersection(SupervisorEvents.waitedFor))
+        command.defaultSignals = SupervisorEvents.terminalSignals.subtracting(inheritedIgnored)
         do {
             let child = try command.spawn()
             running.append(child.pid)
             return child
         } catch {
             // A shell's exit code, as the wait status of a child that exited with it.
-            ended.append(ReapedChild(pid: error.childPID ?? 0, rawStatus: error.shellExitCode << 8))
+            failedStart = ReapedChild(pid: error.childPID ?? 0, rawStatus: error.shellExitCode << 8)
             throw error
         }
     }
@@ -63,33 +87,46 @@ public final class SupervisorEvents {
     /// `untilNoChildren` adds ``SupervisorEvent/noChildrenLeft``, for a drain.
     public func next(until deadline: Deadline? = nil, untilNoChildren: Bool = false,
                      orphan: (ReapedChild) -> Void = { _ in }) -> SupervisorEvent {
+        if let child = failedStart {
+            failedStart = nil
+            return .childEnded(pid: child.pid, status: child.status)
+        }
         while true {
-            if !ended.isEmpty {
-                let child = ended.removeFirst()
-                return .childEnded(pid: child.pid, status: child.status)
-            }
+            if mayReap, let child = reap(orphan: orphan) { return .childEnded(pid: child.pid, status: child.status) }
             if untilNoChildren && !Reaper.hasChildren() { return .noChildrenLeft }
             let received: ReceivedSignal?
-            do { received = try signals.waiter.wait(until: deadline) } catch { return .waitFailed(error) }
+            do { received = try waiter.wait(until: deadline) } catch {
+                mayReap = true  // the failed wait may have been a SIGCHLD's
+                return .waitFailed(error)
+            }
             guard let received else { return .deadline }
             if received.signal == .child {
-                reapExited(orphan: orphan)
+                mayReap = true
             } else if received.senderPID != ownPID {
                 return .signal(received)
             }
         }
     }
 
-    /// Reaps every child that has exited: those it started become events, the rest go to `orphan`.
-    public func reapExited(orphan: (ReapedChild) -> Void = { _ in }) {
+    /// Reaps the children that have exited, adopted orphans going to `orphan`, until one it started
+    /// turns up (returned: the next call goes on from there) or none is left to reap.
+    private func reap(orphan: (ReapedChild) -> Void) -> ReapedChild? {
         while let reaped = Reaper.reapOne() {
             if let index = running.firstIndex(of: reaped.pid) {
-                running.remove(at: index)
-                ended.append(reaped)
-            } else {
-                orphan(reaped)
+                running.swapAt(index, running.count - 1)
+                running.removeLast()
+                return reaped
             }
+            orphan(reaped)
         }
+        mayReap = false
+        return nil
+    }
+
+    /// Reaps every child that has exited, for a drain: the ends of children it started are dropped
+    /// (nothing asks for them after it).
+    func reapAll(orphan: (ReapedChild) -> Void) {
+        while reap(orphan: orphan) != nil {}
     }
 
     /// Sends `signal` to `child` (or with `toGroup` to the group it leads); nothing when there is no
