@@ -115,12 +115,7 @@ extension SwinitOptions {
         var bytes = text.utf8.drop { $0 == UInt8(ascii: " ") || (9...13).contains($0) }
         let negative = bytes.first == UInt8(ascii: "-")
         if negative || bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
-        var value = 0
-        for byte in bytes {
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { break }
-            value = min(100, value * 10 + Int(byte - UInt8(ascii: "0")))
-        }
-        return negative ? 0 : value
+        return negative ? 0 : Int(min(100, ASCII.leadingDigits(bytes).value))
     }
 
     /// The drain --grace asks for, nil without one.

@@ -152,11 +152,13 @@ final class EventPoller: Sendable {
                 state.sleepsUntil = state.timed.values.min()
                 return state.sleepsUntil
             }
-            let timeout = earliest.map { Int32(Swift.min(Swift.max(0, ($0.nanoseconds - Deadline.now.nanoseconds + 999_999) / 1_000_000), 3_600_000)) } ?? -1
-            let count = pk_epoll_wait_tokens(epoll, &tokens, 64, timeout)
-            if count < 0 {
-                if pk_errno() == EINTR { continue }
-                fatalError("ProcessKit: epoll_wait failed: \(Errno.current)")
+            let count: Int32
+            do {
+                count = try retryingOnInterrupt {
+                    pk_epoll_wait_tokens(epoll, &tokens, 64, earliest.map { Swift.min($0.millisecondsRemaining, 3_600_000) } ?? -1)
+                }
+            } catch {
+                fatalError("ProcessKit: epoll_wait failed: \(error)")
             }
             for index in 0..<Int(count) {
                 if tokens[index] == Self.wakeToken { _ = pk_eventfd_drain(wake) } else { finish(tokens[index], with: .success(true)) }

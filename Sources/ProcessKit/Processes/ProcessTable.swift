@@ -65,7 +65,7 @@ public enum ProcessTable {
         var buffer = [CChar](repeating: 0, count: 32)
         let length = buffer.withUnsafeMutableBufferPointer { readlink(proc + "/self", $0.baseAddress!, 31) }
         guard length > 0 else { return nil }
-        return ASCII.decimal(String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        return ASCII.decimal(buffer[..<length].map { UInt8(bitPattern: $0) })
     }
 
     /// A small text file's contents, nil if it cannot be read (e.g. the process has gone).

@@ -17,14 +17,11 @@ public enum Reaper {
     /// Reaps one exited child if there is one; nil when none has exited or there are no children.
     public static func reapOne() -> ReapedChild? {
         var status: Int32 = 0
-        while true {
-            // wait4 with no rusage is waitpid (glibc's waitpid is this call), but musl's waitpid goes through
-            // its thread-cancellation path on every call, which doubled the libc work per reaped zombie.
-            let pid = wait4(-1, &status, WNOHANG, nil)
-            if pid > 0 { return ReapedChild(pid: pid, rawStatus: status) }
-            if pid == -1, pk_errno() == EINTR { continue }
-            return nil  // 0: children remain but none has exited; -1 ECHILD: no children
-        }
+        // wait4 with no rusage is waitpid (glibc's waitpid is this call), but musl's waitpid goes through
+        // its thread-cancellation path on every call, which doubled the libc work per reaped zombie.
+        // 0: children remain but none has exited; ECHILD: there are no children.
+        guard let pid = try? retryingOnInterrupt({ wait4(-1, &status, WNOHANG, nil) }), pid > 0 else { return nil }
+        return ReapedChild(pid: pid, rawStatus: status)
     }
 
     /// Reaps every child that has exited. Returns the status of `mainChild` if it was among them;
