@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Examples/parallel and Examples/tee-capture, run as users run them: through a shell, beside the
 /// tools they stand in for (xargs, `2>&1 | tee`).
@@ -7,7 +8,7 @@ import Testing
     static var parallel: String { Harness.binary("parallel") }
     static var teeCapture: String { Harness.binary("tee-capture") }
 
-    static func shell(_ script: String, in directory: String) throws -> RunResult {
+    static func shell(_ script: String, in directory: String) throws -> ProgramRun {
         var environment = ProcessInfo.processInfo.environment
         environment["PARALLEL"] = parallel
         environment["TEE_CAPTURE"] = teeCapture

@@ -1,6 +1,7 @@
 import Foundation
 import ProcessKit
 import Testing
+import TestSupport
 
 /// Runs the built swinit: as PID 1 of a fresh PID namespace (`unshare --pid --fork --mount-proc`)
 /// and as a child subreaper (-s) outside one. Every wait is bounded; readiness goes through files.
@@ -26,7 +27,7 @@ import Testing
     /// Runs swinit with `arguments` in `mode`: in a new PID namespace (swinit is PID 1 there), or
     /// with -s prepended.
     static func swinit(_ mode: Mode, _ arguments: [String], environment: [String: String]? = nil,
-                       timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+                       timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
         switch mode {
         case .pid1:
             try Harness.requirePIDNamespaces(sourceLocation: sourceLocation)
@@ -212,7 +213,7 @@ import Testing
     /// that is pid 1, outside it the pid the child reports as its parent (and the shell as $!).
     @Test(arguments: Mode.allCases, [("TERM", 15), ("USR1", 10), ("USR2", 12), ("HUP", 1)] as [(String, Int32)])
     func forwardsSignalsToTheChild(_ mode: Mode, _ signal: (name: String, number: Int32)) throws {
-        let result: RunResult
+        let result: ProgramRun
         switch mode {
         case .pid1:
             // The child signals pid 1 (swinit) and then becomes a long sleep.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Real containers (podman + runc) with the static swinit and rebound inside, from
 /// Dockerfiles/Dockerfile.test. The image is built once per test run (and reused while the binaries
@@ -170,7 +171,7 @@ enum Podman {
     /// Runs `podman GLOBAL arguments`, bounded; fails the test (throws) on a non-zero exit unless `check` is false.
     @discardableResult
     static func run(_ arguments: [String], timeout: Double = 60, check: Bool = true,
-                    sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
         let result = try Harness.run("/bin/bash", ["-c", closeInheritedDescriptors, "podman", path] + global + arguments,
                                      timeout: timeout, sourceLocation: sourceLocation)
         if check && result.status != 0 {
@@ -284,7 +285,7 @@ struct Container {
     }
 
     /// `podman run --rm` to the end, bounded; its output and exit code.
-    static func runToEnd(image: String, arguments: [String], timeout: Double) throws -> RunResult {
+    static func runToEnd(image: String, arguments: [String], timeout: Double) throws -> ProgramRun {
         let name = "processkit-test-" + UUID().uuidString.prefix(12).lowercased()
         defer { _ = try? Podman.run(["rm", "-f", "-t", "0", name], timeout: 60, check: false) }
         return try Podman.run(["run", "--rm", "--name", name] + Podman.runFlags + [image] + arguments,
@@ -292,7 +293,7 @@ struct Container {
     }
 
     /// `podman stop -t grace`; how long it took.
-    func stop(grace: Int) throws -> (result: RunResult, seconds: Double) {
+    func stop(grace: Int) throws -> (result: ProgramRun, seconds: Double) {
         let start = ContinuousClock.now
         let result = try Podman.run(["stop", "-t", String(grace), name], timeout: Double(grace) + 60)
         let elapsed = ContinuousClock.now - start

@@ -1,6 +1,7 @@
 import Foundation
 import ProcessKit
 import Testing
+import TestSupport
 
 /// Storms and faults against the built swinit and rebound. The scenarios live in
 /// reliability/drivers.py (with the C helpers in reliability/probe.c, compiled by it with `cc`),

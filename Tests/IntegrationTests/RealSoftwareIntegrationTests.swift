@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The two stories swinit and rebound exist for, with the real software from Debian (`postgresql`,
 /// `redis-server`, `ruby-sidekiq`) and the programs of Dockerfiles/examples: a PostgreSQL pod whose control plane

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Examples/timeout is a drop-in for GNU coreutils' timeout: each case runs both, side by side, and
 /// expects the same exit status and the same standard error (with each program's own path replaced
@@ -9,7 +10,7 @@ import Testing
     static var ours: String { Harness.binary("timeout") }
 
     /// Runs `timeout ARGS` in a shell as `$TIMEOUT`, with the C locale (GNU quotes names 'so' there).
-    static func run(_ timeout: String, _ arguments: String, in directory: String) throws -> RunResult {
+    static func run(_ timeout: String, _ arguments: String, in directory: String) throws -> ProgramRun {
         var environment = ProcessInfo.processInfo.environment
         environment["LC_ALL"] = "C"
         environment["TIMEOUT"] = timeout

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// rebound's --grace and --grace-signal with the real binary, and what it leaves alone: what a
 /// crashed child started keeps running across restarts. Every test that drains as PID 1 runs in a

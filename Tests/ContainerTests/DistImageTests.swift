@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The README's offline route: an image built from dist/ alone (Dockerfiles/Dockerfile.dist, FROM
 /// scratch, nothing pulled), for amd64 and arm64. The architecture that is not this machine's runs

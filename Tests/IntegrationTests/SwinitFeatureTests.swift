@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// swinit's own features with the real binary: --grace, --rewrite, --stop-sequence and -P. Every wait is bounded:
 /// the scripts poll readiness files for at most 10 s, and Harness kills a run that takes too long.

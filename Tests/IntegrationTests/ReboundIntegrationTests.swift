@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// rebound's log with every "pid N" turned into "pid P", one entry per line, so tests can compare exact lines.
 /// The log lines with pids replaced by P. Where rebound cannot become a subreaper (under qemu-user,
@@ -23,7 +24,7 @@ func withEmptySignalMask<T>(_ body: () throws -> T) rethrows -> T {
 }
 
 /// Runs the built rebound to its end (bounded, see ``Harness/run``), started with no signal blocked.
-func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
     try withEmptySignalMask { try Harness.run(Harness.rebound, arguments, sourceLocation: sourceLocation) }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// rebound's health checks and status file, with the built binary: a child that stops answering is
 /// restarted (and why is logged), a check that hangs is torn down with everything it started, a

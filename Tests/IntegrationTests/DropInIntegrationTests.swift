@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Details found by running the peers side by side: tini's `-e` for exec failures, catatonit's pause
 /// mode, a stop sequence that starts with a delay, and rebound's log line before giving up. Where a

@@ -1,6 +1,7 @@
 import Foundation
 import ProcessKit
 import Testing
+import TestSupport
 import ToolSupport
 @testable import rebound
 

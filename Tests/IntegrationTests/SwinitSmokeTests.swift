@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @Suite struct SwinitSmokeTests {
     @Test func exitsWithTheChildsCode() throws {
