@@ -1,5 +1,5 @@
 // Error texts: glibc's wording in every build, so messages such as "exec X failed: Too many levels of
-// symbolic links" read the same whether swinit/rebound link glibc or musl (musl words 74 of them
+// symbolic links" read the same whether swinit/rebound link glibc or musl (musl words many of them
 // differently, e.g. "Symbolic link loop"), and match what tini prints.
 #include "cprocesskit_errno.h"
 

@@ -18,13 +18,7 @@ int pk_set_nonblocking(int fd, int enabled) {
     return (int)syscall(SYS_fcntl, fd, F_SETFL, enabled ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK));
 }
 
-int pk_pipe_cloexec(int *read_end, int *write_end) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
-    *read_end = fds[0];
-    *write_end = fds[1];
-    return 0;
-}
+int pk_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
 int pk_dup_cloexec(int fd) { return (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 0); }
 

@@ -8,18 +8,15 @@ struct RestartLoop {
     let options: ReboundOptions
     let log: Log
     let ownPID = ProcessControl.pid
-    /// The program and its arguments as bytes, exactly as given on rebound's command line
-    /// (``ReboundOptions/command`` as text has bytes that are not UTF-8 replaced).
-    let commandBytes: [[UInt8]]
     /// --status-file's contents, nil without the option.
     let statusFile: StatusFile?
 
-    init(options: ReboundOptions, commandBytes: [[UInt8]]) {
+    init(options: ReboundOptions) {
         self.options = options
-        self.commandBytes = commandBytes
         log = Log(quiet: options.quiet)
         statusFile = options.statusFile.map {
-            StatusFile(path: $0, command: options.command[0], log: Log(quiet: options.quiet), healthChecked: options.healthCheck != nil)
+            StatusFile(path: $0, command: String(decoding: options.command[0], as: UTF8.self), log: Log(quiet: options.quiet),
+                       healthChecked: options.healthCheck != nil)
         }
     }
 
@@ -99,20 +96,20 @@ struct RestartLoop {
     /// Starts the child and waits for it to end, forwarding every signal but SIGCHLD to it, and
     /// runs its health checks (if any) in the same wait: each check is one more deadline here.
     func runChild(_ signals: SupervisorSignals) throws(Errno) -> ChildEnd {
-        var command = Command(bytes: commandBytes[0], arguments: Array(commandBytes.dropFirst()))
+        var command = Command(bytes: options.command[0], arguments: Array(options.command.dropFirst()))
         if options.ownProcessGroup {
             command.processGroup = .new
             command.foregroundTerminal = 0
         }
         signals.prepare(&command)
         command.inheritsAllFileDescriptors = true  // as tini does: fds handed to us reach the child
-        log.info("starting \(options.command[0])")
+        log.info("starting \(command.program)")
         statusFile?.starting()
         let child: ChildProcess
         do {
             child = try command.spawn()
         } catch {
-            log.info(error.step == .exec ? "exec \(options.command[0]): \(error.errno)" : error.description)
+            log.info(error.step == .exec ? "exec \(command.program): \(error.errno)" : error.description)
             return .ended(pid: error.childPID ?? 0, status: .exited(code: error.shellExitCode))
         }
         var health = options.healthCheck.map { HealthMonitor(settings: $0) }

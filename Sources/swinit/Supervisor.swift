@@ -5,13 +5,9 @@ import ProcessKit
 struct Supervisor {
     let options: SwinitOptions
     let log: Log
-    /// The program and its arguments as bytes, exactly as given on swinit's command line
-    /// (``SwinitOptions/command`` as text has bytes that are not UTF-8 replaced).
-    let commandBytes: [[UInt8]]
 
-    init(options: SwinitOptions, commandBytes: [[UInt8]]) {
+    init(options: SwinitOptions) {
         self.options = options
-        self.commandBytes = commandBytes
         log = Log(verbosity: options.verbosity)
     }
 
@@ -44,7 +40,7 @@ struct Supervisor {
 
         if options.pause { return runPaused(waiter: waiter) }
 
-        var command = Command(bytes: commandBytes[0], arguments: Array(commandBytes.dropFirst()))
+        var command = Command(bytes: options.command[0], arguments: Array(options.command.dropFirst()))
         command.processGroup = .new
         command.foregroundTerminal = 0
         signals.prepare(&command)
@@ -61,7 +57,7 @@ struct Supervisor {
             log.info("Main child exited normally (with status '\(error.shellExitCode)')")
             return finish(status, waiter: waiter)
         }
-        log.info("Spawned child process '\(options.command[0])' with pid '\(child.pid)'")
+        log.info("Spawned child process '\(command.program)' with pid '\(child.pid)'")
 
         var stopSequence = StopSequenceProgress(options.stopSequence)
         while true {

@@ -12,8 +12,8 @@ int pk_fd_is_open(int fd);
 /// Turns O_NONBLOCK on or off; -1 with errno.
 int pk_set_nonblocking(int fd, int enabled);
 
-/// A close-on-exec pipe: bytes written to *write_end come out of *read_end. Returns 0, or -1 with errno.
-int pk_pipe_cloexec(int *read_end, int *write_end);
+/// A close-on-exec pipe: bytes written to fds[1] come out of fds[0]. Returns 0, or -1 with errno.
+int pk_pipe_cloexec(int fds[_Nonnull 2]);
 
 /// A close-on-exec duplicate of fd (F_DUPFD_CLOEXEC), or -1 with errno.
 int pk_dup_cloexec(int fd);

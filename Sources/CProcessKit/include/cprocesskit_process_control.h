@@ -5,15 +5,12 @@
 /// pipe from being run for it). Returns 0, or -1 with errno.
 int pk_disable_core_dumps(void);
 
-/// Makes this process a child subreaper (or not): orphans below it are re-parented to it.
-/// Returns 0, or -1 with errno.
+/// Child subreaper: orphans below this process are re-parented to it. The setter returns 0, the getter
+/// 1 or 0; both -1 with errno.
 int pk_set_child_subreaper(int enabled);
-
-/// 1 when this process is a child subreaper, 0 when not, -1 with errno.
 int pk_is_child_subreaper(void);
 
-/// The signal this process gets when its parent dies (0: none). Returns 0, or -1 with errno.
+/// The signal this process gets when its parent dies (0: none). The setter returns 0, the getter the
+/// signal; both -1 with errno.
 int pk_set_parent_death_signal(int signo);
-
-/// The parent death signal set for this process (0: none), or -1 with errno.
 int pk_parent_death_signal(void);

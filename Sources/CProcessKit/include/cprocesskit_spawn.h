@@ -45,8 +45,7 @@ typedef struct {
 
 /// The steps of a spawn that can fail, in pk_spawn_outcome.failed_step (SpawnError.Step's raw values).
 enum {
-    PK_SPAWN_STEP_PIPE = 1,
-    PK_SPAWN_STEP_FORK,
+    PK_SPAWN_STEP_FORK = 1,
     PK_SPAWN_STEP_SESSION,
     PK_SPAWN_STEP_PROCESS_GROUP,
     PK_SPAWN_STEP_FOREGROUND,

@@ -3,8 +3,9 @@ import CProcessKit
 /// ASCII-only text helpers: command-line input is bytes, and these avoid Unicode tables.
 ///
 /// String's own `==`, `hasPrefix` and `dropFirst` compare and count by canonical equivalence and
-/// grapheme clusters, which links Unicode normalization and grapheme tables into a static binary. Names of options, signals and environment variables are compared byte for byte instead,
-/// as C's `strcmp` does.
+/// grapheme clusters, which links Unicode normalization and grapheme tables into a static binary.
+/// Names of options, signals and environment variables are compared byte for byte instead, as C's
+/// `strcmp` does.
 package enum ASCII {
     /// The text with a-z turned into A-Z.
     package static func uppercased(_ text: String) -> String {

@@ -25,7 +25,6 @@ public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
         public init(rawValue: Int32) { self.rawValue = rawValue }
         private init(_ value: Int) { rawValue = Int32(value) }
 
-        public static let pipe = Step(PK_SPAWN_STEP_PIPE)
         public static let fork = Step(PK_SPAWN_STEP_FORK)
         public static let session = Step(PK_SPAWN_STEP_SESSION)
         public static let processGroup = Step(PK_SPAWN_STEP_PROCESS_GROUP)
@@ -78,7 +77,6 @@ extension SpawnError.Step {
     /// What failed, for ``SpawnError/description``.
     var failure: String {
         switch self {
-        case .pipe: return "pipe failed"
         case .fork: return "fork failed"
         case .session: return "setsid failed"
         case .processGroup: return "setpgid failed"

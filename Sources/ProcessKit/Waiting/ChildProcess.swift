@@ -17,7 +17,6 @@ import CProcessKit
 /// }
 /// ```
 public final class ChildProcess: @unchecked Sendable {
-    /// Its pid.
     public let pid: Int32
     /// The group it leads, when it was started in a new one.
     public let processGroup: Int32?
