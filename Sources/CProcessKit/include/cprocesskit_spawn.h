@@ -44,7 +44,7 @@ typedef struct {
 } pk_spawn_attributes;
 
 /// The steps of a spawn that can fail, in pk_spawn_outcome.failed_step (SpawnError.Step's raw values).
-enum {
+enum : int {
     PK_SPAWN_STEP_FORK = 1,
     PK_SPAWN_STEP_SESSION,
     PK_SPAWN_STEP_PROCESS_GROUP,

@@ -152,14 +152,9 @@ final class EventPoller: Sendable {
                 state.sleepsUntil = state.timed.values.min()
                 return state.sleepsUntil
             }
-            let count: Int32
-            do {
-                count = try retryingOnInterrupt {
-                    pk_epoll_wait_tokens(epoll, &tokens, 64, earliest.map { Swift.min($0.millisecondsRemaining, 3_600_000) } ?? -1)
-                }
-            } catch {
-                fatalError("ProcessKit: epoll_wait failed: \(error)")
-            }
+            guard let count = try? retryingOnInterrupt({
+                pk_epoll_wait_tokens(epoll, &tokens, 64, earliest.map { Swift.min($0.millisecondsRemaining, 3_600_000) } ?? -1)
+            }) else { fatalError("ProcessKit: epoll_wait failed: \(Errno.current)") }
             for index in 0..<Int(count) {
                 if tokens[index] == Self.wakeToken { _ = pk_eventfd_drain(wake) } else { finish(tokens[index], with: .success(true)) }
             }

@@ -23,34 +23,33 @@ public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
     public struct Step: RawRepresentable, Hashable, Sendable {
         public let rawValue: Int32
         public init(rawValue: Int32) { self.rawValue = rawValue }
-        private init(_ value: Int) { rawValue = Int32(value) }
 
-        public static let fork = Step(PK_SPAWN_STEP_FORK)
-        public static let session = Step(PK_SPAWN_STEP_SESSION)
-        public static let processGroup = Step(PK_SPAWN_STEP_PROCESS_GROUP)
-        public static let foreground = Step(PK_SPAWN_STEP_FOREGROUND)
-        public static let parentDeathSignal = Step(PK_SPAWN_STEP_PARENT_DEATH_SIGNAL)
-        public static let signals = Step(PK_SPAWN_STEP_SIGNALS)
-        public static let workingDirectory = Step(PK_SPAWN_STEP_WORKING_DIRECTORY)
-        public static let exec = Step(PK_SPAWN_STEP_EXEC)
+        public static let fork = Step(rawValue: PK_SPAWN_STEP_FORK)
+        public static let session = Step(rawValue: PK_SPAWN_STEP_SESSION)
+        public static let processGroup = Step(rawValue: PK_SPAWN_STEP_PROCESS_GROUP)
+        public static let foreground = Step(rawValue: PK_SPAWN_STEP_FOREGROUND)
+        public static let parentDeathSignal = Step(rawValue: PK_SPAWN_STEP_PARENT_DEATH_SIGNAL)
+        public static let signals = Step(rawValue: PK_SPAWN_STEP_SIGNALS)
+        public static let workingDirectory = Step(rawValue: PK_SPAWN_STEP_WORKING_DIRECTORY)
+        public static let exec = Step(rawValue: PK_SPAWN_STEP_EXEC)
         /// Putting the standard streams and passed fds in place in the child, or checking them before.
-        public static let fileDescriptors = Step(PK_SPAWN_STEP_FILE_DESCRIPTORS)
+        public static let fileDescriptors = Step(rawValue: PK_SPAWN_STEP_FILE_DESCRIPTORS)
         /// The program name is unusable (it contains a NUL byte).
-        public static let program = Step(100)
+        public static let program = Step(rawValue: 100)
         /// An argument is unusable (it contains a NUL byte).
-        public static let arguments = Step(101)
+        public static let arguments = Step(rawValue: 101)
         /// An environment entry is unusable (a NUL byte, or a name with "=").
-        public static let environment = Step(102)
+        public static let environment = Step(rawValue: 102)
         /// Standard input could not be set up (a file that will not open, an fd that is not open).
-        public static let standardInput = Step(103)
+        public static let standardInput = Step(rawValue: 103)
         /// Standard output could not be set up (also: a capture limit below 1).
-        public static let standardOutput = Step(104)
+        public static let standardOutput = Step(rawValue: 104)
         /// Standard error could not be set up.
-        public static let standardError = Step(105)
+        public static let standardError = Step(rawValue: 105)
         /// Feeding input or reading output failed after the child started.
-        public static let communication = Step(106)
+        public static let communication = Step(rawValue: 106)
         /// Waiting for the child failed after it started.
-        public static let wait = Step(107)
+        public static let wait = Step(rawValue: 107)
     }
 
     /// The exit code a shell gives for this failure: 127 when the program was not found, 126 when it
