@@ -32,6 +32,8 @@ struct ReboundOptions: Equatable {
     var statusFile: String?
     /// The program and its arguments, byte for byte as given.
     var command: [[UInt8]] = []
+    /// The program as text, for messages (bytes that are not UTF-8 read as U+FFFD).
+    var program: String { String(decoding: command[0], as: UTF8.self) }
 
     /// A child that lived less than this many seconds failed "rapidly" (the C rebound's rule for -b).
     static let rapidFailureSeconds = 1.0

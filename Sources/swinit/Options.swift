@@ -12,6 +12,8 @@ struct SwinitOptions: Equatable {
     var remappedExitCodes: Set<Int32> = []
     /// The program and its arguments, byte for byte as given.
     var command: [[UInt8]] = []
+    /// The program as text, for messages (bytes that are not UTF-8 read as U+FFFD).
+    var program: String { String(decoding: command[0], as: UTF8.self) }
     /// --grace / SWINIT_GRACE: after the main child exits, how long the processes left get between
     /// SIGTERM and SIGKILL before swinit exits; nil exits at once, like tini.
     var graceSeconds: Double?
@@ -112,9 +114,7 @@ extension SwinitOptions {
             throw UsageError(message: "--grace-signal \(graceSignal.name) does nothing without --grace SECS (or SWINIT_GRACE)")
         }
         if pause {
-            guard command.isEmpty else {
-                throw UsageError(message: "-P runs no program, but one was given: '" + String(decoding: command[0], as: UTF8.self) + "'")
-            }
+            guard command.isEmpty else { throw UsageError(message: "-P runs no program, but one was given: '\(program)'") }
             guard rewrites.isEmpty, stopSequence.steps.isEmpty else {
                 throw UsageError(message: "-P runs no program, so --rewrite and --stop-sequence have nothing to send signals to")
             }
