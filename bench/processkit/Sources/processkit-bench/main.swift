@@ -3,10 +3,11 @@
 //   processkit-bench spawn GIB RUNS          spawn+wait of /bin/true from a parent with GIB GiB resident:
 //                                            ProcessKit, posix_spawn from C, Foundation's Process,
 //                                            interleaved run by run; medians in microseconds
-//   processkit-bench capture BYTES ROUNDS ZEROS
+//   processkit-bench capture BYTES ROUNDS ZEROS [METHOD]
 //                                            BYTES of a child's output (ZEROS BYTES writes them) read by a
 //                                            plain C read() loop (discarding; keeping), ProcessKit's run() capture, ProcessKit's
 //                                            pipe read loop, Foundation's Pipe; interleaved; median GiB/s
+//                                            (METHOD: only that one, e.g. under perf)
 //   processkit-bench async COUNT             COUNT concurrent `run()`s of /bin/true from async code with
 //                                            ProcessKit, and with Foundation's Process (terminationHandler):
 //                                            wall time and the most threads the process had
@@ -115,6 +116,7 @@ case "spawn":
 
 case "capture":
     let bytes = Int(arguments[2])!, rounds = Int(arguments[3])!, zeros = arguments[4]
+    let only = arguments.count > 5 ? arguments[5] : nil
     var samples: [String: [Double]] = ["c_read_loop": [], "c_read_keeping": [], "processkit_capture": [], "processkit_stream": [], "foundation": []]
     let methods: [(String, () throws -> Void)] = [
         ("c_read_loop", { precondition(cbench_read_loop(zeros, "\(bytes)", 65536) == bytes) }),
@@ -152,6 +154,7 @@ case "capture":
     for round in 0..<rounds {
         for index in 0..<methods.count {
             let (name, body) = methods[(round + index) % methods.count]
+            if let only, name != only { continue }
             samples[name]!.append(Double(bytes) / 1_073_741_824 / (try seconds(body)))
         }
     }
