@@ -32,8 +32,18 @@ let package = Package(
         .executableTarget(name: "timeout", dependencies: ["ProcessKit"], path: "Examples/timeout"),
         .executableTarget(name: "parallel", dependencies: ["ProcessKit"], path: "Examples/parallel"),
         .executableTarget(name: "tee-capture", dependencies: ["ProcessKit"], path: "Examples/tee-capture"),
-        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "swinit", "rebound", "timeout", "parallel", "tee-capture"]),
+        // Tests mirror the modules: unit tests per module, then the built binaries (IntegrationTests:
+        // as PID 1, subreaper, under a pty, real software, reliability) and podman (ContainerTests).
+        // TestSupport is the one place for their shared helpers; no product names it, so a package
+        // depending on ProcessKit never builds it.
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "CProcessKit", "TestSupport"]),
         .testTarget(name: "ToolSupportTests", dependencies: ["ToolSupport"]),
+        .testTarget(name: "SwinitTests", dependencies: ["swinit", "ProcessKit", "TestSupport"]),
+        .testTarget(name: "ReboundTests", dependencies: ["rebound", "ProcessKit", "ToolSupport", "TestSupport"]),
+        .testTarget(name: "IntegrationTests",
+                    dependencies: ["ProcessKit", "TestSupport", "swinit", "rebound", "timeout", "parallel", "tee-capture"]),
+        .testTarget(name: "ContainerTests", dependencies: ["TestSupport", "swinit", "rebound"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Storm and fault drivers for swinit and rebound, shared by Tests/ProcessKitTests/ReliabilityTests.swift
+"""Storm and fault drivers for swinit and rebound, shared by Tests/IntegrationTests/ReliabilityTests.swift
 (which asserts on their output) and scripts/reliability-report (which writes docs/reliability.md).
 
     drivers.py SCENARIO --swinit PATH --rebound PATH

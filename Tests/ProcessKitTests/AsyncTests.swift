@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import ProcessKit
 
 /// The async layer: waits and reads suspend on ProcessKit's one poller thread, never on a thread of

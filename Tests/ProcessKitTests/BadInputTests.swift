@@ -1,6 +1,7 @@
 import CProcessKit
 import Foundation
 import Testing
+import TestSupport
 @testable import ProcessKit
 
 /// Input a caller can get wrong: each is a SpawnError that names the problem in one line, nothing

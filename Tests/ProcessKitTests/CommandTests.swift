@@ -1,6 +1,7 @@
 import CProcessKit
 import Foundation
 import Testing
+import TestSupport
 @testable import ProcessKit
 
 /// ProcessKit's spawning API on its own, without swinit or rebound: every setting of `Command` is

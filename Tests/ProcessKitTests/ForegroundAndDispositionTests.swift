@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ProcessKit
 
 /// A program that spawns with ProcessKit from a process that ignores signals, or that has a terminal

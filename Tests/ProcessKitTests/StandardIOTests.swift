@@ -1,6 +1,7 @@
 import CProcessKit
 import Foundation
 import Testing
+import TestSupport
 @testable import ProcessKit
 
 /// Every standard stream setting of `Command`, checked by what the child reads and writes; and the

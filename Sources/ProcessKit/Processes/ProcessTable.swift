@@ -1,0 +1,78 @@
+import CProcessKit
+
+/// The processes `/proc` lists, and the tree of processes below one of them (found by following
+/// each process's parent link), e.g. to find what an init's child left running.
+///
+/// ```swift
+/// for process in try ProcessTable.descendantsOfThisProcess() { print(process) }   // 1235 (sleep)
+/// ```
+public enum ProcessTable {
+    /// Every process in /proc right now; processes that exit while it is read are left out.
+    public static func snapshot(proc: String = "/proc") throws(ProcessTableError) -> [ProcessEntry] {
+        var pids: [Int32] = []
+        var capacity = 512
+        while true {
+            var buffer = [Int32](repeating: 0, count: capacity)
+            let count = buffer.withUnsafeMutableBufferPointer { pk_list_numeric_entries(proc, $0.baseAddress, Int32(capacity)) }
+            if count < 0 { throw .unreadable(Errno.current) }
+            if Int(count) <= capacity {
+                pids = Array(buffer[..<Int(count)])
+                break
+            }
+            capacity = Int(count) + 64
+        }
+        var entries: [ProcessEntry] = []
+        entries.reserveCapacity(pids.count)
+        for pid in pids {
+            if let line = readSmallFile("\(proc)/\(pid)/stat"), let entry = ProcessEntry(statLine: line) {
+                entries.append(entry)
+            }
+        }
+        return entries
+    }
+
+    /// The processes below `pid` in `entries`: its children, their children, and so on.
+    public static func descendants(of pid: Int32, in entries: [ProcessEntry]) -> [ProcessEntry] {
+        var found: [ProcessEntry] = []
+        var parents: Set<Int32> = [pid]
+        var remaining = entries.filter { $0.pid != pid }
+        while true {
+            var next: [ProcessEntry] = []
+            var newParents: Set<Int32> = []
+            for entry in remaining {
+                if parents.contains(entry.parentPID) {
+                    found.append(entry)
+                    newParents.insert(entry.pid)
+                } else {
+                    next.append(entry)
+                }
+            }
+            if newParents.isEmpty { return found.sorted { $0.pid < $1.pid } }
+            parents = newParents
+            remaining = next
+        }
+    }
+
+    /// The processes below this one. Throws ``ProcessTableError/foreignNamespace`` rather than
+    /// guess when /proc shows another PID namespace, where the same numbers are other processes.
+    public static func descendantsOfThisProcess(proc: String = "/proc") throws(ProcessTableError) -> [ProcessEntry] {
+        guard pidInProc(proc) == ProcessControl.pid else { throw .foreignNamespace }
+        return descendants(of: ProcessControl.pid, in: try snapshot(proc: proc))
+    }
+
+    /// This process's pid as /proc numbers it (the target of /proc/self), nil if unreadable.
+    static func pidInProc(_ proc: String) -> Int32? {
+        var buffer = [CChar](repeating: 0, count: 32)
+        let length = buffer.withUnsafeMutableBufferPointer { readlink(proc + "/self", $0.baseAddress!, 31) }
+        guard length > 0 else { return nil }
+        return ASCII.decimal(String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    /// A small text file's contents, nil if it cannot be read (e.g. the process has gone).
+    static func readSmallFile(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 1024)
+        let length = buffer.withUnsafeMutableBufferPointer { pk_read_small_file(path, $0.baseAddress, 1024) }
+        guard length >= 0 else { return nil }
+        return String(decoding: buffer[..<Int(length)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,146 @@
+import CProcessKit
+
+/// A Linux signal number, 1 through 64, with its canonical name ("SIGTERM", "SIGRTMIN+3").
+///
+/// Parse a user's text with ``init(parsing:)``: `SIGTERM`, `TERM`, `term` and `15` all name
+/// the same signal.
+public struct Signal: Hashable, Sendable, CustomStringConvertible {
+    /// The signal number.
+    public let rawValue: Int32
+
+    /// The highest signal number Linux has.
+    public static let highest: Int32 = 64
+
+    /// A signal for a number in 1...64, nil for anything else.
+    public init?(rawValue: Int32) {
+        guard rawValue >= 1, rawValue <= Signal.highest else { return nil }
+        self.rawValue = rawValue
+    }
+
+    init(_ known: Int32) { rawValue = known }
+
+    public static let hangup = Signal(SIGHUP)
+    public static let interrupt = Signal(SIGINT)
+    public static let quit = Signal(SIGQUIT)
+    public static let illegalInstruction = Signal(SIGILL)
+    public static let trap = Signal(SIGTRAP)
+    public static let abort = Signal(SIGABRT)
+    public static let busError = Signal(SIGBUS)
+    public static let floatingPointException = Signal(SIGFPE)
+    public static let kill = Signal(SIGKILL)
+    public static let user1 = Signal(SIGUSR1)
+    public static let segmentationFault = Signal(SIGSEGV)
+    public static let user2 = Signal(SIGUSR2)
+    public static let brokenPipe = Signal(SIGPIPE)
+    public static let alarm = Signal(SIGALRM)
+    public static let terminate = Signal(SIGTERM)
+    public static let child = Signal(SIGCHLD)
+    public static let `continue` = Signal(SIGCONT)
+    public static let stop = Signal(SIGSTOP)
+    public static let terminalStop = Signal(SIGTSTP)
+    public static let terminalInput = Signal(SIGTTIN)
+    public static let terminalOutput = Signal(SIGTTOU)
+    public static let windowChange = Signal(SIGWINCH)
+    public static let badSystemCall = Signal(SIGSYS)
+
+    /// The first and last real-time signals the C library leaves to programs.
+    public static var realtimeMinimum: Signal { Signal(pk_sigrtmin()) }
+    public static var realtimeMaximum: Signal { Signal(pk_sigrtmax()) }
+
+    /// True for SIGRTMIN...SIGRTMAX.
+    public var isRealtime: Bool { rawValue >= pk_sigrtmin() && rawValue <= pk_sigrtmax() }
+
+    /// Every signal number 1...64.
+    public static var all: [Signal] { (1...highest).map { Signal($0) } }
+
+    /// Standard names of signals 1...31, indexed by number (Linux x86-64, arm64, riscv).
+    static let standardNames: [String] = [
+        "", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE",
+        "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ",
+        "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
+    ]
+
+    /// Other names accepted when parsing.
+    static let aliases: [(name: String, number: Int32)] = [("IOT", 6), ("CLD", 17), ("POLL", 29), ("UNUSED", 31)]
+
+    /// The canonical name: "SIGTERM", "SIGRTMIN", "SIGRTMIN+1" ... "SIGRTMAX-1", "SIGRTMAX", or "SIG32"
+    /// for a number the C library keeps for itself.
+    public var name: String {
+        if Int(rawValue) < Signal.standardNames.count { return "SIG" + Signal.standardNames[Int(rawValue)] }
+        let minimum = pk_sigrtmin(), maximum = pk_sigrtmax()
+        guard rawValue >= minimum, rawValue <= maximum else { return "SIG\(rawValue)" }
+        if rawValue == minimum { return "SIGRTMIN" }
+        if rawValue == maximum { return "SIGRTMAX" }
+        // Like bash's `kill -l`: the lower half counts up from RTMIN, the upper half down from RTMAX.
+        if rawValue - minimum <= (maximum - minimum) / 2 { return "SIGRTMIN+\(rawValue - minimum)" }
+        return "SIGRTMAX-\(maximum - rawValue)"
+    }
+
+    public var description: String { name }
+
+    /// Parses a signal given by name or number: `SIGTERM`, `TERM`, `term`, `15`, `SIGRTMIN+2`, `RTMAX-1`.
+    public init(parsing text: String) throws(SignalParseError) {
+        let upper = ASCII.uppercased(text)
+        if let number = ASCII.decimal(upper) {
+            guard let signal = Signal(rawValue: number) else { throw SignalParseError(input: text) }
+            self = signal
+            return
+        }
+        let withoutSIG = ASCII.text(upper, after: "SIG")
+        let bare = withoutSIG ?? upper
+        // "SIG32": the name ``name`` gives a number the C library keeps for itself.
+        if withoutSIG != nil, let number = ASCII.decimal(bare), let signal = Signal(rawValue: number) {
+            self = signal
+            return
+        }
+        if let index = Signal.standardNames.firstIndex(where: { ASCII.equal($0, bare) }), index > 0 {
+            self = Signal(Int32(index))
+            return
+        }
+        for alias in Signal.aliases where ASCII.equal(alias.name, bare) {
+            self = Signal(alias.number)
+            return
+        }
+        if let realtime = Signal.parseRealtime(bare) {
+            self = realtime
+            return
+        }
+        throw SignalParseError(input: text)
+    }
+
+    /// "RTMIN", "RTMIN+N", "RTMAX", "RTMAX-N" within the real-time range.
+    static func parseRealtime(_ bare: String) -> Signal? {
+        let minimum = pk_sigrtmin(), maximum = pk_sigrtmax()
+        let number: Int32
+        if ASCII.equal(bare, "RTMIN") {
+            number = minimum
+        } else if ASCII.equal(bare, "RTMAX") {
+            number = maximum
+        } else if let offset = ASCII.text(bare, after: "RTMIN+").flatMap(ASCII.decimal) {
+            number = minimum + offset
+        } else if let offset = ASCII.text(bare, after: "RTMAX-").flatMap(ASCII.decimal) {
+            number = maximum - offset
+        } else {
+            return nil
+        }
+        guard number >= minimum, number <= maximum else { return nil }
+        return Signal(number)
+    }
+
+    /// Sends this signal to a process (pid > 0), a process group (pid < 0), or with pid -1 to every
+    /// process the caller may signal.
+    public func send(to pid: Int32) throws(Errno) {
+        if CProcessKit.kill(pid, rawValue) != 0 { throw Errno.current }
+    }
+
+    /// What this process does on receipt: the default action, ignore, or a handler.
+    public var disposition: SignalDisposition {
+        SignalDisposition(rawValue: pk_signal_disposition(rawValue)) ?? .handled
+    }
+
+    /// Sets this process's disposition to the default action or to ignore.
+    public func setDisposition(_ disposition: SignalDisposition) throws(Errno) {
+        precondition(disposition != .handled, "ProcessKit installs no signal handlers; wait for signals instead")
+        if pk_set_signal_disposition(rawValue, disposition.rawValue) != 0 { throw Errno.current }
+    }
+}

@@ -1,0 +1,37 @@
+import CProcessKit
+
+/// A point in time on the monotonic clock (which does not jump with the wall clock).
+public struct Deadline: Comparable, Hashable, Sendable {
+    /// Nanoseconds since an arbitrary start (boot).
+    public let nanoseconds: Int64
+
+    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+
+    /// Now.
+    public static var now: Deadline { Deadline(nanoseconds: pk_monotonic_ns()) }
+
+    /// `seconds` from now; fractions allowed.
+    public static func after(seconds: Double) -> Deadline {
+        Deadline(nanoseconds: now.nanoseconds + Int64(seconds * 1_000_000_000))
+    }
+
+    /// Seconds from now until this deadline (negative once it has passed).
+    public var secondsRemaining: Double { Double(nanoseconds - Deadline.now.nanoseconds) / 1_000_000_000 }
+
+    public var hasPassed: Bool { Deadline.now >= self }
+
+    public static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+}
+
+extension Deadline {
+    /// Sleeps until this deadline (returns at once if it has passed). Signals that arrive meanwhile
+    /// stay pending; for an init that must not spin when waiting for them has failed.
+    public func sleep() {
+        while true {
+            let remaining = nanoseconds - Deadline.now.nanoseconds
+            if remaining <= 0 { return }
+            var request = timespec(tv_sec: Int(remaining / 1_000_000_000), tv_nsec: Int(remaining % 1_000_000_000))
+            if nanosleep(&request, nil) == 0 { return }
+        }
+    }
+}

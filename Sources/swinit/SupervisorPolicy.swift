@@ -1,0 +1,69 @@
+import ProcessKit
+
+/// What swinit does about each event of its loop, decided without processes or clocks so that it is
+/// tested alone: the main child's end, pause mode's stop, the --stop-sequence steps and --rewrite.
+struct SupervisorPolicy {
+    let rewrites: SignalRewrites
+    /// -P: there is no child; SIGINT and SIGTERM end swinit, other signals are ignored.
+    let pause: Bool
+    private(set) var stopSequence: StopSequenceProgress
+
+    init(options: SwinitOptions) {
+        rewrites = options.rewrites
+        pause = options.pause
+        stopSequence = StopSequenceProgress(options.stopSequence)
+    }
+
+    /// When the loop must wake up with no signal: the next --stop-sequence step is due.
+    var nextDue: Deadline? { stopSequence.nextDue }
+
+    enum Action: Equatable {
+        /// The main child ended (or could not start): log how, drain, exit with its code.
+        case childEnded(WaitStatus)
+        /// Pause mode was told to stop: exit 0, after the drain.
+        case stopPausing(Signal)
+        /// Pause mode has no child to pass this signal to.
+        case ignore(Signal)
+        /// Pass the signal on as it came.
+        case pass(Signal)
+        /// Send `signal` for `reason`; with `thenContinue`, SIGCONT follows so that a stopped process acts on it.
+        case send(Signal, reason: String, thenContinue: Bool)
+        /// The "nothing yet" a --stop-sequence with a leading delay begins with.
+        case hold(reason: String)
+        /// --rewrite FROM:0 drops this signal.
+        case drop(Signal)
+        /// Waiting for signals failed: exiting would have the kernel kill the child, so log, reap and carry on.
+        case carryOn(Errno)
+        /// Nothing to do: no step was due.
+        case nothing
+    }
+
+    /// Decides what `event` calls for, and moves the stop sequence on when it takes a step.
+    mutating func decide(_ event: SupervisorEvent) -> Action {
+        switch event {
+        case .childEnded(_, let status): return .childEnded(status)
+        case .waitFailed(let error): return .carryOn(error)
+        case .deadline, .noChildrenLeft: return takeStep(reason: "stop sequence")
+        case .signal(let received):
+            let signal = received.signal
+            if pause { return signal == .interrupt || signal == .terminate ? .stopPausing(signal) : .ignore(signal) }
+            if signal == .terminate && !stopSequence.isFinished {
+                return takeStep(reason: "SIGTERM started or skipped ahead the stop sequence")
+            }
+            guard let rewritten = rewrites.rewritten(signal) else { return .drop(signal) }
+            if rewritten == signal { return .pass(signal) }
+            return .send(rewritten, reason: "--rewrite of " + signal.name, thenContinue: false)
+        }
+    }
+
+    /// The stop sequence's next step. A step that does not stop processes is followed by SIGCONT: an
+    /// earlier SIGTSTP stops whatever in the group does not handle it (with -g, the entrypoint shell
+    /// around the worker), and a stopped process would act on SIGTERM only once continued.
+    private mutating func takeStep(reason: String) -> Action {
+        guard let step = stopSequence.takeStep() else { return .nothing }
+        let reason = reason + ", " + stopSequence.position
+        guard let signal = step.signal else { return .hold(reason: reason) }
+        let stopsOrContinues = [Signal.terminalStop, .stop, .terminalInput, .terminalOutput, .continue].contains(signal)
+        return .send(signal, reason: reason, thenContinue: !stopsOrContinues)
+    }
+}

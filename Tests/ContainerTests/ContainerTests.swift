@@ -1,0 +1,334 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Real containers (podman + runc) with the static swinit and rebound inside, from
+/// Dockerfiles/Dockerfile.test. The image is built once per test run (and reused while the binaries
+/// are unchanged: its tag is a hash of them). The binaries are $SWINIT_BIN/$REBOUND_BIN when those are
+/// statically linked, otherwise dist/, refreshed with scripts/build-static (a no-op when up to date).
+/// Without podman/runc/root the tests skip; with PROCESSKIT_REQUIRE_ALL=1 (CI) they fail instead.
+/// Serialized: the tests share podman's one store, and its builds, runs and removals are not meant to race
+/// each other on a loaded machine.
+@Suite(.serialized) struct ContainerTests {
+    /// `podman stop` sends SIGTERM to PID 1; swinit forwards it, and the container exits with the child's code.
+    @Test func podmanStopReachesTheChildThroughSwinit() throws {
+        let image = try ContainerImage.shared()
+        try Harness.withTemporaryDirectory { data in
+            let container = try Container(image: image, volume: data, arguments: [
+                "sh", "-c", #"trap 'echo child got TERM; exit 42' TERM; echo ready > /data/ready; while :; do sleep 0.1; done"#,
+            ])
+            defer { container.remove() }
+            try #require(Harness.waitForFile(data + "/ready", timeout: 20) != nil)
+            let stop = try container.stop(grace: 10)
+            // 42 comes from the child's trap: it got SIGTERM and the container ended within the grace period
+            // (podman's SIGKILL after it gives 137). How long `podman stop` itself takes is not checked: its
+            // clean-up of the container can outlast the grace period on a loaded machine.
+            #expect(try container.exitCode() == 42, "podman stop took \(stop.seconds) s")
+            #expect(try container.logs().contains("child got TERM"))
+        }
+    }
+
+    /// The data-loss story: a worker needs 2 s after SIGTERM to finish its job and record it. Under
+    /// swinit it gets SIGTERM and the time; under a shell script as PID 1 (no exec, no init) SIGTERM
+    /// goes nowhere (PID 1 has no handler), and after the grace period SIGKILL ends everything.
+    @Test(arguments: [true, false]) func workerRecordsItsJobOnlyUnderAnInit(withSwinit: Bool) throws {
+        let image = try ContainerImage.shared()
+        try Harness.withTemporaryDirectory { data in
+            try #"""
+            trap 'sleep 2; echo "job 1 recorded" >> /data/jobs; exit 0' TERM
+            echo ready > /data/ready
+            while :; do sleep 0.1; done
+            """#.write(toFile: data + "/worker.sh", atomically: true, encoding: .utf8)
+            let container = withSwinit
+                ? try Container(image: image, volume: data, arguments: ["sh", "/data/worker.sh"])
+                // `; echo` keeps sh from exec'ing the worker: sh stays PID 1, the worker its child.
+                : try Container(image: image, volume: data, entrypoint: "/bin/sh",
+                                arguments: ["-c", "sh /data/worker.sh; echo worker ended"])
+            defer { container.remove() }
+            try #require(Harness.waitForFile(data + "/ready", timeout: 20) != nil)
+            let stop = try container.stop(grace: 10)
+            let jobs = (try? String(contentsOfFile: data + "/jobs", encoding: .utf8)) ?? ""
+            if withSwinit {
+                #expect(jobs == "job 1 recorded\n", "the job was lost under swinit")
+                // 0 is the worker's own exit after finishing; the grace period's SIGKILL would give 137.
+                #expect(try container.exitCode() == 0, "stop took \(stop.seconds) s")
+                #expect(stop.seconds >= 1.5, "the worker's 2 s of work were cut short: \(stop.seconds) s")
+            } else {
+                #expect(jobs.isEmpty, "without an init the worker should never see SIGTERM")
+                #expect(try container.exitCode() == 137)
+                #expect(stop.seconds >= 9, "PID 1 sh should ignore SIGTERM until the SIGKILL")
+            }
+        }
+    }
+
+    /// rebound as PID 1: the child crashes twice and is restarted inside the same container; then
+    /// `podman stop` stops it cleanly.
+    @Test func reboundRestartsTheChildInsideTheContainer() throws {
+        let image = try ContainerImage.shared()
+        try Harness.withTemporaryDirectory { data in
+            try #"""
+            n=$(cat /tmp/count 2>/dev/null || echo 0); n=$((n + 1)); echo $n > /tmp/count
+            if [ $n -le 2 ]; then exit 3; fi
+            trap 'echo child stopping; exit 0' TERM
+            echo $n > /data/ready
+            while :; do sleep 0.1; done
+            """#.write(toFile: data + "/child.sh", atomically: true, encoding: .utf8)
+            let container = try Container(image: image, volume: data, entrypoint: "/usr/local/bin/rebound",
+                                          arguments: ["--", "sh", "/data/child.sh"])
+            defer { container.remove() }
+            let ready = Harness.waitForFile(data + "/ready", timeout: 20)
+            #expect(ready == "3\n", "the third start should be the one that stays up")
+            let stop = try container.stop(grace: 10)
+            #expect(try container.exitCode() == 0, "podman stop took \(stop.seconds) s")
+            #expect(try container.restartCount() == 0)
+            let logs = try container.logs().replacingOccurrences(of: "pid [0-9]+", with: "pid P", options: .regularExpression)
+            #expect(logs.contains("rebound: child (pid P) exited with status 3, restarting (1)"), "\(logs)")
+            #expect(logs.contains("rebound: child (pid P) exited with status 3, restarting (2)"), "\(logs)")
+            #expect(!logs.contains("restarting (3)"), "\(logs)")
+            #expect(logs.contains("child stopping"), "\(logs)")
+            #expect(!logs.contains("cannot print value in embedded Swift"), "\(logs)")
+        }
+    }
+
+    /// The user-facing Dockerfile variants build and behave as their comments say: swinit (Debian-slim)
+    /// and rebound (Alpine) as ENTRYPOINT. No registry is reachable here, so the test image stands in
+    /// for both the processkit image and the base image (BASE_IMAGE); the files under test are unchanged.
+    @Test(arguments: ["Dockerfile.debian-slim", "Dockerfile.alpine"])
+    func dockerfileVariantsRunTheirProgramAndStopCleanly(dockerfile: String) throws {
+        let image = try ContainerImage.shared()
+        let variant = image.replacingOccurrences(of: "processkit-test:", with: "processkit-variant:")
+            + "-" + dockerfile.split(separator: ".").last!
+        try Harness.withTemporaryDirectory { context in
+            // The build context is the repository; only what the Dockerfiles COPY is needed in it.
+            try FileManager.default.createDirectory(atPath: context + "/Dockerfiles", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: ContainerImage.packageRoot + "/Dockerfiles/examples",
+                                             toPath: context + "/Dockerfiles/examples")
+            try Podman.run(["build", "-q", "--build-arg", "PROCESSKIT_IMAGE=" + image, "--build-arg", "BASE_IMAGE=" + image,
+                            "-f", ContainerImage.packageRoot + "/Dockerfiles/" + dockerfile, "-t", variant, context],
+                           timeout: 300)
+        }
+        defer { _ = try? Podman.run(["rmi", "-f", variant], check: false) }
+        let container = try Container(image: variant, arguments: [])
+        defer { container.remove() }
+        let isAlpine = dockerfile.hasSuffix("alpine")
+        // Alpine's worker crashes after 5 s and rebound restarts it (after -d 1) inside the same container.
+        let awaited = isAlpine ? "rebound: child (pid P) exited with status 1, restarting (1)" : "app: started as pid"
+        let logs = try container.waitForLog(awaited, timeout: 30)
+        try #require(logs.contains(awaited), "\(logs)")
+        if isAlpine { try #require(container.waitForLog("worker: started", count: 2, timeout: 10).contains("restarting (1)")) }
+        let stop = try container.stop(grace: 10)
+        #expect(try container.exitCode() == 0, "podman stop took \(stop.seconds) s")
+        #expect(try container.restartCount() == 0)
+        #expect(try container.logs().contains(isAlpine ? "worker: SIGTERM, stopping" : "app: SIGTERM, finishing"))
+    }
+
+    /// Orphans inside the container are re-parented to swinit (PID 1), which reaps them: once they have
+    /// all exited, no zombie is left in /proc.
+    @Test func zombiesInsideTheContainerAreReaped() throws {
+        let image = try ContainerImage.shared()
+        let script = #"""
+        i=0
+        while [ $i -lt 10 ]; do sh -c 'sleep 1 &'; i=$((i + 1)); done
+        orphans=$(grep -l '^PPid:[[:space:]]*1$' /proc/[0-9]*/status 2>/dev/null | wc -l)
+        tries=0
+        while [ $tries -lt 100 ]; do
+            alive=$(grep -l '^Name:[[:space:]]*sleep$' /proc/[0-9]*/status 2>/dev/null | wc -l)
+            zombies=$(grep -l '^State:[[:space:]]*Z' /proc/[0-9]*/status 2>/dev/null | wc -l)
+            [ "$alive" = 0 ] && [ "$zombies" = 0 ] && break
+            sleep 0.1; tries=$((tries + 1))
+        done
+        echo "orphans=$orphans alive=$alive zombies=$zombies"
+        """#
+        let result = try Container.runToEnd(image: image, arguments: ["sh", "-c", script], timeout: 60)
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        // Our sh is PID 1's child too, so at least the 10 orphans plus it.
+        let orphans = Int(line.split(separator: " ").first?.split(separator: "=").last ?? "") ?? 0
+        #expect(orphans >= 11, "the orphans were not re-parented to PID 1: \(line)")
+        #expect(line.hasSuffix("alive=0 zombies=0"), "\(line)\n\(result.stderr)")
+    }
+}
+
+// MARK: - podman plumbing
+
+/// podman with the flags that work on these machines (vfs storage, cgroupfs, runc; the default
+/// rlimits exceed the hard limits here).
+enum Podman {
+    static let path = "/usr/bin/podman"
+    static let global = ["--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--runtime", "runc"]
+    static let runFlags = ["--network", "none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"]
+
+    /// Foundation's Process learns that a child ended when a socket it hands the child reaches EOF;
+    /// `podman run` leaves conmon running for the container's life with every inherited descriptor, so
+    /// without this the run would look unfinished until the container ends. Closes all but 0-2, then
+    /// execs "$@".
+    static let closeInheritedDescriptors = #"""
+        for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done; exec "$@"
+        """#
+
+    static var runcPath: String? { Harness.executable("/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc") }
+
+    /// Runs `podman GLOBAL arguments`, bounded; fails the test (throws) on a non-zero exit unless `check` is false.
+    @discardableResult
+    static func run(_ arguments: [String], timeout: Double = 60, check: Bool = true,
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
+        let result = try Harness.run("/bin/bash", ["-c", closeInheritedDescriptors, "podman", path] + global + arguments,
+                                     timeout: timeout, sourceLocation: sourceLocation)
+        if check && result.status != 0 {
+            Issue.record("podman \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)",
+                         sourceLocation: sourceLocation)
+            throw ContainerTestError(message: "podman failed")
+        }
+        return result
+    }
+}
+
+struct ContainerTestError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// The test image, built once per test run from Dockerfiles/Dockerfile.test.
+enum ContainerImage {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var built: Result<String, ContainerTestError>?
+
+    static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
+    /// The image tag; skips (or, under PROCESSKIT_REQUIRE_ALL=1, fails) when containers cannot run here.
+    static func shared(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try Harness.require(geteuid() == 0, "container tests need root (rootful podman with runc)",
+                            sourceLocation: sourceLocation)
+        try Harness.require(FileManager.default.isExecutableFile(atPath: Podman.path),
+                            "podman is not installed (apt-get install podman)", sourceLocation: sourceLocation)
+        try Harness.require(Podman.runcPath != nil, "runc is not installed (apt-get install runc)",
+                            sourceLocation: sourceLocation)
+        try Harness.require(Harness.executable("/bin/busybox", "/usr/bin/busybox") != nil,
+                            "busybox is not installed (apt-get install busybox-static)", sourceLocation: sourceLocation)
+        lock.lock()
+        defer { lock.unlock() }
+        if built == nil { built = build() }
+        switch built! {
+        case .success(let tag): return tag
+        case .failure(let error):
+            Issue.record("the container test image could not be built: \(error.message)", sourceLocation: sourceLocation)
+            throw error
+        }
+    }
+
+    /// True when `file` calls `path` statically linked.
+    private static func isStatic(_ path: String) -> Bool {
+        guard FileManager.default.isExecutableFile(atPath: path),
+              let result = try? Harness.run("/usr/bin/file", ["-bL", path], timeout: 30) else { return false }
+        return result.stdout.contains("statically linked")
+    }
+
+    private static func build() -> Result<String, ContainerTestError> {
+        do {
+            let environment = ProcessInfo.processInfo.environment
+            var swinit = environment["SWINIT_BIN"] ?? "", rebound = environment["REBOUND_BIN"] ?? ""
+            if !(isStatic(swinit) && isStatic(rebound)) {
+                // The debug binaries cannot run in a FROM-scratch image: use (and refresh) dist/.
+                let build = try Harness.run(packageRoot + "/scripts/build-static", [], timeout: 900)
+                guard build.status == 0 else {
+                    return .failure(ContainerTestError(message: "scripts/build-static failed: \(build.stdout)\n\(build.stderr)"))
+                }
+                swinit = packageRoot + "/dist/swinit"
+                rebound = packageRoot + "/dist/rebound"
+            }
+            guard let busybox = Harness.executable("/bin/busybox", "/usr/bin/busybox"), isStatic(busybox) else {
+                return .failure(ContainerTestError(message: "busybox is not the static one (apt-get install busybox-static)"))
+            }
+            let context = try Harness.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: context) }
+            let files = FileManager.default
+            try files.createDirectory(atPath: context + "/dist", withIntermediateDirectories: true)
+            try files.copyItem(atPath: swinit, toPath: context + "/dist/swinit")
+            try files.copyItem(atPath: rebound, toPath: context + "/dist/rebound")
+            try files.copyItem(atPath: busybox, toPath: context + "/busybox")
+            let dockerfile = packageRoot + "/Dockerfiles/Dockerfile.test"
+            let hash = try Harness.run("/usr/bin/sha256sum", [dockerfile, context + "/dist/swinit",
+                                                              context + "/dist/rebound", context + "/busybox"], timeout: 30)
+            let digest = String(hash.stdout.split(separator: "\n").map { $0.prefix(16) }.joined().prefix(16))
+            let tag = "localhost/processkit-test:" + digest
+            if try Podman.run(["image", "exists", tag], check: false).status == 0 { return .success(tag) }
+            let result = try Podman.run(["build", "-q", "-f", dockerfile, "-t", tag, context], timeout: 300, check: false)
+            guard result.status == 0 else {
+                return .failure(ContainerTestError(message: "podman build: \(result.stderr)"))
+            }
+            return .success(tag)
+        } catch {
+            return .failure(ContainerTestError(message: "\(error)"))
+        }
+    }
+}
+
+/// A detached container with a unique name (and, given a volume, a host folder mounted at /data); `remove()` it in a defer.
+struct Container {
+    let name: String
+
+    init(image: String, volume: String? = nil, entrypoint: String? = nil, arguments: [String],
+         sourceLocation: SourceLocation = #_sourceLocation) throws {
+        name = "processkit-test-" + UUID().uuidString.prefix(12).lowercased()
+        var run = ["run", "-d", "--name", name] + Podman.runFlags
+        if let volume { run += ["-v", volume + ":/data"] }
+        if let entrypoint { run += ["--entrypoint", entrypoint] }
+        do {
+            try Podman.run(run + [image] + arguments, sourceLocation: sourceLocation)
+        } catch {
+            remove()
+            throw error
+        }
+    }
+
+    /// `podman run --rm` to the end, bounded; its output and exit code.
+    static func runToEnd(image: String, arguments: [String], timeout: Double) throws -> ProgramRun {
+        let name = "processkit-test-" + UUID().uuidString.prefix(12).lowercased()
+        defer { _ = try? Podman.run(["rm", "-f", "-t", "0", name], timeout: 60, check: false) }
+        return try Podman.run(["run", "--rm", "--name", name] + Podman.runFlags + [image] + arguments,
+                              timeout: timeout, check: false)
+    }
+
+    /// `podman stop -t grace`; how long it took.
+    func stop(grace: Int) throws -> (result: ProgramRun, seconds: Double) {
+        let start = ContinuousClock.now
+        let result = try Podman.run(["stop", "-t", String(grace), name], timeout: Double(grace) + 60)
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return (result, seconds)
+    }
+
+    func exitCode() throws -> Int32? {
+        Int32(try Podman.run(["inspect", "--format", "{{.State.ExitCode}}", name]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    func restartCount() throws -> Int? {
+        Int(try Podman.run(["inspect", "--format", "{{.RestartCount}}", name]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// stdout and stderr of the container.
+    func logs() throws -> String {
+        let result = try Podman.run(["logs", name])
+        return result.stdout + result.stderr
+    }
+
+    /// The logs, with pids written as "pid P", once `text` stands in them `count` times, or after
+    /// `timeout` seconds (then the caller's check of the returned logs fails and shows them).
+    func waitForLog(_ text: String, count: Int = 1, timeout: Double) throws -> String {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while true {
+            let logs = try logs().replacingOccurrences(of: "pid [0-9]+", with: "pid P", options: .regularExpression)
+            if logs.components(separatedBy: text).count - 1 >= count || ContinuousClock.now >= deadline { return logs }
+            usleep(100_000)
+        }
+    }
+
+    func remove() {
+        _ = try? Podman.run(["rm", "-f", "-t", "0", name], timeout: 60, check: false)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Examples/timeout is a drop-in for GNU coreutils' timeout: each case runs both, side by side, and
+/// expects the same exit status and the same standard error (with each program's own path replaced
+/// by "timeout", as GNU names itself by its argv[0]).
+@Suite struct TimeoutExampleTests {
+    static let gnu = Harness.executable("/usr/bin/timeout", "/bin/timeout")
+    static var ours: String { Harness.binary("timeout") }
+
+    /// Runs `timeout ARGS` in a shell as `$TIMEOUT`, with the C locale (GNU quotes names 'so' there).
+    static func run(_ timeout: String, _ arguments: String, in directory: String) throws -> ProgramRun {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LC_ALL"] = "C"
+        environment["TIMEOUT"] = timeout
+        let script = "cd '\(directory)' && \"$TIMEOUT\" \(arguments)"
+        var result = try Harness.run("/bin/sh", ["-c", script], environment: environment, timeout: 30)
+        result.stderr = Self.withoutSanitizerNotes(result.stderr.replacingOccurrences(of: timeout, with: "timeout"))
+        return result
+    }
+
+    /// `text` without what a sanitizer build (scripts/test-sanitizers) adds to standard error, such as
+    /// AddressSanitizer's note when a child that failed to exec leaves through `_exit`.
+    static func withoutSanitizerNotes(_ text: String) -> String {
+        guard ProcessInfo.processInfo.environment["PROCESSKIT_SANITIZER"] != nil else { return text }
+        let notes = ["False positive error reports may follow", "For details see https://github.com/google/sanitizers"]
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !line.hasPrefix("==") && !notes.contains { line.hasPrefix($0) } }
+            .joined(separator: "\n")
+    }
+
+    static let cases: [String] = [
+        // Command lines timeout refuses: 125 and GNU's messages.
+        "", "1", "-x 1 true", "--foo 1 true", "--ver 1 true", "--foreground=1 1 true", "-k", "--kill-after",
+        "-s", "-s FOO 1 true", "-s 99 1 true", "-s 32 1 true", "-s '' 1 true", "-s +9 1 true",
+        "1x true", "1s5 true", "1.5.5 true", "nan true", "'' true", "1e true", "-1 true", "1S true",
+        // Accepted spellings.
+        "-s sigterm 1 true", "-s 137 1 true", "-s 0 1 true", "-s EXIT 1 true", "-s rtmin+1 1 true", "-s IOT 1 true",
+        "1e1 true", "0x10 true", "0x1p3 true", "inf true", "INFINITY true", "' 1' true", ".5 true", "1. true", "+1 true",
+        "1m true", "1h true", "1d true", "1e999 true", "-- 1 true", "--pres --fore -k1 1 true",
+        "--kill-after=1 --signal=HUP 1 true", "--sig HUP 1 true", "-vk 1 1 true",
+        // The command's own status, and failures to run it.
+        "1 sh -c 'exit 3'", "0 sh -c 'exit 9'", "1 nosuchcommand", "1 /etc", "1 ./not-executable", "1 -- true",
+        "1 sh -c 'kill -SEGV $$'", "1 sh -c 'kill -INT $$'",
+        // Timing out.
+        "0.1 sleep 10", "-v 0.1 sleep 10", "-v -s INT 0.1 sleep 10", "-v -s 35 0.1 sleep 10",
+        "--preserve-status 0.1 sleep 10", "--preserve-status -s INT 0.1 sleep 10",
+        "0.1 sh -c 'trap \"\" TERM; sleep 1; exit 4'",
+        "-v -k 0.2 0.1 sh -c 'trap \"\" TERM; sleep 10; exit 4'",
+        "--foreground -v -k 0.2 0.1 sh -c 'trap \"\" TERM; sleep 10; exit 4'",
+        "--preserve-status -k 0.2 0.1 sh -c 'trap \"\" TERM; sleep 10'",
+        "--preserve-status 0.1 sh -c 'trap \"exit 5\" TERM; sleep 10 & wait'",
+        "-s 0 -k 0.2 0.1 sleep 10", "-s KILL 0.1 sleep 10", "-k 0.1 -s CONT 0.1 sleep 10",
+        "--foreground -k 0.1 -s CONT 0.1 sleep 10",
+    ]
+
+    @Test(arguments: cases) func behavesAsGNUTimeout(_ arguments: String) throws {
+        let gnu = try #require(Self.gnu, "GNU timeout is not installed")
+        try Harness.withTemporaryDirectory { directory in
+            _ = FileManager.default.createFile(atPath: directory + "/not-executable", contents: Data("true\n".utf8))
+            let theirs = try Self.run(gnu, arguments, in: directory)
+            let ours = try Self.run(Self.ours, arguments, in: directory)
+            #expect(ours.status == theirs.status, "timeout \(arguments): ours \(ours.status), GNU \(theirs.status)")
+            #expect(ours.stderr == theirs.stderr, "timeout \(arguments)")
+            #expect(ours.stdout == theirs.stdout, "timeout \(arguments)")
+        }
+    }
+
+    /// What the command started is timed out with it: timeout signals its whole process group.
+    @Test func theCommandsChildrenAreTimedOutToo() throws {
+        try Harness.withTemporaryDirectory { directory in
+            let result = try Self.run(Self.ours, "0.2 sh -c 'sleep 100 & echo $! > grandchild; wait'", in: directory)
+            #expect(result.status == 124)
+            let pid = try #require(Int32(String(contentsOfFile: directory + "/grandchild", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)))
+            // It was killed; its zombie goes to whoever reaps orphans here, so allow a moment.
+            let deadline = Date().addingTimeInterval(10)
+            while Self.isRunning(pid), Date() < deadline { usleep(10_000) }
+            #expect(!Self.isRunning(pid), "the grandchild \(pid) outlived timeout")
+        }
+    }
+
+    /// A signal timeout receives goes on to the command; timeout then dies of it as the command did.
+    @Test func aSignalToTimeoutReachesTheCommand() throws {
+        let gnu = try #require(Self.gnu, "GNU timeout is not installed")
+        for timeout in [gnu, Self.ours] {
+            try Harness.withTemporaryDirectory { directory in
+                let script = """
+                "$TIMEOUT" 30 sh -c 'echo started > ready; exec sleep 30' & pid=$!
+                i=0; while [ ! -s ready ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done
+                kill -TERM $pid; wait $pid; echo "status $?"
+                """
+                var environment = ProcessInfo.processInfo.environment
+                environment["TIMEOUT"] = timeout
+                // cd on a line of its own: `cd && timeout &` would put the pair in a subshell, and $! would be that.
+                let result = try Harness.run("/bin/sh", ["-c", "cd '\(directory)' || exit\n\(script)"], environment: environment,
+                                             timeout: 120)
+                #expect(result.stdout == "status 143\n", "\(timeout): \(result.stdout) \(result.stderr)")
+            }
+        }
+    }
+
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        // The state follows the command name in parentheses; a zombie (Z) has ended.
+        guard let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[close...].dropFirst(2).hasPrefix("Z")
+    }
+}

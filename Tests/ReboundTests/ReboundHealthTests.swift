@@ -1,0 +1,159 @@
+import Foundation
+import ProcessKit
+import Testing
+import TestSupport
+import ToolSupport
+@testable import rebound
+
+/// The health check options, the rule that counts failures, and the status file's JSON, without
+/// running anything (the behaviour with real processes is in ReboundHealthIntegrationTests).
+@Suite struct ReboundHealthTests {
+    /// The option parsing helpers of the other rebound option tests.
+    let parsing = ReboundOptionsTests()
+    func options(_ arguments: [String]) throws -> ReboundOptions { try parsing.options(arguments) }
+    func usageError(_ arguments: [String]) -> String? { parsing.usageError(arguments) }
+
+    // MARK: Options
+
+    @Test func healthDefaultsAreDockers() throws {
+        #expect(try options(["server"]).healthCheck == nil)
+        #expect(try options(["server"]).statusFile == nil)
+        let check = try #require(try options(["--health-cmd", "pg_isready", "server"]).healthCheck)
+        #expect(check == HealthCheckSettings(command: "pg_isready", interval: 30, timeout: 30, retries: 3, startPeriod: 0))
+    }
+
+    @Test func healthOptionsTakeSecondsOrGoDurations() throws {
+        let check = try #require(try options([
+            "--health-cmd=test -f /run/ok", "--health-interval", "1m30s", "--health-timeout=500ms",
+            "--health-retries", "5", "--health-start-period", "2.5", "--status-file", "/run/rebound.json", "server", "--health-cmd",
+        ]).healthCheck)
+        #expect(check == HealthCheckSettings(command: "test -f /run/ok", interval: 90, timeout: 0.5, retries: 5, startPeriod: 2.5))
+        #expect(try options(["--status-file", "/run/rebound.json", "server"]).statusFile == "/run/rebound.json")
+        #expect(try options(["--health-cmd", "true", "--health-start-period", "0", "server"]).healthCheck?.startPeriod == 0)
+        #expect(try options(["--health-cmd", "true", "--health-interval", "1h", "server"]).healthCheck?.interval == 3600)
+        #expect(try options(["--health-cmd", "true", "--health-interval", "0.25", "server"]).healthCheck?.interval == 0.25)
+    }
+
+    @Test func badHealthValuesNameTheOption() {
+        let duration = "(use seconds, e.g. 30 or 0.5, or 30s, 1m30s, 500ms)"
+        #expect(usageError(["--health-cmd", "true", "--health-interval", "0", "server"]) == "--health-interval must be more than 0: '0'")
+        #expect(usageError(["--health-cmd", "true", "--health-interval", "0s", "server"]) == "--health-interval must be more than 0: '0s'")
+        #expect(usageError(["--health-cmd", "true", "--health-interval", "-1", "server"]) == "not a valid duration for --health-interval: '-1' \(duration)")
+        #expect(usageError(["--health-cmd", "true", "--health-timeout", "soon", "server"]) == "not a valid duration for --health-timeout: 'soon' \(duration)")
+        #expect(usageError(["--health-cmd", "true", "--health-timeout", "5d", "server"]) == "not a valid duration for --health-timeout: '5d' \(duration)")
+        #expect(usageError(["--health-cmd", "true", "--health-start-period", "-2", "server"]) == "not a valid duration for --health-start-period: '-2' \(duration)")
+        #expect(usageError(["--health-cmd", "true", "--health-retries", "0", "server"]) == "--health-retries must be at least 1: '0'")
+        #expect(usageError(["--health-cmd", "true", "--health-retries", "three", "server"]) == "not a valid number for --health-retries: 'three' (use a whole number >= 0, at least 1)")
+        #expect(usageError(["--health-cmd", "", "server"]) == "--health-cmd needs a command")
+        #expect(usageError(["--status-file", "", "server"]) == "--status-file needs a path")
+        #expect(usageError(["--health-interval", "5", "server"]) == "--health-interval does nothing without --health-cmd CMD")
+        #expect(usageError(["--health-retries", "2", "server"]) == "--health-retries does nothing without --health-cmd CMD")
+    }
+
+    @Test func durationsParseLikeGoOrAsPlainSeconds() {
+        #expect(OptionValue.duration("30") == 30)
+        #expect(OptionValue.duration(".5") == 0.5)
+        #expect(OptionValue.duration("30s") == 30)
+        #expect(OptionValue.duration("1m30s") == 90)
+        #expect(OptionValue.duration("1h2m3s") == 3723)
+        #expect(OptionValue.duration("250ms") == 0.25)
+        #expect(OptionValue.duration("1.5s") == 1.5)
+        for bad in ["", "s", "1x", "1 s", "-1s", "1s-", "m5", "1.2.3s", "1S"] {
+            #expect(OptionValue.duration(bad) == nil, "\(bad)")
+        }
+    }
+
+    // MARK: Counting failures
+
+    @Test func retriesFailuresInARowMakeTheChildUnhealthyAndAPassResetsTheCount() {
+        var policy = HealthCheckPolicy(retries: 3, startPeriod: 0)
+        #expect(policy.record(passed: false, secondsSinceStart: 1) == .failed(count: 1))
+        #expect(policy.record(passed: false, secondsSinceStart: 2) == .failed(count: 2))
+        #expect(policy.record(passed: true, secondsSinceStart: 3) == .healthy)
+        #expect(policy.failures == 0)
+        #expect(policy.record(passed: false, secondsSinceStart: 4) == .failed(count: 1))
+        #expect(policy.record(passed: false, secondsSinceStart: 5) == .failed(count: 2))
+        #expect(policy.record(passed: false, secondsSinceStart: 6) == .unhealthy(count: 3))
+    }
+
+    @Test func oneRetryMakesTheFirstFailureUnhealthy() {
+        var policy = HealthCheckPolicy(retries: 1, startPeriod: 0)
+        #expect(policy.record(passed: false, secondsSinceStart: 0.1) == .unhealthy(count: 1))
+    }
+
+    @Test func failuresInTheStartPeriodDoNotCountUntilItEndsOrACheckPasses() {
+        var policy = HealthCheckPolicy(retries: 2, startPeriod: 10)
+        #expect(policy.record(passed: false, secondsSinceStart: 1) == .ignoredInStartPeriod)
+        #expect(policy.record(passed: false, secondsSinceStart: 9.9) == .ignoredInStartPeriod)
+        #expect(policy.failures == 0)
+        #expect(policy.record(passed: false, secondsSinceStart: 10) == .failed(count: 1))
+
+        // A pass inside the start period ends it: the next failure counts at once.
+        var early = HealthCheckPolicy(retries: 2, startPeriod: 10)
+        #expect(early.record(passed: true, secondsSinceStart: 1) == .healthy)
+        #expect(early.record(passed: false, secondsSinceStart: 2) == .failed(count: 1))
+        #expect(early.record(passed: false, secondsSinceStart: 3) == .unhealthy(count: 2))
+    }
+
+    @Test func anUnhealthyChildIsRestartedWhateverItsStatusWithinMaxRestarts() {
+        var policy = RestartPolicy(options: ReboundOptions(maxRestarts: 2, command: ["server"]))
+        // Stopped by the health restart's SIGTERM, or exiting 0 on it: restarted, not an exit.
+        #expect(policy.decide(after: .signaled(.terminate, coreDumped: false), ranFor: 20, unhealthy: true)
+                == .restart(count: 1, delay: 0, throttled: false))
+        #expect(policy.decide(after: .exited(code: 0), ranFor: 20, unhealthy: true) == .restart(count: 2, delay: 0, throttled: false))
+        #expect(policy.decide(after: .signaled(.kill, coreDumped: false), ranFor: 20, unhealthy: true)
+                == .stop(.maxRestartsReached, exitCode: 137))
+    }
+
+    // MARK: The status file
+
+    @Test func statusFileIsJSONWithEveryField() throws {
+        let file = StatusFile(path: "/nonexistent/status", command: "control-plane", log: Log(quiet: true), healthChecked: true)
+        file.state = .unhealthy
+        file.pid = 42
+        file.restarts = 2
+        file.lastExitStatus = 137
+        file.lastRestartTime = 1_764_123_456_789_000_000
+        file.lastHealthTime = 1_764_123_466_005_000_000
+        file.lastHealthResult = "timed out after 2 s"
+        file.failingStreak = 3
+        #expect(file.json == #"{"state":"unhealthy","pid":42,"command":"control-plane","restarts":2,"last_exit_status":137,"last_restart_time":1764123456.789,"health":"starting","failing_streak":3,"last_health_time":1764123466.005,"last_health_result":"timed out after 2 s"}"# + "\n")
+        let fresh = StatusFile(path: "/nonexistent/status", command: "x", log: Log(quiet: true), healthChecked: false)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(fresh.json.utf8)) as? [String: Any])
+        #expect(parsed["state"] as? String == "starting")
+        #expect(parsed["pid"] is NSNull && parsed["health"] is NSNull && parsed["last_restart_time"] is NSNull)
+    }
+
+    @Test func statusFileStringsAreEscaped() throws {
+        let awkward = "a\"b\\c\nd\te\u{1}f\u{7f}é😀"
+        #expect(StatusFile.quoted(awkward) == #""a\"b\\c\u000ad\u0009e\u0001f\u007fé😀""#)
+        let file = StatusFile(path: "/nonexistent/status", command: awkward, log: Log(quiet: true), healthChecked: false)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(file.json.utf8)) as? [String: Any])
+        #expect(parsed["command"] as? String == awkward)
+    }
+
+    @Test func statusFileIsReplacedWholeAndAFailureLeavesNoTemporaryFile() throws {
+        try Harness.withTemporaryDirectory { directory in
+            let path = directory + "/status.json"
+            let file = StatusFile(path: path, command: "x", log: Log(quiet: true), healthChecked: false)
+            file.write()
+            file.state = .running
+            file.write()
+            #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix(#"{"state":"running""#))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["status.json"])
+            // A directory in the way of the rename: the write fails, the directory stays, no .tmp is left.
+            let blocked = directory + "/blocked"
+            try FileManager.default.createDirectory(atPath: blocked + "/inside", withIntermediateDirectories: true)
+            #expect(throws: Errno.self) { try AtomicFile.replace(blocked, with: Array("{}".utf8)) }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["blocked", "status.json"])
+        }
+    }
+
+    @Test func secondsAreShownShort() {
+        #expect(HealthMonitor.format(2) == "2")
+        #expect(HealthMonitor.format(0.5) == "0.5")
+        #expect(HealthMonitor.format(1.25) == "1.25")
+        #expect(HealthMonitor.format(0.001) == "0.001")
+        #expect(StatusFile.seconds(1_000_000_007_000_000) == "1000000.007")
+    }
+}

@@ -1,0 +1,96 @@
+import ProcessKit
+import Testing
+@testable import rebound
+
+@Suite struct ReboundOptionsTests {
+    func options(_ arguments: [String]) throws -> ReboundOptions {
+        guard case .run(let options) = try ReboundOptions.parse(arguments) else {
+            Issue.record("\(arguments) did not parse as a run")
+            return ReboundOptions()
+        }
+        return options
+    }
+
+    func usageError(_ arguments: [String]) -> String? {
+        do {
+            _ = try ReboundOptions.parse(arguments)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func defaultsMatchTheDocumentation() throws {
+        let parsed = try options(["server"])
+        #expect(parsed == ReboundOptions(command: ["server"]))
+        #expect(!parsed.restartOnZero && !parsed.ownProcessGroup && !parsed.quiet)
+        #expect(parsed.maxRestarts == 0 && parsed.restartDelay == 0 && parsed.burst == 5)
+        #expect(parsed.backoffMax == 30 && parsed.stableAfter == 10 && parsed.stopTimeout == 0)
+    }
+
+    @Test func shortAndLongFormsSetTheSameFields() throws {
+        let short = try options(["-0", "-g", "-q", "-r", "3", "-d", "0.5", "-b", "2", "server"])
+        let long = try options(["--restart-on-zero", "--own-group", "--quiet", "--max-restarts", "3",
+                                "--restart-delay=0.5", "--burst", "2", "server"])
+        #expect(short == long)
+        #expect(short.restartOnZero && short.ownProcessGroup && short.quiet)
+        #expect(short.maxRestarts == 3 && short.restartDelay == 0.5 && short.burst == 2)
+        let clustered = try options(["-0gqr3", "server"])
+        #expect(clustered.restartOnZero && clustered.ownProcessGroup && clustered.quiet && clustered.maxRestarts == 3)
+    }
+
+    @Test func backoffAndStopOptionsTakeFractionalSeconds() throws {
+        let parsed = try options(["--backoff-max", "2.5", "--stable-after=.25", "--stop-timeout", "3", "server"])
+        #expect(parsed.backoffMax == 2.5 && parsed.stableAfter == 0.25 && parsed.stopTimeout == 3)
+    }
+
+    @Test func parsingStopsAtTheFirstNonOptionOrDoubleDash() throws {
+        #expect(try options(["-q", "server", "-r", "3"]).command == ["server", "-r", "3"])
+        #expect(try options(["-q", "--", "-r", "3"]).command == ["-r", "3"])
+        #expect(try options(["server", "--", "x"]).command == ["server", "--", "x"])
+    }
+
+    @Test func badValuesNameTheOptionAndTheValue() {
+        #expect(usageError(["-r", "-1", "server"]) == "not a valid number for --max-restarts: '-1' (use a whole number >= 0, 0 = unlimited)")
+        #expect(usageError(["-b", "many", "server"]) == "not a valid number for --burst: 'many' (use a whole number >= 0, 0 = never throttle)")
+        #expect(usageError(["-d", "-0.5", "server"]) == "not a valid number of seconds for --restart-delay: '-0.5' (use e.g. 2 or 0.5)")
+        #expect(usageError(["--backoff-max", "1s", "server"])?.contains("--backoff-max: '1s'") == true)
+        #expect(usageError(["--stable-after", "", "server"])?.contains("--stable-after: ''") == true)
+        #expect(usageError(["--stop-timeout", "x", "server"])?.contains("--stop-timeout: 'x'") == true)
+        #expect(usageError(["-r"]) == "option '-r' needs a value")
+        #expect(usageError(["-x", "server"]) == "unknown option '-x'")
+    }
+
+    @Test func graceAndGraceSignalBuildTheDrain() throws {
+        #expect(try options(["server"]).drain == nil)
+        #expect(try options(["--grace", "30", "server"]).drain == GracefulDrain(seconds: 30, signal: .terminate))
+        #expect(try options(["--grace=2.5", "--grace-signal", "INT", "server"]).drain == GracefulDrain(seconds: 2.5, signal: .interrupt))
+        #expect(try options(["--grace", "0", "--grace-signal=3", "server"]).drain == GracefulDrain(seconds: 0, signal: .quit))
+        #expect(try options(["--grace", "86400", "server"]).drain?.seconds == 86_400)
+    }
+
+    @Test(arguments: ["-1", "", "soon", "5s", "1e3", "-0.5", "9999999999"])
+    func graceRejectsWhatIsNotSeconds(_ text: String) {
+        #expect(usageError(["--grace", text, "server"]) == "not a valid number of seconds for --grace: '\(text)' (use 0 to 86400, e.g. 30 or 2.5)")
+    }
+
+    @Test func graceRejectsMoreThanADayAndAGraceSignalAlone() {
+        #expect(usageError(["--grace", "100000", "server"]) == "--grace '100000' is longer than a day (use 0 to 86400 seconds)")
+        #expect(usageError(["--grace-signal", "INT", "server"]) == "--grace-signal SIGINT does nothing without --grace SECS")
+        #expect(usageError(["--grace", "5", "--grace-signal", "FAST", "server"])
+                == "not a valid signal for --grace-signal: 'FAST' (use a name such as TERM, INT, QUIT or a number)")
+        #expect(usageError(["--grace", "5", "--grace-signal", "0", "server"])?.contains("'0'") == true)
+        #expect(usageError(["--grace"]) == "option '--grace' needs a value")
+    }
+
+    @Test func aProgramIsRequired() {
+        #expect(usageError([]) == "no program to run")
+        #expect(usageError(["-q", "--"]) == "no program to run")
+    }
+
+    @Test func helpAndVersion() throws {
+        #expect(try ReboundOptions.parse(["-h"]) == .help)
+        #expect(try ReboundOptions.parse(["--help", "server"]) == .help)
+        #expect(try ReboundOptions.parse(["--version"]) == .version)
+    }
+}

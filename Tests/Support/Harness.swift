@@ -1,0 +1,227 @@
+// Test helpers need Foundation and Swift Testing; a whole-package build for a target without them
+// (scripts/build-static's Embedded musl build) compiles this module empty.
+#if canImport(Foundation) && canImport(Testing)
+import Foundation
+import Testing
+
+/// What a finished process left behind.
+public struct ProgramRun {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Shared helpers for tests that run the built binaries.
+public enum Harness {
+    /// The built binary called `name`: $SWINIT_BIN / $REBOUND_BIN when set (to test another build,
+    /// e.g. the static release), otherwise the one built beside this test bundle.
+    public static func binary(_ name: String) -> String {
+        if let override = ProcessInfo.processInfo.environment[name.uppercased() + "_BIN"], !override.isEmpty {
+            return override
+        }
+        let testExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        return URL(fileURLWithPath: testExecutable).deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
+    /// How much longer than usual a bound may be: sanitizer builds (scripts/test-sanitizers sets
+    /// PROCESSKIT_SANITIZER) run the binaries several times slower, so every bound here stretches 4x there.
+    public static let slowdown: Double = ProcessInfo.processInfo.environment["PROCESSKIT_SANITIZER"] == nil ? 1 : 4
+
+    public static var swinit: String { binary("swinit") }
+    public static var rebound: String { binary("rebound") }
+
+    /// True when this process may create PID namespaces (root with unshare).
+    public static var canUnshare: Bool { geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") }
+
+    /// Runs a program to its end, with a bound: past `timeout` seconds (times ``slowdown``) it is SIGKILLed and the test
+    /// fails. Output is collected from files so a grandchild holding a pipe open cannot hang the test.
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                    timeout: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outPath = directory + "/stdout", errPath = directory + "/stderr"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let done = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in done.signal() }
+        // The test runner's threads block most signals, and a spawned process would inherit that mask
+        // (Process spawns from the calling thread): start it with nothing blocked, as a shell would.
+        var unblocked = sigset_t(), saved = sigset_t()
+        sigemptyset(&unblocked)
+        pthread_sigmask(SIG_SETMASK, &unblocked, &saved)
+        do {
+            defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+            try process.run()
+        }
+        if done.wait(timeout: .now() + timeout * slowdown) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("\(executable) \(arguments) did not finish within \(timeout * slowdown) s", sourceLocation: sourceLocation)
+            // Bounded too: should the exit go unnoticed, give up rather than hang the whole run.
+            if done.wait(timeout: .now() + 5) == .timedOut {
+                return ProgramRun(status: -1, stdout: "", stderr: "")
+            }
+        }
+        let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return ProgramRun(status: status, stdout: stdout, stderr: stderr)
+    }
+
+    /// Runs a shell script with `sh -c`; `$SWINIT` and `$REBOUND` name the binaries under test.
+    @discardableResult
+    public static func shell(_ script: String, timeout: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWINIT"] = swinit
+        environment["REBOUND"] = rebound
+        return try run("/bin/sh", ["-c", script], environment: environment, timeout: timeout, sourceLocation: sourceLocation)
+    }
+
+    /// A new empty directory under /tmp.
+    public static func temporaryDirectory() throws -> String {
+        var template = Array("/tmp/processkit-test-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
+        return String(cString: made)
+    }
+}
+
+// MARK: - Capabilities, readiness files, scratch directories
+
+/// Why a test stopped before it began: a tool or privilege it needs is missing, and
+/// PROCESSKIT_REQUIRE_ALL=1 says nothing may be skipped.
+public struct MissingCapability: Error, CustomStringConvertible {
+    public let what: String
+    public var description: String { "required capability missing: \(what)" }
+}
+
+extension Harness {
+    /// True when PROCESSKIT_REQUIRE_ALL=1: tests that would skip for lack of root, unshare, script
+    /// or python3 fail instead (for CI, where every test must run).
+    public static var requireAll: Bool { ProcessInfo.processInfo.environment["PROCESSKIT_REQUIRE_ALL"] == "1" }
+
+    /// Carries on when `available`; otherwise skips the test (cancels it with `what` as the reason), or,
+    /// when PROCESSKIT_REQUIRE_ALL=1, records a failure and stops it.
+    public static func require(_ available: Bool, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        if available { return }
+        if requireAll {
+            Issue.record("PROCESSKIT_REQUIRE_ALL=1 but this test cannot run: \(what)", sourceLocation: sourceLocation)
+            throw MissingCapability(what: what)
+        }
+        try Test.cancel("skipped: \(what)", sourceLocation: sourceLocation)
+    }
+
+    /// True when this process can really make a PID namespace with /proc remounted (root alone is
+    /// not enough in a container without CAP_SYS_ADMIN): probed once by running `true` in one.
+    public static let pidNamespacesWork: Bool = {
+        guard canUnshare else { return false }
+        return (try? run("/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", "/bin/true"], timeout: 10).status) == 0
+    }()
+
+    /// Skips (or under PROCESSKIT_REQUIRE_ALL=1 fails) a test that needs a fresh PID namespace.
+    public static func requirePIDNamespaces(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try require(pidNamespacesWork, "needs root and a working `unshare --pid --fork --mount-proc`",
+                    sourceLocation: sourceLocation)
+    }
+
+    /// True when the swinit under test can register as a child subreaper: probed once with `swinit -s true`.
+    /// False for the arm64 binaries under qemu-user 7.2, which answers prctl(PR_SET_CHILD_SUBREAPER)
+    /// with EINVAL (scripts/test's arm64 pass).
+    public static let subreaperWorks: Bool = {
+        guard let probe = try? run(swinit, ["-s", "true"], timeout: 30) else { return false }
+        return !probe.stderr.contains("cannot register as a child subreaper")
+    }()
+
+    /// The message both binaries log when the prctl fails, which tests drop where it is expected.
+    public static let subreaperRefused = "cannot register as a child subreaper"
+
+    /// True when a failed exec in a child of the swinit under test is reported to it (step and errno):
+    /// probed once. False under qemu-user, which runs clone(CLONE_VM|CLONE_VFORK) as a plain fork, so
+    /// the report the child writes never reaches the parent's memory and only the exit code 127 is left.
+    public static let execFailureReportsWork: Bool = {
+        guard let probe = try? run(swinit, ["/nonexistent/program"], timeout: 30) else { return false }
+        return probe.stderr.contains("No such file or directory")
+    }()
+
+    /// Skips a test that checks how an exec failure is reported where the system under test cannot
+    /// pass the report on (an emulator), naming why.
+    public static func requireExecFailureReports(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        if execFailureReportsWork { return }
+        try Test.cancel("skipped: \(swinit) gets no exec-failure report from its child here (qemu-user runs clone(CLONE_VM|CLONE_VFORK) as a plain fork)",
+                        sourceLocation: sourceLocation)
+    }
+
+    /// Skips a test that needs swinit or rebound to become a child subreaper where the system under
+    /// test cannot (an emulator), naming why. Not a missing tool: PROCESSKIT_REQUIRE_ALL does not apply.
+    public static func requireSubreaper(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        if subreaperWorks { return }
+        try Test.cancel("skipped: \(swinit) cannot register as a child subreaper here (qemu-user 7.2 answers prctl(PR_SET_CHILD_SUBREAPER) with EINVAL)",
+                        sourceLocation: sourceLocation)
+    }
+
+    /// The first of `paths` that is an executable file.
+    public static func executable(_ paths: String...) -> String? {
+        paths.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The first executable `name` in this process's PATH, as a shell would find it.
+    public static func onPath(_ name: String) -> String? {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The system python3 (not a version-manager shim), if there is one.
+    public static var python3: String? { executable("/usr/bin/python3", "/bin/python3", "/usr/local/bin/python3") }
+
+    /// util-linux `script`, which runs a command under a new pseudo-terminal.
+    public static var script: String? { executable("/usr/bin/script", "/bin/script") }
+
+    /// Runs `body` with a new scratch directory that is removed afterwards.
+    public static func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        return try body(directory)
+    }
+
+    /// Waits until `path` exists and is not empty, polling every 10 ms for at most `timeout` seconds;
+    /// returns its contents, or nil (and a recorded issue) if it never appeared.
+    @discardableResult
+    public static func waitForFile(_ path: String, timeout: Double = 5, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        let deadline = Date().addingTimeInterval(timeout * slowdown)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), !text.isEmpty { return text }
+            usleep(10_000)
+        }
+        Issue.record("\(path) did not appear within \(timeout * slowdown) s", sourceLocation: sourceLocation)
+        return nil
+    }
+
+    /// Runs `printf '%s|%s'` through `launcher` (e.g. `"$SWINIT" -s`) with two arguments that are not
+    /// UTF-8 (0xFF, Latin-1 é) and expects their exact bytes back.
+    public static func expectArgumentsThatAreNotUTF8Unchanged(through launcher: String,
+                                                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let result = try shell(launcher + #" printf '%s|%s' "$(printf 'a\377b')" "$(printf '\351t\351')" | od -An -tx1"#,
+                               sourceLocation: sourceLocation)
+        #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
+        #expect(result.stdout.split(separator: " ").joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+                == "61 ff 62 7c e9 74 e9", "\(result)", sourceLocation: sourceLocation)
+    }
+
+    /// Like ``shell(_:timeout:sourceLocation:)`` with extra environment variables.
+    @discardableResult
+    public static func shell(_ script: String, environment extra: [String: String], timeout: Double = 30,
+                      sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWINIT"] = swinit
+        environment["REBOUND"] = rebound
+        environment.merge(extra) { _, new in new }
+        return try run("/bin/sh", ["-c", script], environment: environment, timeout: timeout, sourceLocation: sourceLocation)
+    }
+}
+#endif
