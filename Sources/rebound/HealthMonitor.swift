@@ -3,7 +3,7 @@ import ProcessKit
 /// Runs the health checks of one run of the child inside rebound's signal loop, never blocking it: it
 /// says when it next needs the loop (``nextDeadline``: a check to start, a timeout, a teardown step),
 /// starts checks and times them out in ``advance(_:now:)``, and learns of a check's exit from the
-/// reaper's SIGCHLD in ``reaped(_:now:)``. Meanwhile signals are still forwarded and the child's
+/// loop's events in ``ended(pid:status:now:)``. Meanwhile signals are still forwarded and the child's
 /// own exit is still seen.
 ///
 /// Each check runs `/bin/sh -c CMD` in a process group of its own. When its shell has exited, or
@@ -70,7 +70,7 @@ struct HealthMonitor {
     /// Does what is due at `now`: starts a check, or stops one past its timeout (whose outcome it
     /// returns at once: a timed-out check has failed), or takes its teardown's next step. The outcome
     /// of a check that could not start comes back here too.
-    mutating func advance(_ signals: SupervisorSignals, now: Deadline = .now) -> Outcome? {
+    mutating func advance(_ events: SupervisorEvents, now: Deadline = .now) -> Outcome? {
         if var check = running {
             let timingOut = check.teardown == nil
             if timingOut && now < check.timeoutAt { return nil }
@@ -83,12 +83,11 @@ struct HealthMonitor {
         }
         guard let due = nextCheck, now >= due else { return nil }
         var command = Command(bytes: Array("/bin/sh".utf8), arguments: [Array("-c".utf8), Array(settings.command.utf8)])
-        signals.prepare(&command)
         command.processGroup = .new
         command.standardInput = .null
         command.standardOutput = .null  // a passing check's chatter stays out of the log; stderr shows why one failed
         do {
-            let process = try command.spawn()
+            let process = try events.start(command)
             running = RunningCheck(process: process, timeoutAt: Deadline(nanoseconds: now.nanoseconds + HealthMonitor.nanoseconds(settings.timeout)))
             nextCheck = nil
             return nil
@@ -98,17 +97,17 @@ struct HealthMonitor {
         }
     }
 
-    /// Takes note of a reaped process: if it was the running check, the check is over (its group is
-    /// SIGKILLed so nothing it started stays) and its outcome is returned, unless its timeout already
-    /// decided it. Any other process: nil.
-    mutating func reaped(_ reaped: ReapedChild, now: Deadline = .now) -> Outcome? {
-        guard let check = running, check.process.pid == reaped.pid else { return nil }
+    /// Takes note of a child of rebound's that ended: if it was the running check, the check is over
+    /// (its group is SIGKILLed so nothing it started stays) and its outcome is returned, unless its
+    /// timeout already decided it. Any other process: nil.
+    mutating func ended(pid: Int32, status: WaitStatus, now: Deadline = .now) -> Outcome? {
+        guard let check = running, check.process.pid == pid else { return nil }
         // The group outlives its leader while members remain, and its id cannot be reused until they are gone.
-        try? Signal.kill.send(to: -reaped.pid)
+        try? Signal.kill.send(to: -pid)
         running = nil
         scheduleNext(after: now)
         if check.teardown != nil { return nil }
-        switch reaped.status {
+        switch status {
         case .exited(let code): return code == 0 ? .passed : .exited(code: code)
         case .signaled(let signal, _), .stopped(let signal): return .killed(signal)
         case .continued: return nil
@@ -121,7 +120,7 @@ struct HealthMonitor {
     }
 
     /// Ends a check still running, with its group (the run of the child it checked is over); its
-    /// shell is reaped later with the orphans.
+    /// shell's end comes later as an event nobody waits for.
     func stop() {
         guard let running else { return }
         try? running.process.send(.kill, toGroup: true)

@@ -1,13 +1,12 @@
 import ProcessKit
 
-/// rebound's main loop: start the child, sleep until a signal comes (forward it, or on SIGCHLD reap),
-/// and when the child has ended ask the ``RestartPolicy`` whether to start it again. It never wakes
-/// up on a timer except for a restart delay, a --stop-timeout or a health check, and reaps zombies
-/// throughout.
+/// rebound's main loop: start the child, act on each event of the ``SupervisorEvents`` as the
+/// ``ChildRunPolicy`` decides, and when the child has ended ask the ``RestartPolicy`` whether to start
+/// it again. It never wakes up on a timer except for a restart delay, a --stop-timeout or a health
+/// check, and reaps zombies throughout.
 struct RestartLoop {
     let options: ReboundOptions
     let log: Log
-    let ownPID = ProcessControl.pid
     /// The program and its arguments as bytes, exactly as given on rebound's command line
     /// (``ReboundOptions/command`` as text has bytes that are not UTF-8 replaced).
     let commandBytes: [[UInt8]]
@@ -25,44 +24,48 @@ struct RestartLoop {
 
     /// How one run of the child ended.
     enum ChildEnd {
-        /// It ended on its own (or could not be executed); the policy decides what follows.
-        case ended(pid: Int32, status: WaitStatus)
-        /// It failed its health checks and was stopped; restarted by the restart rules whatever its status.
-        case unhealthy(pid: Int32, status: WaitStatus)
+        /// It ended on its own or could not be executed, or (`unhealthy`) it failed its health checks
+        /// and was stopped, to be restarted whatever its status: the restart rules decide what follows.
+        case ended(pid: Int32, status: WaitStatus, unhealthy: Bool)
         /// rebound was told to stop and the child has exited: exit with this code.
         case shutDown(exitCode: Int32)
     }
 
     /// Runs the child until a restart rule says stop, and returns rebound's exit code.
     func run() -> Int32 {
-        if ownPID != 1 && !ProcessControl.isChildSubreaper {
+        if ProcessControl.pid != 1 && !ProcessControl.isChildSubreaper {
             // Not PID 1: adopt orphans anyway so their zombies are reaped. Not fatal if refused.
             do { try ProcessControl.setChildSubreaper() } catch {
                 log.info("cannot register as a child subreaper (\(error)); orphaned processes will not be reaped")
             }
         }
-        let signals: SupervisorSignals
-        do { signals = try SupervisorSignals() } catch {
+        let events: SupervisorEvents
+        do { events = try SupervisorEvents() } catch {
             log.fatal("cannot set up signal handling: \(error)")
             return 1
         }
-        let code = runUntilDone(signals)
-        if let drain = options.drain { self.drain(drain, waiter: signals.waiter) }
+        let code = runUntilDone(events)
+        if let drain = options.drain {
+            // --grace: stop what is left (the database a control plane started with `pg_ctl`) rather
+            // than leave it to the kernel's SIGKILL; rebound has no debug level, so no details.
+            drain.run(events) { event in
+                let (text, importance) = drain.describe(event)
+                if importance != .detail { log.info("grace: " + text) }
+            }
+        }
         return code
     }
 
     /// Runs, restarts and stops the child by the restart rules; returns the code rebound exits with.
-    func runUntilDone(_ signals: SupervisorSignals) -> Int32 {
+    func runUntilDone(_ events: SupervisorEvents) -> Int32 {
         var policy = RestartPolicy(options: options)
         do {
             while true {
                 let started = Deadline.now
-                let end = try runChild(signals)
                 let pid: Int32, status: WaitStatus, unhealthy: Bool
-                switch end {
+                switch try runChild(events) {
                 case .shutDown(let code): return code
-                case .ended(let endedPID, let endedStatus): (pid, status, unhealthy) = (endedPID, endedStatus, false)
-                case .unhealthy(let endedPID, let endedStatus): (pid, status, unhealthy) = (endedPID, endedStatus, true)
+                case .ended(let endedPID, let endedStatus, let stopped): (pid, status, unhealthy) = (endedPID, endedStatus, stopped)
                 }
                 let ranFor = Double(Deadline.now.nanoseconds - started.nanoseconds) / 1_000_000_000
                 let decision = policy.decide(after: status, ranFor: ranFor, unhealthy: unhealthy)
@@ -81,7 +84,7 @@ struct RestartLoop {
                     log.info("child (pid \(pid)) \(unhealthy ? "unhealthy" : RestartLoop.describeEnd(status)), restarting (\(count))")
                     statusFile?.ended(exitStatus: status.shellExitCode, restart: count)
                     if throttled { log.info("child failing rapidly, delaying restart") }
-                    if delay > 0, let code = try waitOutDelay(until: .after(seconds: delay), signals) { return code }
+                    if delay > 0, let code = try waitOutDelay(until: .after(seconds: delay), events) { return code }
                 }
             }
         } catch {
@@ -98,83 +101,64 @@ struct RestartLoop {
 
     /// Starts the child and waits for it to end, forwarding every signal but SIGCHLD to it, and
     /// runs its health checks (if any) in the same wait: each check is one more deadline here.
-    func runChild(_ signals: SupervisorSignals) throws(Errno) -> ChildEnd {
-        var command = Command(bytes: commandBytes[0], arguments: Array(commandBytes.dropFirst()))
-        if options.ownProcessGroup {
-            command.processGroup = .new
-            command.foregroundTerminal = 0
-        }
-        signals.prepare(&command)
-        command.inheritsAllFileDescriptors = true  // as tini does: fds handed to us reach the child
+    func runChild(_ events: SupervisorEvents) throws(Errno) -> ChildEnd {
         log.info("starting \(options.command[0])")
         statusFile?.starting()
-        let child: ChildProcess
+        var child: ChildProcess?, pid: Int32 = 0
+        var health: HealthMonitor?
         do {
-            child = try command.spawn()
+            let started = try events.start(events.command(commandBytes, newProcessGroup: options.ownProcessGroup))
+            (child, pid) = (started, started.pid)
+            health = options.healthCheck.map { HealthMonitor(settings: $0) }
+            statusFile?.running(pid: pid)
         } catch {
+            // The child's end (127, 126 or 1) is the next event.
             log.info(error.step == .exec ? "exec \(options.command[0]): \(error.errno)" : error.description)
-            return .ended(pid: error.childPID ?? 0, status: .exited(code: error.shellExitCode))
+            pid = error.childPID ?? 0
         }
-        var health = options.healthCheck.map { HealthMonitor(settings: $0) }
-        statusFile?.running(pid: child.pid)
         defer { health?.stop() }
 
-        var stopDeadline: Deadline?
-        var stopping = false
-        var unhealthy = false
+        var run = ChildRunPolicy(stopTimeout: options.stopTimeout)
         while true {
             // What is due first: checked on every turn, so a stream of signals cannot hold it off.
-            if let deadline = stopDeadline, deadline.hasPassed {
+            if run.killIsDue(now: .now) {
                 // --stop-timeout passed: the child ignored the stop signal.
-                log.info("child (pid \(child.pid)) did not exit within the stop timeout, sending SIGKILL")
-                try? child.send(.kill, toGroup: options.ownProcessGroup && !unhealthy)
-                stopDeadline = nil
+                log.info("child (pid \(pid)) did not exit within the stop timeout, sending SIGKILL")
+                try? child?.send(.kill, toGroup: options.ownProcessGroup && !run.unhealthy)
             }
-            if let due = health?.nextDeadline, due.hasPassed, let outcome = health?.advance(signals),
-               judge(outcome, of: child, health: &health) {
-                unhealthy = true
-                stopDeadline = stopForRestart(child, after: stopDeadline)
+            if let due = health?.nextDeadline, due.hasPassed, let outcome = health?.advance(events) {
+                judge(outcome, of: child, health: &health, run: &run)
             }
-            guard let received = try signals.waiter.wait(until: RestartLoop.earliest(stopDeadline, health?.nextDeadline)) else {
-                continue
-            }
-            if received.signal == .child {
-                var outcome: HealthMonitor.Outcome?
-                let status = Reaper.reapExited(mainChild: child.pid) { reaped in
-                    if let ended = health?.reaped(reaped) { outcome = ended }
+            switch run.decide(events.next(until: run.wakeUp(or: health?.nextDeadline)), child: pid, now: .now) {
+            case .childEnded(let status, let unhealthy): return .ended(pid: pid, status: status, unhealthy: unhealthy)
+            case .shutDown(let status):
+                statusFile?.ended(exitStatus: status.shellExitCode, restart: nil)
+                log.info("child (pid \(pid)) exited, shutting down")
+                return .shutDown(exitCode: status.shellExitCode)
+            case .checkEnded(let checkPID, let status):
+                if let outcome = health?.ended(pid: checkPID, status: status) { judge(outcome, of: child, health: &health, run: &run) }
+            case .forward(let signal, let startsStop):
+                log.info("received signal \(signal.rawValue), forwarding to child")
+                do { try events.forward(signal, to: child) } catch {
+                    log.info("cannot forward signal \(signal.rawValue) to child (pid \(pid)): \(error)")
                 }
-                if let status {
-                    if stopping {
-                        statusFile?.ended(exitStatus: status.shellExitCode, restart: nil)
-                        log.info("child (pid \(child.pid)) exited, shutting down")
-                        return .shutDown(exitCode: status.shellExitCode)
-                    }
-                    return unhealthy ? .unhealthy(pid: child.pid, status: status) : .ended(pid: child.pid, status: status)
+                if startsStop {
+                    health?.stop()
+                    health = nil
+                    statusFile?.stopping()
                 }
-                if let outcome, !stopping, !unhealthy, judge(outcome, of: child, health: &health) {
-                    unhealthy = true
-                    stopDeadline = stopForRestart(child, after: stopDeadline)
-                }
-                continue
-            }
-            if isOwn(received) { continue }
-            forward(received.signal, to: child)
-            if isStopSignal(received.signal) && !stopping {
-                stopping = true
-                health?.stop()
-                health = nil
-                statusFile?.stopping()
-                if options.stopTimeout > 0 {
-                    stopDeadline = RestartLoop.earliest(stopDeadline, .after(seconds: options.stopTimeout))
-                }
+            case .fail(let error): throw error
+            case .nothing: continue
             }
         }
     }
 
-    /// Logs and reports a health check's outcome; true when it made the child unhealthy (the checks
-    /// then end for this run of the child).
-    func judge(_ outcome: HealthMonitor.Outcome, of child: ChildProcess, health: inout HealthMonitor?) -> Bool {
-        guard var monitor = health else { return false }
+    /// Logs and reports a health check's outcome. When it makes the child unhealthy the checks end
+    /// for this run of the child, and the child is stopped to be restarted: the stop signal
+    /// (SIGTERM, with a SIGCONT so that a stopped child can act on it) to the child alone, never to
+    /// what it left behind.
+    func judge(_ outcome: HealthMonitor.Outcome, of child: ChildProcess?, health: inout HealthMonitor?, run: inout ChildRunPolicy) {
+        guard var monitor = health else { return }
         let verdict = monitor.record(outcome)
         health = monitor
         let retries = monitor.settings.retries
@@ -188,54 +172,27 @@ struct RestartLoop {
         // Docker's health states: "healthy" from a pass, "unhealthy" only at the retries-th failure.
         statusFile?.checked(result: outcome.description, failingStreak: monitor.policy.failures,
                             healthy: outcome.passed ? true : unhealthy ? false : nil, unhealthy: unhealthy)
-        guard unhealthy else { return false }
+        guard unhealthy else { return }
         monitor.stop()
         health = nil
-        return true
-    }
-
-    /// Stops an unhealthy child to restart it: the stop signal (SIGTERM, with a SIGCONT so that a
-    /// stopped child can act on it) to the child alone, never to what it left behind; returns when
-    /// SIGKILL follows: after --stop-timeout, or ``HealthCheckSettings/defaultStopSeconds`` when that is 0.
-    func stopForRestart(_ child: ChildProcess, after earlier: Deadline?) -> Deadline? {
-        try? child.send(.terminate)
-        try? child.send(.continue)
-        let seconds = options.stopTimeout > 0 ? options.stopTimeout : HealthCheckSettings.defaultStopSeconds
-        return RestartLoop.earliest(earlier, .after(seconds: seconds))
-    }
-
-    /// The earlier of two optional deadlines.
-    static func earliest(_ first: Deadline?, _ second: Deadline?) -> Deadline? {
-        guard let first else { return second }
-        guard let second else { return first }
-        return min(first, second)
+        try? child?.send(.terminate)
+        try? child?.send(.continue)
+        run.stopUnhealthy(now: .now)
     }
 
     /// Sleeps until `deadline` while still reaping orphans; returns an exit code if SIGTERM or SIGINT
     /// came meanwhile (other signals have no child to go to and are dropped).
-    func waitOutDelay(until deadline: Deadline, _ signals: SupervisorSignals) throws(Errno) -> Int32? {
-        while let received = try signals.waiter.wait(until: deadline) {
-            if received.signal == .child {
-                Reaper.reapExited(mainChild: 0)
-            } else if isStopSignal(received.signal) && !isOwn(received) {
+    func waitOutDelay(until deadline: Deadline, _ events: SupervisorEvents) throws(Errno) -> Int32? {
+        while true {
+            switch RestartPolicy.duringDelay(events.next(until: deadline)) {
+            case .restart: return nil
+            case .stop(let signal):
                 statusFile?.stopping()
-                log.info("received signal \(received.signal.rawValue) during restart delay, shutting down")
-                return 128 + received.signal.rawValue
+                log.info("received signal \(signal.rawValue) during restart delay, shutting down")
+                return 128 + signal.rawValue
+            case .fail(let error): throw error
+            case nil: continue
             }
         }
-        return nil
     }
-
-    func forward(_ signal: Signal, to child: ChildProcess) {
-        log.info("received signal \(signal.rawValue), forwarding to child")
-        do { try child.send(signal) } catch {
-            if error != .noSuchProcess { log.info("cannot forward signal \(signal.rawValue) to child (pid \(child.pid)): \(error)") }
-        }
-    }
-
-    /// SIGTERM and SIGINT: forwarded like the rest, but they end rebound instead of a restart.
-    func isStopSignal(_ signal: Signal) -> Bool { signal == .terminate || signal == .interrupt }
-
-    /// A signal rebound raised itself, like the SIGPIPE from logging to a closed pipe: not the child's business.
-    func isOwn(_ received: ReceivedSignal) -> Bool { received.senderPID == ownPID }
 }

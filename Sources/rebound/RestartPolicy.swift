@@ -41,7 +41,7 @@ struct RestartPolicy {
         let code = status.shellExitCode
         if !unhealthy {
             if status == .exited(code: 0) && !options.restartOnZero { return .stop(.finished, exitCode: 0) }
-            if case .signaled(let signal, _) = status, signal == .terminate || signal == .interrupt {
+            if case .signaled(let signal, _) = status, RestartPolicy.isStopSignal(signal) {
                 return .stop(.terminated(signal), exitCode: code)
             }
         }
@@ -56,5 +56,26 @@ struct RestartPolicy {
             return .restart(count: restarts, delay: options.restartDelay, throttled: false)
         }
         return .restart(count: restarts, delay: max(options.restartDelay, backoff.take()), throttled: true)
+    }
+
+    /// SIGTERM and SIGINT: forwarded like the rest, but they end rebound instead of a restart.
+    static func isStopSignal(_ signal: Signal) -> Bool { signal == .terminate || signal == .interrupt }
+
+    /// What a restart delay does about `event`: nil waits on (a signal with no child to go to, a
+    /// health check's shell ending), `.stop` ends rebound, `.restart` when the delay is over.
+    enum DelayOutcome: Equatable {
+        case restart
+        /// A stop signal came: exit 128+N.
+        case stop(Signal)
+        case fail(Errno)
+    }
+
+    static func duringDelay(_ event: SupervisorEvent) -> DelayOutcome? {
+        switch event {
+        case .deadline, .noChildrenLeft: return .restart
+        case .signal(let received): return isStopSignal(received.signal) ? .stop(received.signal) : nil
+        case .waitFailed(let error): return .fail(error)
+        case .childEnded: return nil
+        }
     }
 }

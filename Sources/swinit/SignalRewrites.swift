@@ -38,7 +38,7 @@ struct SignalRewrites: Equatable {
         } catch {
             throw UsageError(message: "not a valid --rewrite '\(text)': \(error)")
         }
-        guard SupervisorSignals.forwarded.subtracting(SupervisorSignals.terminalSignals).contains(from) else {
+        guard SupervisorEvents.forwarded.subtracting(SupervisorEvents.terminalSignals).contains(from) else {
             throw UsageError(message: "not a valid --rewrite '\(text)': swinit never forwards \(from.name), so it cannot be rewritten")
         }
         guard !rewrites(from) else {

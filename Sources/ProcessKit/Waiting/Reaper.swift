@@ -1,18 +1,10 @@
 import CProcessKit
 
 /// Reaps every child of this process: the tool for an init (PID 1 or a subreaper), which must free the
-/// zombies of orphans it adopts and never knew about. An init calls ``reapExited(mainChild:orphan:)``
-/// on every SIGCHLD: it frees every zombie, hands adopted orphans to a closure, and returns the main
-/// child's status once that one has ended.
+/// zombies of orphans it adopts and never knew about; ``SupervisorEvents`` reaps with it on every SIGCHLD.
 ///
 /// Anything else waits for its own children with ``ChildProcess/wait()`` and friends, which reap that
 /// one child only: `waitpid(-1)` here would take the statuses other code in the process waits for.
-///
-/// ```swift
-/// if let status = Reaper.reapExited(mainChild: child.pid, orphan: { log("reaped \($0.pid)") }) {
-///     exit(status.shellExitCode)
-/// }
-/// ```
 public enum Reaper {
     /// Reaps one exited child if there is one; nil when none has exited or there are no children.
     public static func reapOne() -> ReapedChild? {
@@ -25,17 +17,6 @@ public enum Reaper {
             if pid == -1, pk_errno() == EINTR { continue }
             return nil  // 0: children remain but none has exited; -1 ECHILD: no children
         }
-    }
-
-    /// Reaps every child that has exited. Returns the status of `mainChild` if it was among them;
-    /// every other child reaped (an adopted orphan) goes to `orphan`.
-    @discardableResult
-    public static func reapExited(mainChild: Int32, orphan: (ReapedChild) -> Void = { _ in }) -> WaitStatus? {
-        var mainStatus: WaitStatus?
-        while let reaped = reapOne() {
-            if reaped.pid == mainChild { mainStatus = reaped.status } else { orphan(reaped) }
-        }
-        return mainStatus
     }
 
     /// Waits (blocking) until the child with this pid has ended and returns how. For a child known

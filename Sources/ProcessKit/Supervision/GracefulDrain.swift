@@ -6,7 +6,7 @@
 ///
 /// ```swift
 /// let drain = GracefulDrain(seconds: 30, signal: .interrupt)   // PostgreSQL's fast shutdown
-/// drain.run(waiter: signals.waiter, reap: { Reaper.reapExited(mainChild: 0) }) { event in log(event) }
+/// drain.run(events) { event in log(event) }
 /// ```
 public struct GracefulDrain: Equatable, Sendable {
     /// How long the processes left get between ``signal`` and SIGKILL.
@@ -58,10 +58,12 @@ public struct GracefulDrain: Equatable, Sendable {
         case waitFailed(Errno)
     }
 
-    /// Runs the drain; `reap` collects exited children, `report` hears what happens. Returns once
-    /// nothing is left, or after the SIGKILL however the processes behave (every wait is bounded).
-    public func run(waiter: SignalWaiter, scope: Scope = .current, reap: () -> Void, report: (Event) -> Void) {
-        reap()
+    /// Runs the drain on `events` (an adopted orphan reaped meanwhile goes to `orphan`); `report`
+    /// hears what happens. Returns once nothing is left, or after the SIGKILL however the processes
+    /// behave (every wait is bounded).
+    public func run(_ events: SupervisorEvents, scope: Scope = .current, orphan: (ReapedChild) -> Void = { _ in },
+                    report: (Event) -> Void) {
+        events.reapAll(orphan: orphan)
         let remaining: [ProcessEntry]
         do {
             remaining = try ProcessTable.descendantsOfThisProcess().filter { !$0.isZombie }
@@ -79,13 +81,13 @@ public struct GracefulDrain: Equatable, Sendable {
         if signal != .continue && signal != .kill {
             send(.continue, to: scope, report: report)  // a stopped process acts on the signal only once it runs again
         }
-        if waitUntilGone(waiter, until: .after(seconds: seconds), reap: reap, report: report) {
+        if waitUntilGone(events, until: .after(seconds: seconds), orphan: orphan, report: report) {
             report(.allGone(afterSeconds: -started.secondsRemaining))
             return
         }
         report(.killing((try? ProcessTable.descendantsOfThisProcess().filter { !$0.isZombie }) ?? []))
         send(.kill, to: scope, report: report)
-        _ = waitUntilGone(waiter, until: .after(seconds: 1), reap: reap, report: report)
+        _ = waitUntilGone(events, until: .after(seconds: 1), orphan: orphan, report: report)
     }
 
     /// Sends `signal` to every process in `scope`. For descendants it sweeps again while new ones
@@ -115,14 +117,15 @@ public struct GracefulDrain: Equatable, Sendable {
     /// Reaps until the caller has no children left (true) or the deadline passes (false). With no
     /// child left, no descendant is left either: an orphan is re-parented to the caller (PID 1 or a
     /// subreaper).
-    func waitUntilGone(_ waiter: SignalWaiter, until deadline: Deadline, reap: () -> Void, report: (Event) -> Void) -> Bool {
+    func waitUntilGone(_ events: SupervisorEvents, until deadline: Deadline, orphan: (ReapedChild) -> Void,
+                       report: (Event) -> Void) -> Bool {
         while true {
-            reap()
-            if !Reaper.hasChildren() { return true }
-            do {
-                guard let received = try waiter.wait(until: deadline) else { return false }
-                if received.signal != .child { report(.ignored(received.signal)) }
-            } catch {
+            switch events.next(until: deadline, untilNoChildren: true, orphan: orphan) {
+            case .noChildrenLeft: return true
+            case .deadline: return false
+            case .childEnded: continue
+            case .signal(let received): report(.ignored(received.signal))
+            case .waitFailed(let error):
                 report(.waitFailed(error))
                 return false
             }
