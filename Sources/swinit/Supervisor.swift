@@ -58,7 +58,7 @@ final class Supervisor {
 
         var policy = SupervisorPolicy(options: options)
         while true {
-            switch policy.decide(events.next(until: policy.nextDue, orphan: reaped)) {
+            switch policy.decide(events.next(until: policy.nextDue, orphan: reaped), now: .now) {
             case .childEnded(let status):
                 switch status {
                 case .exited(let code): log.info("Main child exited normally (with status '\(code)')")

@@ -158,23 +158,6 @@ import ToolSupport
         #expect(rejection([]) == "no program to run")
     }
 
-    @Test func stopSequenceProgressStepsThenSkipsAheadThenFinishes() throws {
-        var progress = StopSequenceProgress(try StopSequence(parsing: "TSTP,20,USR1,5,TERM"))
-        #expect(progress.nextDue == nil)
-        #expect(progress.takeStep()?.signal == .terminalStop)   // first SIGTERM
-        let due = try #require(progress.nextDue)
-        #expect(due.secondsRemaining > 19 && due.secondsRemaining <= 20)
-        #expect(progress.takeStep()?.signal == .user1)          // a second SIGTERM skips ahead
-        #expect(try #require(progress.nextDue).secondsRemaining <= 5)
-        #expect(progress.takeStep()?.signal == .terminate)
-        #expect(progress.isFinished)
-        #expect(progress.nextDue == nil)
-        #expect(progress.takeStep() == nil)             // later SIGTERMs are forwarded as usual
-        var none = StopSequenceProgress(.none)
-        #expect(none.isFinished)
-        #expect(none.takeStep() == nil)
-    }
-
     @Test func usageNamesTheNewOptions() {
         for text in ["-P:", "--grace SECS:", "--rewrite FROM:TO:", "--stop-sequence [SECS,]SIG[,SECS,SIG]...:", "SWINIT_GRACE:",
                      "--grace-signal SIG:", "SWINIT_GRACE_SIGNAL:"] {
