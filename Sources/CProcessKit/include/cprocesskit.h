@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cprocesskit_arguments.h"
+#include "cprocesskit_capture.h"
 #include "cprocesskit_child.h"
 #include "cprocesskit_clock.h"
 #include "cprocesskit_errno.h"
