@@ -66,30 +66,3 @@ struct StopSequence: Equatable {
         self.steps = steps
     }
 }
-
-/// A stop sequence under way: which step comes next and when it is due.
-struct StopSequenceProgress {
-    let sequence: StopSequence
-    /// Index of the next step to send.
-    private(set) var nextStep = 0
-    /// When the next step is due by itself; nil before the first SIGTERM and after the last step.
-    private(set) var nextDue: Deadline?
-
-    init(_ sequence: StopSequence) { self.sequence = sequence }
-
-    /// True once every step has been sent (at once for an empty sequence).
-    var isFinished: Bool { nextStep >= sequence.steps.count }
-
-    /// Takes the next step now, on a SIGTERM (the first starts the sequence, a later one skips ahead)
-    /// or when ``nextDue`` has passed; returns it, nil when the sequence is finished.
-    mutating func takeStep() -> StopSequence.Step? {
-        guard !isFinished else { return nil }
-        let step = sequence.steps[nextStep]
-        nextStep += 1
-        nextDue = isFinished ? nil : .after(seconds: sequence.steps[nextStep].delay)
-        return step
-    }
-
-    /// "step 2 of 3", for logs.
-    var position: String { "step \(nextStep) of \(sequence.steps.count)" }
-}

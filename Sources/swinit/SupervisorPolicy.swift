@@ -6,16 +6,18 @@ struct SupervisorPolicy {
     let rewrites: SignalRewrites
     /// -P: there is no child; SIGINT and SIGTERM end swinit, other signals are ignored.
     let pause: Bool
-    private(set) var stopSequence: StopSequenceProgress
+    let stopSequence: StopSequence
+    /// Index of the next --stop-sequence step.
+    private(set) var nextStep = 0
+    /// When the next step is due by itself, so the loop must wake up with no signal; nil before the
+    /// first SIGTERM and after the last step.
+    private(set) var nextDue: Deadline?
 
     init(options: SwinitOptions) {
         rewrites = options.rewrites
         pause = options.pause
-        stopSequence = StopSequenceProgress(options.stopSequence)
+        stopSequence = options.stopSequence
     }
-
-    /// When the loop must wake up with no signal: the next --stop-sequence step is due.
-    var nextDue: Deadline? { stopSequence.nextDue }
 
     enum Action: Equatable {
         /// The main child ended (or could not start): log how, drain, exit with its code.
@@ -38,17 +40,17 @@ struct SupervisorPolicy {
         case nothing
     }
 
-    /// Decides what `event` calls for, and moves the stop sequence on when it takes a step.
-    mutating func decide(_ event: SupervisorEvent) -> Action {
+    /// Decides what `event` calls for at `now`, and moves the stop sequence on when it takes a step.
+    mutating func decide(_ event: SupervisorEvent, now: Deadline) -> Action {
         switch event {
         case .childEnded(_, let status): return .childEnded(status)
         case .waitFailed(let error): return .carryOn(error)
-        case .deadline, .noChildrenLeft: return takeStep(reason: "stop sequence")
+        case .deadline, .noChildrenLeft: return takeStep(reason: "stop sequence", now: now)
         case .signal(let received):
             let signal = received.signal
             if pause { return signal == .interrupt || signal == .terminate ? .stopPausing(signal) : .ignore(signal) }
-            if signal == .terminate && !stopSequence.isFinished {
-                return takeStep(reason: "SIGTERM started or skipped ahead the stop sequence")
+            if signal == .terminate && nextStep < stopSequence.steps.count {
+                return takeStep(reason: "SIGTERM started or skipped ahead the stop sequence", now: now)
             }
             guard let rewritten = rewrites.rewritten(signal) else { return .drop(signal) }
             if rewritten == signal { return .pass(signal) }
@@ -56,12 +58,17 @@ struct SupervisorPolicy {
         }
     }
 
-    /// The stop sequence's next step. A step that does not stop processes is followed by SIGCONT: an
+    /// The stop sequence's next step, taken now (a SIGTERM starts the sequence or skips ahead), and
+    /// when the one after it is due. A step that does not stop processes is followed by SIGCONT: an
     /// earlier SIGTSTP stops whatever in the group does not handle it (with -g, the entrypoint shell
     /// around the worker), and a stopped process would act on SIGTERM only once continued.
-    private mutating func takeStep(reason: String) -> Action {
-        guard let step = stopSequence.takeStep() else { return .nothing }
-        let reason = reason + ", " + stopSequence.position
+    private mutating func takeStep(reason: String, now: Deadline) -> Action {
+        let steps = stopSequence.steps
+        guard nextStep < steps.count else { return .nothing }
+        let step = steps[nextStep]
+        nextStep += 1
+        nextDue = nextStep < steps.count ? Deadline(nanoseconds: now.nanoseconds + Int64(steps[nextStep].delay * 1e9)) : nil
+        let reason = reason + ", step \(nextStep) of \(steps.count)"
         guard let signal = step.signal else { return .hold(reason: reason) }
         let stopsOrContinues = [Signal.terminalStop, .stop, .terminalInput, .terminalOutput, .continue].contains(signal)
         return .send(signal, reason: reason, thenContinue: !stopsOrContinues)

@@ -123,6 +123,59 @@ import TestSupport
         #expect(!result.standardOutput.contains { $0 != 0 })
     }
 
+    /// A large output that is not a whole number of pages, every byte different from its neighbours,
+    /// comes back exactly: the capture buffer grows several times on the way (its pages move into
+    /// each larger buffer), and neither a page nor the odd bytes at either end of one may be lost,
+    /// zeroed or doubled.
+    @Test func aLargeOutputComesBackByteForByte() throws {
+        try Harness.withTemporaryDirectory { directory in
+            let size = (100 << 20) + 12345
+            var expected = [UInt8](repeating: 0, count: size)
+            var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+            for index in 0..<size {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                expected[index] = UInt8(truncatingIfNeeded: state >> 56)
+            }
+            let path = directory + "/pattern"
+            try Data(expected).write(to: URL(fileURLWithPath: path))
+            var command = Command("cat", arguments: [path])
+            command.standardOutput = .capture(limit: 1 << 30)
+            let result = try command.run(timeout: 120)
+            #expect(result.succeeded && !result.timedOut && !result.standardOutputTruncated)
+            #expect(result.standardOutput.count == size)
+            #expect(result.standardOutput == expected)
+
+            // The same through readToEnd, which collects the same way from a blocking fd.
+            let file = try FileDescriptor.open(path, .read)
+            defer { try? file.close() }
+            let read = try file.readToEnd(limit: size)
+            #expect(read.bytes == expected && !read.truncated)
+        }
+    }
+
+    /// The limit is exact: output of exactly `limit` bytes is whole and not truncated, one byte more
+    /// is truncated to the first `limit`; each stream has its own limit and flag.
+    @Test func theCaptureLimitIsExactOnEachStream() throws {
+        for (size, limit) in [(65536, 65536), (65537, 65536), (1 << 20, 3 << 19), (5 << 20, 1 << 20), (3, 1)] {
+            var command = sh("head -c \(size) /dev/zero | tr '\\0' x; head -c \(size) /dev/zero | tr '\\0' y >&2")
+            command.standardOutput = .capture(limit: limit)
+            command.standardError = .capture(limit: limit + 1)
+            let result = try command.run(timeout: 120)
+            #expect(result.succeeded)
+            #expect(result.standardOutput == [UInt8](repeating: UInt8(ascii: "x"), count: min(size, limit)), "\(size) \(limit)")
+            #expect(result.standardOutputTruncated == (size > limit), "\(size) \(limit)")
+            #expect(result.standardError == [UInt8](repeating: UInt8(ascii: "y"), count: min(size, limit + 1)), "\(size) \(limit)")
+            #expect(result.standardErrorTruncated == (size > limit + 1), "\(size) \(limit)")
+        }
+    }
+
+    /// A small output does not come back holding a large buffer: many small results stay small.
+    @Test func aSmallOutputIsKeptAtItsSize() throws {
+        let result = try sh("printf hello").run()
+        #expect(result.standardOutputText == "hello")
+        #expect(result.standardOutput.capacity < 4096, "capacity \(result.standardOutput.capacity)")
+    }
+
     /// run() has nobody to hand a pipe to: a pipe for output is captured, a pipe for input is closed at
     /// once, so a child that writes a lot or reads to the end cannot hang it.
     @Test func runWithPipeSettingsCannotHang() throws {

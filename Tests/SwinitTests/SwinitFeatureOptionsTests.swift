@@ -1,12 +1,13 @@
 import Testing
 import ProcessKit
 @testable import swinit
+import ToolSupport
 
 /// Parsing of the issue-6 options: --grace/SWINIT_GRACE, --rewrite, --stop-sequence, -P, and the
 /// stop sequence's step-by-step progress.
 @Suite struct SwinitFeatureOptionsTests {
     func parse(_ arguments: [String], _ environment: [String: String] = [:]) throws(UsageError) -> SwinitOptions {
-        guard case .run(let options) = try SwinitOptions.parse(arguments, environment: { environment[$0] }) else {
+        guard case .run(let options) = try SwinitOptions.parse(bytes(arguments), environment: { environment[$0] }) else {
             throw UsageError(message: "\(arguments) did not ask to run")
         }
         return options
@@ -155,23 +156,6 @@ import ProcessKit
         #expect(rejection(["-P", "--rewrite", "TERM:QUIT"])
                 == "-P runs no program, so --rewrite and --stop-sequence have nothing to send signals to")
         #expect(rejection([]) == "no program to run")
-    }
-
-    @Test func stopSequenceProgressStepsThenSkipsAheadThenFinishes() throws {
-        var progress = StopSequenceProgress(try StopSequence(parsing: "TSTP,20,USR1,5,TERM"))
-        #expect(progress.nextDue == nil)
-        #expect(progress.takeStep()?.signal == .terminalStop)   // first SIGTERM
-        let due = try #require(progress.nextDue)
-        #expect(due.secondsRemaining > 19 && due.secondsRemaining <= 20)
-        #expect(progress.takeStep()?.signal == .user1)          // a second SIGTERM skips ahead
-        #expect(try #require(progress.nextDue).secondsRemaining <= 5)
-        #expect(progress.takeStep()?.signal == .terminate)
-        #expect(progress.isFinished)
-        #expect(progress.nextDue == nil)
-        #expect(progress.takeStep() == nil)             // later SIGTERMs are forwarded as usual
-        var none = StopSequenceProgress(.none)
-        #expect(none.isFinished)
-        #expect(none.takeStep() == nil)
     }
 
     @Test func usageNamesTheNewOptions() {

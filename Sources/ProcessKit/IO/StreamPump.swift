@@ -22,6 +22,9 @@ struct StreamPump {
     private(set) var timedOut = false
     /// The teardown, once the deadline has passed.
     private var progress: TeardownProgress
+    /// Whether a child may have exited since the last look: set at the start, when a pidfd polls
+    /// readable, and every round for a child without one.
+    private var mayHaveExited = true
 
     init(input: FileDescriptor?, inputBytes: [UInt8], outputs: [(FileDescriptor, Int)], children: [ChildProcess],
          deadline: Deadline?, teardown: Teardown) {
@@ -64,7 +67,10 @@ struct StreamPump {
 
     /// One round of the loop: false when there is nothing left to do.
     private mutating func step() throws(Errno) -> Bool {
-        try reapExited()
+        if mayHaveExited {
+            try reapExited()
+            mayHaveExited = false
+        }
         let running = statuses.contains(nil)
         if !running && timedOut {
             // Stopped by the teardown: what its descendants may still write is not waited for.
@@ -93,9 +99,13 @@ struct StreamPump {
         if !watchesExit { milliseconds = milliseconds < 0 ? 50 : min(milliseconds, 50) }
         let ready = entries.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), milliseconds) }
         if ready < 0 {
-            if Errno.current == .interrupted { return true }
+            if Errno.current == .interrupted {
+                mayHaveExited = true
+                return true
+            }
             throw Errno.current
         }
+        if !watchesExit { mayHaveExited = true }
         var position = 0
         if input != nil {
             if entries[0].revents != 0 { try feedInput() }
@@ -105,6 +115,7 @@ struct StreamPump {
             if entries[position].revents != 0 { try drain(index) }
             position += 1
         }
+        for entry in entries[position...] where entry.revents != 0 { mayHaveExited = true }
         return true
     }
 
@@ -155,15 +166,17 @@ struct StreamPump {
         closeInput()
     }
 
-    /// Reads what output `index` has, a few chunks at most, so the other pipes get their turn.
+    /// Reads what output `index` has, until a read finds the pipe emptied or after a few full reads,
+    /// so the other pipes get their turn.
     private mutating func drain(_ index: Int) throws(Errno) {
         guard let fd = outputs[index].fd else { return }
         for _ in 0..<16 {
             do {
-                if try !outputs[index].collector.take(from: fd) {
+                guard let mayHaveMore = try outputs[index].collector.take(from: fd) else {
                     closeOutput(index)
                     return
                 }
+                if !mayHaveMore { return }
             } catch {
                 if error == .tryAgain { return }
                 throw error

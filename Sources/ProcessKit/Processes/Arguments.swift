@@ -5,20 +5,13 @@ import CProcessKit
 public enum Arguments {
     /// argv as strings. Bytes that are not UTF-8 are replaced (U+FFFD): fine for reading options,
     /// not for passing arguments on; use ``currentBytes`` for that.
-    public static var current: [String] {
-        guard let argv = pk_argv() else { return [] }
-        return (0..<Int(pk_argc())).map { String(cString: argv[$0]!) }
-    }
+    public static var current: [String] { currentBytes.map { String(decoding: $0, as: UTF8.self) } }
 
     /// argv exactly as the kernel passed it, each argument's bytes without the NUL: an argument
     /// need not be UTF-8 (a Latin-1 file name), and a program and arguments handed on to a child
     /// must reach it unchanged.
     public static var currentBytes: [[UInt8]] {
-        guard let argv = pk_argv() else { return [] }
-        return (0..<Int(pk_argc())).map { index in
-            let argument = argv[index]!
-            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(argument).assumingMemoryBound(to: UInt8.self),
-                                             count: strlen(argument)))
-        }
+        let argv = pk_argv()
+        return (0..<Int(pk_argc())).map { Array(UnsafeRawBufferPointer(start: argv[$0], count: strlen(argv[$0]))) }
     }
 }

@@ -113,8 +113,7 @@ public final class SupervisorEvents {
     private func reap(orphan: (ReapedChild) -> Void) -> ReapedChild? {
         while let reaped = Reaper.reapOne() {
             if let index = running.firstIndex(of: reaped.pid) {
-                running.swapAt(index, running.count - 1)
-                running.removeLast()
+                running.remove(at: index)
                 return reaped
             }
             orphan(reaped)

@@ -3,10 +3,12 @@
 //   processkit-bench spawn GIB RUNS          spawn+wait of /bin/true from a parent with GIB GiB resident:
 //                                            ProcessKit, posix_spawn from C, Foundation's Process,
 //                                            interleaved run by run; medians in microseconds
-//   processkit-bench capture BYTES ROUNDS ZEROS
+//   processkit-bench capture BYTES ROUNDS ZEROS [METHOD]
 //                                            BYTES of a child's output (ZEROS BYTES writes them) read by a
 //                                            plain C read() loop (discarding; keeping), ProcessKit's run() capture, ProcessKit's
-//                                            pipe read loop, Foundation's Pipe; interleaved; median GiB/s
+//                                            pipe read loop, Foundation's Pipe; interleaved; median GiB/s and
+//                                            median CPU time of this process per GiB (METHOD: only that one,
+//                                            e.g. under perf)
 //   processkit-bench async COUNT             COUNT concurrent `run()`s of /bin/true from async code with
 //                                            ProcessKit, and with Foundation's Process (terminationHandler):
 //                                            wall time and the most threads the process had
@@ -24,6 +26,13 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     try body()
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// CPU time (user + system) this process has used, in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 func threadCount() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0 }
@@ -115,7 +124,9 @@ case "spawn":
 
 case "capture":
     let bytes = Int(arguments[2])!, rounds = Int(arguments[3])!, zeros = arguments[4]
+    let only = arguments.count > 5 ? arguments[5] : nil
     var samples: [String: [Double]] = ["c_read_loop": [], "c_read_keeping": [], "processkit_capture": [], "processkit_stream": [], "foundation": []]
+    var cpu: [String: [Double]] = [:]
     let methods: [(String, () throws -> Void)] = [
         ("c_read_loop", { precondition(cbench_read_loop(zeros, "\(bytes)", 65536) == bytes) }),
         ("c_read_keeping", { precondition(cbench_read_loop_keeping(zeros, "\(bytes)", 65536) == bytes) }),
@@ -152,11 +163,15 @@ case "capture":
     for round in 0..<rounds {
         for index in 0..<methods.count {
             let (name, body) = methods[(round + index) % methods.count]
+            if let only, name != only { continue }
+            let cpuBefore = processCPUSeconds()
             samples[name]!.append(Double(bytes) / 1_073_741_824 / (try seconds(body)))
+            cpu[name, default: []].append((processCPUSeconds() - cpuBefore) / (Double(bytes) / 1_073_741_824))
         }
     }
     var result: [String: Any] = ["bytes": bytes, "rounds": rounds]
     for (name, values) in samples { result[name + "_gibps"] = (median(values) * 1000).rounded() / 1000 }
+    for (name, values) in cpu { result[name + "_cpu_s_per_gib"] = (median(values) * 1000).rounded() / 1000 }
     emit(result)
 
 case "async":
