@@ -3,10 +3,6 @@ import CProcessKit
 /// This process's command-line arguments, argv[0] first. Works in Embedded Swift too, where
 /// `CommandLine` does not exist: the C target captures argv before `main` runs.
 public enum Arguments {
-    /// argv as strings. Bytes that are not UTF-8 are replaced (U+FFFD): fine for reading options,
-    /// not for passing arguments on; use ``currentBytes`` for that.
-    public static var current: [String] { currentBytes.map { String(decoding: $0, as: UTF8.self) } }
-
     /// argv exactly as the kernel passed it, each argument's bytes without the NUL: an argument
     /// need not be UTF-8 (a Latin-1 file name), and a program and arguments handed on to a child
     /// must reach it unchanged.

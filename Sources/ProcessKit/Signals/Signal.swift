@@ -5,7 +5,7 @@ import CProcessKit
 /// Parse a user's text with ``init(parsing:)``: `SIGTERM`, `TERM`, `term` and `15` all name
 /// the same signal.
 public struct Signal: Hashable, Sendable, CustomStringConvertible {
-    /// The signal number.
+    /// The signal number, as the kernel counts them (15 for SIGTERM).
     public let rawValue: Int32
 
     /// The highest signal number Linux has.

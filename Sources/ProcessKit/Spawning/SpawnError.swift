@@ -1,16 +1,17 @@
 import CProcessKit
 
 /// Why a command could not be started or run: the step that failed and the `errno` it failed with.
-/// Steps up to ``Step/exec`` happen in the child between clone and exec and are reported back
-/// through the parent's memory; the others are checked before the child is started (bad input), or,
+/// The steps numbered by the C side (``Step/fork`` to ``Step/fileDescriptors``) start the child or happen
+/// in it between clone and exec, and are reported back through the parent's memory; the others are
+/// checked before the child is started (bad input), or,
 /// for ``Step/communication`` and ``Step/wait``, fail after it started (it has been stopped and
 /// reaped by then). No child is left behind by any of them.
 public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The program as it was given.
     public let program: String
-    /// What failed.
+    /// The step that failed.
     public let step: Step
-    /// Why.
+    /// The errno it failed with.
     public let errno: Errno
     /// The pid of the child that failed (already reaped); nil when no child was started.
     public var childPID: Int32? = nil
