@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "ProcessKitTests", dependencies: ["ProcessKit", "CProcessKit", "TestSupport"]),
         .testTarget(name: "ToolSupportTests", dependencies: ["ToolSupport"]),
-        .testTarget(name: "SwinitTests", dependencies: ["swinit", "ProcessKit", "TestSupport"]),
+        .testTarget(name: "SwinitTests", dependencies: ["swinit", "ProcessKit", "ToolSupport", "TestSupport"]),
         .testTarget(name: "ReboundTests", dependencies: ["rebound", "ProcessKit", "ToolSupport", "TestSupport"]),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["ProcessKit", "TestSupport", "swinit", "rebound", "timeout", "parallel", "tee-capture"]),

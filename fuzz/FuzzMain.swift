@@ -9,14 +9,14 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
     let bytes = UnsafeBufferPointer(start: data, count: size)
     let selector = bytes[0]
-    var parts = bytes.dropFirst().split(separator: 0, omittingEmptySubsequences: false)
-        .map { String(decoding: $0, as: UTF8.self) }
+    // Arguments as bytes, as the tools read argv; text where a string is read (environment, signals).
+    var parts = bytes.dropFirst().split(separator: 0, omittingEmptySubsequences: false).map { Array($0) }
     switch selector % 3 {
     case 0:
         var environment: [String: String] = [:]
         let names = ["SWINIT_VERBOSITY", "TINI_VERBOSITY", "TINI_SUBREAPER", "SWINIT_KILL_PROCESS_GROUP"]
         for (bit, name) in names.enumerated() where selector & (8 << bit) != 0 && !parts.isEmpty {
-            environment[name] = parts.removeFirst()
+            environment[name] = String(decoding: parts.removeFirst(), as: UTF8.self)
         }
         if let message = SwinitHook.parse(parts, environment: environment), message.isEmpty {
             fatalError("swinit rejected \(parts) with an empty message")
@@ -26,7 +26,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             fatalError("rebound rejected \(parts) with an empty message")
         }
     default:
-        for text in parts {
+        for text in parts.map({ String(decoding: $0, as: UTF8.self) }) {
             do {
                 let signal = try Signal(parsing: text)
                 // Whatever parses is a real signal whose canonical name parses back to it.

@@ -1,5 +1,6 @@
-// Helper processes for the reliability drivers (reliability/drivers.py): a signal sender, a signal
-// counter, an orphan maker, and small probes. Compiled by the drivers with `cc -O2`.
+// Helper processes for the reliability scenarios (Tests/IntegrationTests/ReliabilityScenarios.swift): a
+// signal sender, a signal counter, an orphan maker, and small probes, in C for what a storm needs (a
+// fork that costs nothing, sigwaitinfo in a tight loop). Compiled by the scenarios with `cc -O2`.
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>

@@ -2,11 +2,8 @@
 #include "cprocesskit_child.h"
 
 #include <errno.h>
-#include <sched.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef SYS_pidfd_open
@@ -43,22 +40,3 @@ int pk_wait_child(pid_t pid, int pidfd, int options, int *raw_status) {
     }
     return 1;
 }
-
-int pk_open(const char *path, int flags, int mode) { return open(path, flags | O_CLOEXEC, mode); }
-
-// fcntl straight to the kernel, as in spawn.c: the C library's wrapper is large for what is used here.
-int pk_fd_is_open(int fd) { return syscall(SYS_fcntl, fd, F_GETFD) != -1 || errno != EBADF; }
-
-int pk_set_nonblocking(int fd, int enabled) {
-    long flags = syscall(SYS_fcntl, fd, F_GETFL);
-    if (flags < 0) return -1;
-    return (int)syscall(SYS_fcntl, fd, F_SETFL, enabled ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK));
-}
-
-int pk_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
-
-void pk_lock(int *lock) {
-    while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE) != 0) sched_yield();
-}
-
-void pk_unlock(int *lock) { __atomic_store_n(lock, 0, __ATOMIC_RELEASE); }

@@ -18,16 +18,15 @@ public struct EnvironmentVariables: Sendable {
     /// Keeps the variables whose names start with one of `prefixes`.
     public init(prefixes: StaticString...) {
         var variables: [(name: String, value: String)] = []
-        if let environment = pk_environ() {
-            var index = 0
-            while let entry = environment[index] {
-                index += 1
-                // An entry without "=" is no variable; getenv never finds one either.
-                guard prefixes.contains(where: { EnvironmentVariables.entry(entry, startsWith: $0) }),
-                      let equals = strchr(entry, Int32(UInt8(ascii: "="))) else { continue }
-                let name = UnsafeRawBufferPointer(start: entry, count: equals - entry)
-                variables.append((String(decoding: name, as: UTF8.self), String(cString: equals + 1)))
-            }
+        let environment = pk_environ()
+        var index = 0
+        while let entry = environment[index] {
+            index += 1
+            // An entry without "=" is no variable; getenv never finds one either.
+            guard prefixes.contains(where: { EnvironmentVariables.entry(entry, startsWith: $0) }),
+                  let equals = strchr(entry, Int32(UInt8(ascii: "="))) else { continue }
+            let name = UnsafeRawBufferPointer(start: entry, count: equals - entry)
+            variables.append((String(decoding: name, as: UTF8.self), String(cString: equals + 1)))
         }
         self.variables = variables
     }

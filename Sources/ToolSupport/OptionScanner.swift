@@ -4,12 +4,14 @@ import ProcessKit
 ///
 /// Short options cluster (`-vvg`, `-e143`, `-e 143`), long options take `--name value` or
 /// `--name=value`, and scanning stops at `--` or at the first argument that is not an option, so
-/// the program's own options pass through untouched.
+/// the program's own options pass through untouched. It reads argv as bytes, so the operands (the
+/// program and its arguments) come out exactly as given, whether or not they are UTF-8; option values
+/// are read as text.
 ///
 /// ```swift
-/// var scanner = OptionScanner(["-v", "-e", "143", "sh", "-c", "exit 3"], flags: ["v"], valued: ["e"])
+/// var scanner = OptionScanner(Array(Arguments.currentBytes.dropFirst()), flags: ["v"], valued: ["e"])
 /// while let option = try scanner.next() { ... }   // ("v", nil), ("e", "143")
-/// scanner.operands                                 // ["sh", "-c", "exit 3"]
+/// scanner.operands                                 // the bytes of "sh", "-c", "exit 3"
 /// ```
 public struct OptionScanner: Sendable {
     /// One option as found: its name without dashes ("v", "max-restarts") and its value, if it takes one.
@@ -38,7 +40,7 @@ public struct OptionScanner: Sendable {
         public static func == (name: Name, other: Name) -> Bool { ASCII.equal(name.text, other.text) }
     }
 
-    private let arguments: [String]
+    private let arguments: [[UInt8]]
     private let flags: [Name]
     private let valued: [Name]
     private var index = 0
@@ -46,36 +48,31 @@ public struct OptionScanner: Sendable {
     private var finished = false
 
     /// `flags` and `valued` list the names (one letter, or a long name) that take no value and one value.
-    public init(_ arguments: [String], flags: [Name], valued: [Name]) {
+    public init(_ arguments: [[UInt8]], flags: [Name], valued: [Name]) {
         self.arguments = arguments
         self.flags = flags
         self.valued = valued
     }
 
     /// What is left after the options: the program and its arguments.
-    public var operands: [String] { Array(arguments[index...]) }
+    public var operands: [[UInt8]] { Array(arguments[index...]) }
 
     /// The next option, or nil at the end of the options.
     public mutating func next() throws(OptionError) -> Option? {
         if !pendingCluster.isEmpty { return try nextInCluster() }
         guard !finished, index < arguments.count else { return nil }
-        let argument = arguments[index]
-        let bytes = Array(argument.utf8)
-        if ASCII.equal(argument, "--") {
-            index += 1
+        let bytes = arguments[index]
+        guard bytes.count > 1, bytes[0] == UInt8(ascii: "-") else {
             finished = true
             return nil
         }
-        if bytes.count > 2, bytes[0] == UInt8(ascii: "-"), bytes[1] == UInt8(ascii: "-") {
-            index += 1
-            return try longOption(Array(bytes[2...]))
-        }
-        if bytes.count > 1, bytes[0] == UInt8(ascii: "-") {
-            index += 1
+        index += 1
+        if bytes[1] != UInt8(ascii: "-") {
             pendingCluster = Array(bytes[1...])
             return try nextInCluster()
         }
-        finished = true
+        if bytes.count > 2 { return try longOption(Array(bytes[2...])) }
+        finished = true  // "--"
         return nil
     }
 
@@ -115,6 +112,6 @@ public struct OptionScanner: Sendable {
     private mutating func takeValue(for option: String) throws(OptionError) -> String {
         guard index < arguments.count else { throw .missingValue(option) }
         index += 1
-        return arguments[index - 1]
+        return String(decoding: arguments[index - 1], as: UTF8.self)
     }
 }

@@ -1,7 +1,8 @@
 import CProcessKit
+import ProcessKit
 
-/// Writes whole lines to a file descriptor with `write(2)`: no buffering and no allocation beyond the
-/// string, so a log line is out before the process exits. A closed pipe gives EPIPE, which is
+/// Writes whole lines to a file descriptor with `write(2)`, unbuffered, so a log line is out before
+/// the process exits. A closed pipe gives EPIPE, which is
 /// ignored (the caller keeps SIGPIPE blocked or ignored so it cannot kill an init); the SIGPIPE the
 /// failed write raised is taken at once, so a supervisor never receives it as a signal to forward.
 public enum Output {
@@ -13,20 +14,8 @@ public enum Output {
 
     /// Writes `text` as is to `fd`, retrying short writes and EINTR.
     public static func write(_ text: String, to fd: Int32) {
-        var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = CProcessKit.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, pk_errno() == EINTR {
-                    continue
-                } else {
-                    if written < 0, pk_errno() == EPIPE { pk_discard_own_sigpipe() }
-                    return
-                }
-            }
-        }
+        do throws(Errno) { try FileDescriptor(rawValue: fd).writeAll(Array(text.utf8)) } catch where error.rawValue == EPIPE {
+            pk_discard_own_sigpipe()
+        } catch {}
     }
 }

@@ -30,8 +30,10 @@ struct ReboundOptions: Equatable {
     var healthCheck: HealthCheckSettings?
     /// --status-file: where rebound keeps its state as JSON; nil keeps none.
     var statusFile: String?
-    /// The program and its arguments.
-    var command: [String] = []
+    /// The program and its arguments, byte for byte as given.
+    var command: [[UInt8]] = []
+    /// The program as text, for messages (bytes that are not UTF-8 read as U+FFFD).
+    var program: String { String(decoding: command[0], as: UTF8.self) }
 
     /// A child that lived less than this many seconds failed "rapidly" (the C rebound's rule for -b).
     static let rapidFailureSeconds = 1.0
@@ -65,15 +67,10 @@ enum ReboundRequest: Equatable {
     case version
 }
 
-/// A command line rebound cannot run; the message names what was wrong.
-struct UsageError: Error, Equatable {
-    let message: String
-}
-
 extension ReboundOptions {
     /// Reads rebound's arguments (without argv[0]); like the C rebound, parsing stops at `--` or at
     /// the first argument that is not an option, so the program's own options pass through.
-    static func parse(_ arguments: [String]) throws(UsageError) -> ReboundRequest {
+    static func parse(_ arguments: [[UInt8]]) throws(UsageError) -> ReboundRequest {
         var options = ReboundOptions()
         var scanner = OptionScanner(
             arguments,
@@ -96,14 +93,8 @@ extension ReboundOptions {
             case "d", "restart-delay": options.restartDelay = try seconds(value, for: "--restart-delay")
             case "backoff-max": options.backoffMax = try seconds(value, for: "--backoff-max")
             case "stable-after": options.stableAfter = try seconds(value, for: "--stable-after")
-            case "grace":
-                do { options.graceSeconds = try GraceOption.seconds(value, for: "--grace") } catch {
-                    throw UsageError(message: error.message)
-                }
-            case "grace-signal":
-                do { options.graceSignal = try GraceOption.signal(value, for: "--grace-signal") } catch {
-                    throw UsageError(message: error.message)
-                }
+            case "grace": options.graceSeconds = try GraceOption.seconds(value, for: "--grace")
+            case "grace-signal": options.graceSignal = try GraceOption.signal(value, for: "--grace-signal")
             case "health-cmd":
                 guard !value.utf8.isEmpty else { throw UsageError(message: "--health-cmd needs a command") }
                 health.command = value

@@ -9,7 +9,7 @@ struct Rebound {
     static func main() {
         let request: ReboundRequest
         do {
-            request = try ReboundOptions.parse(Array(Arguments.current.dropFirst()))
+            request = try ReboundOptions.parse(Array(Arguments.currentBytes.dropFirst()))
         } catch {
             Output.error("rebound: " + error.message)
             Output.error(ReboundText.usage)
@@ -23,9 +23,7 @@ struct Rebound {
             Output.standard(ReboundText.version)
             ProcessControl.exit(0)
         case .run(let options):
-            // The program and its arguments are the last operands of argv: hand them on byte for byte.
-            let commandBytes = Array(Arguments.currentBytes.suffix(options.command.count))
-            ProcessControl.exit(RestartLoop(options: options, commandBytes: commandBytes).run())
+            ProcessControl.exit(RestartLoop(options: options).run())
         }
     }
 }

@@ -7,18 +7,14 @@ import ProcessKit
 struct RestartLoop {
     let options: ReboundOptions
     let log: Log
-    /// The program and its arguments as bytes, exactly as given on rebound's command line
-    /// (``ReboundOptions/command`` as text has bytes that are not UTF-8 replaced).
-    let commandBytes: [[UInt8]]
     /// --status-file's contents, nil without the option.
     let statusFile: StatusFile?
 
-    init(options: ReboundOptions, commandBytes: [[UInt8]]) {
+    init(options: ReboundOptions) {
         self.options = options
-        self.commandBytes = commandBytes
         log = Log(quiet: options.quiet)
         statusFile = options.statusFile.map {
-            StatusFile(path: $0, command: options.command[0], log: Log(quiet: options.quiet), healthChecked: options.healthCheck != nil)
+            StatusFile(path: $0, command: options.program, log: Log(quiet: options.quiet), healthChecked: options.healthCheck != nil)
         }
     }
 
@@ -102,18 +98,18 @@ struct RestartLoop {
     /// Starts the child and waits for it to end, forwarding every signal but SIGCHLD to it, and
     /// runs its health checks (if any) in the same wait: each check is one more deadline here.
     func runChild(_ events: SupervisorEvents) throws(Errno) -> ChildEnd {
-        log.info("starting \(options.command[0])")
+        log.info("starting \(options.program)")
         statusFile?.starting()
         var child: ChildProcess?, pid: Int32 = 0
         var health: HealthMonitor?
         do {
-            let started = try events.start(events.command(commandBytes, newProcessGroup: options.ownProcessGroup))
+            let started = try events.start(events.command(options.command, newProcessGroup: options.ownProcessGroup))
             (child, pid) = (started, started.pid)
             health = options.healthCheck.map { HealthMonitor(settings: $0) }
             statusFile?.running(pid: pid)
         } catch {
             // The child's end (127, 126 or 1) is the next event.
-            log.info(error.step == .exec ? "exec \(options.command[0]): \(error.errno)" : error.description)
+            log.info(error.step == .exec ? "exec \(options.program): \(error.errno)" : error.description)
             pid = error.childPID ?? 0
         }
         defer { health?.stop() }

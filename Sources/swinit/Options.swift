@@ -10,8 +10,10 @@ struct SwinitOptions: Equatable {
     var signalProcessGroup = false
     /// Exit codes turned into 0 (-e).
     var remappedExitCodes: Set<Int32> = []
-    /// The program and its arguments.
-    var command: [String] = []
+    /// The program and its arguments, byte for byte as given.
+    var command: [[UInt8]] = []
+    /// The program as text, for messages (bytes that are not UTF-8 read as U+FFFD).
+    var program: String { String(decoding: command[0], as: UTF8.self) }
     /// --grace / SWINIT_GRACE: after the main child exits, how long the processes left get between
     /// SIGTERM and SIGKILL before swinit exits; nil exits at once, like tini.
     var graceSeconds: Double?
@@ -35,15 +37,10 @@ enum SwinitRequest: Equatable {
     case license
 }
 
-/// A command line swinit cannot run; the message names what was wrong.
-struct UsageError: Error, Equatable {
-    let message: String
-}
-
 extension SwinitOptions {
     /// Reads swinit's arguments (without argv[0]) and environment; tini's rules: parsing stops at
     /// the first non-option, `--` ends options, the TINI_/SWINIT_ variables switch flags on.
-    static func parse(_ arguments: [String], environment: (String) -> String?) throws(UsageError) -> SwinitRequest {
+    static func parse(_ arguments: [[UInt8]], environment: (String) -> String?) throws(UsageError) -> SwinitRequest {
         var options = SwinitOptions()
         if environment("TINI_SUBREAPER") != nil || environment("SWINIT_SUBREAPER") != nil { options.subreaper = true }
         if environment("TINI_KILL_PROCESS_GROUP") != nil || environment("SWINIT_KILL_PROCESS_GROUP") != nil {
@@ -58,12 +55,8 @@ extension SwinitOptions {
                                         + "using \(options.verbosity), as tini would")
             }
         }
-        do throws(GraceOption.Invalid) {
-            if let text = environment("SWINIT_GRACE") { options.graceSeconds = try GraceOption.seconds(text, for: "SWINIT_GRACE") }
-            if let text = environment("SWINIT_GRACE_SIGNAL") { options.graceSignal = try GraceOption.signal(text, for: "SWINIT_GRACE_SIGNAL") }
-        } catch {
-            throw UsageError(message: error.message)
-        }
+        if let text = environment("SWINIT_GRACE") { options.graceSeconds = try GraceOption.seconds(text, for: "SWINIT_GRACE") }
+        if let text = environment("SWINIT_GRACE_SIGNAL") { options.graceSignal = try GraceOption.signal(text, for: "SWINIT_GRACE_SIGNAL") }
         var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g", "P"],
                                     valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence"])
         while let option = try scanner.next(orThrow: { UsageError(message: $0.description) }) {
@@ -76,14 +69,8 @@ extension SwinitOptions {
             case "w": options.warnOnReap = true
             case "g": options.signalProcessGroup = true
             case "P": options.pause = true
-            case "grace":
-                do { options.graceSeconds = try GraceOption.seconds(option.value ?? "", for: "--grace") } catch {
-                    throw UsageError(message: error.message)
-                }
-            case "grace-signal":
-                do { options.graceSignal = try GraceOption.signal(option.value ?? "", for: "--grace-signal") } catch {
-                    throw UsageError(message: error.message)
-                }
+            case "grace": options.graceSeconds = try GraceOption.seconds(option.value ?? "", for: "--grace")
+            case "grace-signal": options.graceSignal = try GraceOption.signal(option.value ?? "", for: "--grace-signal")
             case "rewrite": try options.rewrites.add(parsing: option.value ?? "")
             case "stop-sequence": options.stopSequence = try StopSequence(parsing: option.value ?? "")
             case "p":
@@ -115,12 +102,7 @@ extension SwinitOptions {
         var bytes = text.utf8.drop { $0 == UInt8(ascii: " ") || (9...13).contains($0) }
         let negative = bytes.first == UInt8(ascii: "-")
         if negative || bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
-        var value = 0
-        for byte in bytes {
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { break }
-            value = min(100, value * 10 + Int(byte - UInt8(ascii: "0")))
-        }
-        return negative ? 0 : value
+        return negative ? 0 : Int(min(100, ASCII.leadingDigits(bytes).value))
     }
 
     /// The drain --grace asks for, nil without one.
@@ -132,7 +114,7 @@ extension SwinitOptions {
             throw UsageError(message: "--grace-signal \(graceSignal.name) does nothing without --grace SECS (or SWINIT_GRACE)")
         }
         if pause {
-            guard command.isEmpty else { throw UsageError(message: "-P runs no program, but one was given: '\(command[0])'") }
+            guard command.isEmpty else { throw UsageError(message: "-P runs no program, but one was given: '\(program)'") }
             guard rewrites.isEmpty, stopSequence.steps.isEmpty else {
                 throw UsageError(message: "-P runs no program, so --rewrite and --stop-sequence have nothing to send signals to")
             }

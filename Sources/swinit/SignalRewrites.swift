@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// `--rewrite FROM:TO` (dumb-init's option): a signal swinit receives is forwarded as another one,
 /// or with TO = 0 not at all. Example: nginx stops gracefully on SIGQUIT, `docker stop` sends SIGTERM.

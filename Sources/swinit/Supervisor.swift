@@ -5,13 +5,9 @@ import ProcessKit
 final class Supervisor {
     let options: SwinitOptions
     let log: Log
-    /// The program and its arguments as bytes, exactly as given on swinit's command line
-    /// (``SwinitOptions/command`` as text has bytes that are not UTF-8 replaced).
-    let commandBytes: [[UInt8]]
 
-    init(options: SwinitOptions, commandBytes: [[UInt8]]) {
+    init(options: SwinitOptions) {
         self.options = options
-        self.commandBytes = commandBytes
         log = Log(verbosity: options.verbosity)
     }
 
@@ -48,8 +44,8 @@ final class Supervisor {
             log.info("Pause mode: reaping until SIGINT or SIGTERM")
         } else {
             do {
-                let started = try events.start(events.command(commandBytes, newProcessGroup: true))
-                log.info("Spawned child process '\(options.command[0])' with pid '\(started.pid)'")
+                let started = try events.start(events.command(options.command, newProcessGroup: true))
+                log.info("Spawned child process '\(options.program)' with pid '\(started.pid)'")
                 child = started
             } catch {
                 log.fatal(error.description)

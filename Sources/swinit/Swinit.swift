@@ -10,7 +10,7 @@ struct Swinit {
         // swinit's settings in the environment all start with TINI_ or SWINIT_: one pass picks them out.
         let settings = EnvironmentVariables(prefixes: "TINI_", "SWINIT_")
         do {
-            request = try SwinitOptions.parse(Array(Arguments.current.dropFirst()), environment: settings.value(of:))
+            request = try SwinitOptions.parse(Array(Arguments.currentBytes.dropFirst()), environment: settings.value(of:))
         } catch {
             Output.error("swinit: " + error.message)
             Output.error(SwinitText.usage)
@@ -27,9 +27,7 @@ struct Swinit {
             Output.standard(SwinitText.license)
             ProcessControl.exit(0)
         case .run(let options):
-            // The program and its arguments are the last operands of argv: hand them on byte for byte.
-            let commandBytes = Array(Arguments.currentBytes.suffix(options.command.count))
-            ProcessControl.exit(Supervisor(options: options, commandBytes: commandBytes).run())
+            ProcessControl.exit(Supervisor(options: options).run())
         }
     }
 }

@@ -96,8 +96,10 @@ import TestSupport
     @Test(arguments: ["Dockerfile.debian-slim", "Dockerfile.alpine"])
     func dockerfileVariantsRunTheirProgramAndStopCleanly(dockerfile: String) throws {
         let image = try ContainerImage.shared()
+        // A tag of this test's own: `rmi -f` below also removes every container of the image, so a tag
+        // shared with another test run going on at once (another checkout) would stop its containers.
         let variant = image.replacingOccurrences(of: "processkit-test:", with: "processkit-variant:")
-            + "-" + dockerfile.split(separator: ".").last!
+            + "-" + dockerfile.split(separator: ".").last! + "-" + UUID().uuidString.prefix(8).lowercased()
         try Harness.withTemporaryDirectory { context in
             // The build context is the repository; only what the Dockerfiles COPY is needed in it.
             try FileManager.default.createDirectory(atPath: context + "/Dockerfiles", withIntermediateDirectories: true)
@@ -158,13 +160,10 @@ enum Podman {
     static let global = ["--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--runtime", "runc"]
     static let runFlags = ["--network", "none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"]
 
-    /// Foundation's Process learns that a child ended when a socket it hands the child reaches EOF;
     /// `podman run` leaves conmon running for the container's life with every inherited descriptor, so
-    /// without this the run would look unfinished until the container ends. Closes all but 0-2, then
-    /// execs "$@".
-    static let closeInheritedDescriptors = #"""
-        for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done; exec "$@"
-        """#
+    /// without closing them the run would look unfinished until the container ends (see
+    /// ``Harness/closeInheritedDescriptors``). Closes all but 0-2, then execs "$@".
+    static let closeInheritedDescriptors = Harness.closeInheritedDescriptors + #" exec "$@""#
 
     static var runcPath: String? { Harness.executable("/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc") }
 
@@ -296,9 +295,7 @@ struct Container {
     func stop(grace: Int) throws -> (result: ProgramRun, seconds: Double) {
         let start = ContinuousClock.now
         let result = try Podman.run(["stop", "-t", String(grace), name], timeout: Double(grace) + 60)
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return (result, seconds)
+        return (result, seconds(ContinuousClock.now - start))
     }
 
     func exitCode() throws -> Int32? {

@@ -26,7 +26,8 @@ extension ContainerTests {
         let build = try Harness.run(ContainerImage.packageRoot + "/scripts/build-static", ["--arch", architecture], timeout: 900)
         try #require(build.status == 0, "scripts/build-static --arch \(architecture): \(build.stderr)")
 
-        let image = "localhost/processkit-dist:" + architecture
+        // A tag of this test's own, as in dockerfileVariantsRunTheirProgramAndStopCleanly.
+        let image = "localhost/processkit-dist:" + architecture + "-" + UUID().uuidString.prefix(8).lowercased()
         try Podman.run(["build", "-q", "--platform", "linux/" + architecture, "-f",
                         ContainerImage.packageRoot + "/Dockerfiles/Dockerfile.dist", "-t", image,
                         ContainerImage.packageRoot + "/dist"], timeout: 300)

@@ -55,15 +55,15 @@ import TestSupport
     @Test func pauseModeMovesToRootAndClosesInheritedDescriptors() throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let result = try Harness.shell("""
+            let result = try Harness.shell(Harness.shellWaits + """
                 cd \(directory) || exit 90
                 exec 7>\(directory)/held 8<\(directory)/held
                 "$SWINIT" -s -v -P 2> \(directory)/err & s=$!
-                i=0; while ! grep -q "Pause mode: reaping" \(directory)/err 2>/dev/null; do i=$((i+1)); [ $i -gt 1000 ] && exit 91; sleep 0.01; done
+                wait_for_text \(directory)/err "Pause mode: reaping"
                 echo "cwd=$(readlink /proc/$s/cwd)"
                 echo "fds=$(ls /proc/$s/fd | sort -n | tr '\\n' ' ')"
                 kill -TERM $s; wait $s; echo "status=$?"
-                """, timeout: 15)
+                """)
             #expect(result.stdout.contains("cwd=/\n"), "\(result)")
             #expect(result.stdout.contains("fds=0 1 2 \n"), "\(result)")
             #expect(result.stdout.contains("status=0"), "\(result)")
@@ -108,14 +108,14 @@ import TestSupport
                 echo "sent $(date +%s%N)"
                 kill -TERM $s
                 wait $s; echo "status=$?"
-                """, timeout: 15)
+                """)
             #expect(result.stdout.contains("status=0"), "\(result)")
             let log = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
             let sent = result.stdout.split(separator: "\n").first { $0.hasPrefix("sent ") }.flatMap { Double($0.dropFirst(5)) }
             let received = log.split(separator: "\n").first.flatMap { Double($0.split(separator: " ")[1]) }
             if let sent, let received {
                 let held = (received - sent) / 1e9
-                #expect(held >= 0.7 && held < 5, "SIGTERM reached the child \(held) s after swinit got it, expected about 0.8 s")
+                #expect(held >= 0.7 && held < 30, "SIGTERM reached the child \(held) s after swinit got it, expected about 0.8 s")
             } else {
                 Issue.record("no timings: \(result), log \(log)")
             }
@@ -138,10 +138,10 @@ import TestSupport
                 wait_for_text \(directory)/err "Holding the stop"
                 kill -TERM $s
                 wait $s; echo "status=$?"
-                """, timeout: 20)
+                """)
             #expect(result.stdout.contains("status=0"), "\(result)")
             #expect((try? String(contentsOfFile: directory + "/log", encoding: .utf8)) == "TERM\n")
-            #expect(Date().timeIntervalSince(started) < 15, "the second SIGTERM did not skip the 60 s hold")
+            #expect(Date().timeIntervalSince(started) < 45, "the second SIGTERM did not skip the 60 s hold")
         }
     }
 }

@@ -49,15 +49,15 @@ import TestSupport
                 echo "run $n beating" >&2
                 \(Self.heartbeat(directory))
                 """
-            let rebound = try BackgroundRebound([
+            let rebound = try BackgroundProcess(Harness.rebound, [
                 "--health-cmd", Self.check(directory), "--health-interval", "1", "--health-retries", "2",
                 "--stop-timeout", "1", "--", "sh", "-c", script,
             ])
-            try #require(rebound.waitForOutput("frozen", timeout: 30))
+            try #require(rebound.waitForOutput("frozen"))
             let frozenAt = ContinuousClock.now
-            try #require(rebound.waitForOutput("unhealthy, restarting (1)", timeout: 30))
+            try #require(rebound.waitForOutput("unhealthy, restarting (1)"))
             let restartAfter = seconds(ContinuousClock.now - frozenAt)
-            try #require(rebound.waitForOutput("run 2 beating", timeout: 30))
+            try #require(rebound.waitForOutput("run 2 beating"))
             // About 4 s expected; the upper bound is 3 times that, for a loaded machine.
             #expect(restartAfter >= 1 && restartAfter < 12 * Harness.slowdown, "restarted \(restartAfter) s after the child froze")
             var expected = [
@@ -71,7 +71,7 @@ import TestSupport
             let lines = logLines(rebound.stderr).filter { $0.hasPrefix("rebound: ") }
             #expect(Array(lines.prefix(expected.count)) == expected, "\(rebound.stderr)")
             _ = rebound.send(SIGTERM)
-            #expect(rebound.waitForExit(timeout: 30).status == 143)
+            #expect(rebound.waitForExit().status == 143)
         }
     }
 
@@ -81,24 +81,24 @@ import TestSupport
     @Test func aHangingCheckPassesItsTimeoutIsTornDownAndCountsAsAFailure() throws {
         try Harness.withTemporaryDirectory { directory in
             let check = "echo $$ >> \(directory)/pids; (trap '' TERM; exec sleep 1000) & echo $! >> \(directory)/pids; sleep 1000"
-            let rebound = try BackgroundRebound([
+            let rebound = try BackgroundProcess(Harness.rebound, [
                 "--health-cmd", check, "--health-interval", "0.5", "--health-timeout", "0.5", "--health-retries", "2",
                 "--", "sh", "-c", "echo run >&2; exec sleep 1000",
             ])
-            try #require(rebound.waitForOutput("health check failed (1/2): timed out after 0.5 s", timeout: 30))
-            try #require(rebound.waitForOutput("health check failed (2/2): timed out after 0.5 s", timeout: 30))
-            try #require(rebound.waitForOutput("unhealthy, restarting (1)", timeout: 30))
+            try #require(rebound.waitForOutput("health check failed (1/2): timed out after 0.5 s"))
+            try #require(rebound.waitForOutput("health check failed (2/2): timed out after 0.5 s"))
+            try #require(rebound.waitForOutput("unhealthy, restarting (1)"))
             #expect(logLines(rebound.stderr).contains("rebound: child (pid P) unhealthy, restarting (1)"))
             let pids = try String(contentsOfFile: directory + "/pids", encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
             #expect(pids.count >= 4, "\(pids)")
             // Both checks' processes (the shell and the helper that ignores SIGTERM) end, and are reaped.
             let checked = Array(pids.prefix(4))
-            let deadline = Date(timeIntervalSinceNow: 15)
+            let deadline = Date(timeIntervalSinceNow: 60 * Harness.slowdown)
             func left() -> [Int32] { checked.filter { FileManager.default.fileExists(atPath: "/proc/\($0)") } }
             while !left().isEmpty && Date() < deadline { usleep(10_000) }
             #expect(left().isEmpty, "processes of timed-out checks left behind: \(left())")
             _ = rebound.send(SIGTERM)
-            #expect(rebound.waitForExit(timeout: 30).status == 143)
+            #expect(rebound.waitForExit().status == 143)
         }
     }
 
@@ -107,7 +107,7 @@ import TestSupport
     /// the child has made its file, so a loaded machine cannot fail it.
     @Test func aHealthyChildIsNeverRestarted() throws {
         try Harness.withTemporaryDirectory { directory in
-            let rebound = try BackgroundRebound([
+            let rebound = try BackgroundProcess(Harness.rebound, [
                 "--health-cmd", "echo >> \(directory)/checks; test -e \(directory)/alive", "--health-interval", "0.2",
                 "--health-retries", "1", "--health-start-period", "60", "--status-file", directory + "/status.json",
                 "--", "sh", "-c", "touch \(directory)/alive; exec sleep 1000",
@@ -122,7 +122,7 @@ import TestSupport
             #expect(status["state"] as? String == "running" && status["health"] as? String == "healthy", "\(status)")
             #expect(status["restarts"] as? Int == 0 && status["last_health_result"] as? String == "passed", "\(status)")
             _ = rebound.send(SIGTERM)
-            #expect(rebound.waitForExit(timeout: 30).status == 143)
+            #expect(rebound.waitForExit().status == 143)
         }
     }
 
@@ -132,7 +132,7 @@ import TestSupport
     @Test func theStatusFileAlwaysParsesWhileRestartsRewriteIt() throws {
         try Harness.withTemporaryDirectory { directory in
             let path = directory + "/status.json"
-            let rebound = try BackgroundRebound([
+            let rebound = try BackgroundProcess(Harness.rebound, [
                 "-b", "0", "-r", "12", "--status-file", path, "--health-cmd", "true", "--health-interval", "0.05",
                 "--", "sh", "-c", "sleep 0.2; exit 3",
             ])
@@ -150,7 +150,7 @@ import TestSupport
                 }
                 if finished { break }
             }
-            #expect(rebound.waitForExit(timeout: 30).status == 3)
+            #expect(rebound.waitForExit().status == 3)
             #expect(broken.isEmpty, "\(broken.count) of \(reads) reads did not parse: \(broken.prefix(3))")
             #expect(reads > 50, "only \(reads) reads")
             #expect(states.isSuperset(of: ["running", "restarting", "stopping"]), "\(states)")
@@ -165,8 +165,8 @@ import TestSupport
     /// every 0.25 s is woken a few times per check (timer, start, exit), no more.
     @Test func idleWakeUpsAreNoneWithoutChecksAndAFewPerCheckWithThem() throws {
         try Harness.withTemporaryDirectory { directory in
-            let plain = try BackgroundRebound(["sh", "-c", "echo ready >&2; exec sleep 1000"])
-            let checked = try BackgroundRebound([
+            let plain = try BackgroundProcess(Harness.rebound, ["sh", "-c", "echo ready >&2; exec sleep 1000"])
+            let checked = try BackgroundProcess(Harness.rebound, [
                 "--health-cmd", "echo >> \(directory)/checks", "--health-interval", "0.25",
                 "--", "sh", "-c", "echo ready >&2; exec sleep 1000",
             ])
@@ -193,8 +193,8 @@ import TestSupport
             print("wake-ups in 2 s: \(plainWakeUps) without checks; \(checkedWakeUps) with \(ran) checks at 0.25 s intervals")
             _ = plain.send(SIGTERM)
             _ = checked.send(SIGTERM)
-            #expect(plain.waitForExit(timeout: 30).status == 143)
-            #expect(checked.waitForExit(timeout: 30).status == 143)
+            #expect(plain.waitForExit().status == 143)
+            #expect(checked.waitForExit().status == 143)
         }
     }
 

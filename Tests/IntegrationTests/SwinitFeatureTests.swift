@@ -9,10 +9,7 @@ import TestSupport
 @Suite struct SwinitFeatureTests {
     /// Shell helpers for the scripts below: bounded waits on readiness files and log lines, and the
     /// pid of unshare's forked child (swinit, PID 1 inside its namespace).
-    static let prelude = #"""
-        set -u
-        wait_for() { i=0; while [ ! -s "$1" ]; do i=$((i+1)); if [ $i -gt 1000 ]; then echo "timed out waiting for $1" >&2; exit 90; fi; sleep 0.01; done; }
-        wait_for_text() { i=0; while ! grep -q "$2" "$1" 2>/dev/null; do i=$((i+1)); if [ $i -gt 1000 ]; then echo "timed out waiting for '$2' in $1" >&2; exit 91; fi; sleep 0.01; done; }
+    static let prelude = "set -u\n" + Harness.shellWaits + #"""
         child_of() { tr -d ' ' < /proc/$1/task/$1/children; }
 
         """#
@@ -54,7 +51,7 @@ import TestSupport
                 wait_for \(directory)/ready
                 kill -TERM "$(child_of $u)"
                 wait $u; echo "status=$?"
-                """, timeout: 15)
+                """)
             // The entrypoint died of the SIGTERM, and that stays swinit's exit code.
             #expect(result.stdout.contains("status=143"), "\(result)")
             if grace {
@@ -89,7 +86,7 @@ import TestSupport
                     "$SWINIT" -s -v --grace 5 -- \(main); echo "status=$?"
                     if kill -0 $outsider 2>/dev/null; then echo outsider-alive; kill $outsider; fi
                 '
-                """, timeout: 15)
+                """)
             #expect(result.stdout.contains("status=5"), "\(result)")
             #expect(exists(directory + "/saved"), "the adopted worker did not get SIGTERM and its time: \(result)")
             #expect(result.stdout.contains("outsider-alive"), "swinit signalled a process outside its tree: \(result)")
@@ -109,8 +106,7 @@ import TestSupport
                 exit 4
                 """)
             let started = Date()
-            let result = try Harness.shell("unshare --pid --fork --mount-proc \"$SWINIT\" --grace 0.5 -- \(main); echo \"status=$?\"",
-                                           timeout: 10)
+            let result = try Harness.shell("unshare --pid --fork --mount-proc \"$SWINIT\" --grace 0.5 -- \(main); echo \"status=$?\"")
             let took = Date().timeIntervalSince(started)
             #expect(result.stdout.contains("status=4"), "\(result)")
             #expect(result.stderr.contains("Grace: still running after 0.5 s, sending SIGKILL:"), "\(result.stderr)")
@@ -124,7 +120,7 @@ import TestSupport
         try Harness.requirePIDNamespaces()
         let started = Date()
         let result = try Harness.run("/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", Harness.swinit, "-v", "--grace", "20",
-                                                          "--", "sh", "-c", "exit 6"], timeout: 10)
+                                                          "--", "sh", "-c", "exit 6"])
         #expect(result.status == 6)
         #expect(result.stderr.contains("Grace: no processes left"), "\(result.stderr)")
         #expect(Date().timeIntervalSince(started) < 5)
@@ -142,7 +138,7 @@ import TestSupport
                 exit 3
                 """)
             let result = try Harness.shell("unshare --pid --fork --mount-proc \"$SWINIT\" -v -- \(main); echo \"status=$?\"",
-                                           environment: ["SWINIT_GRACE": "5"], timeout: 15)
+                                           environment: ["SWINIT_GRACE": "5"])
             #expect(result.stdout.contains("status=3"), "\(result)")
             #expect(exists(directory + "/saved"), "SWINIT_GRACE=5 did not give the worker its time: \(result)")
             #expect(result.stderr.contains("Grace: every process left in time"), "\(result.stderr)")
@@ -168,7 +164,7 @@ import TestSupport
                 kill -HUP $s
                 kill -TERM $s
                 wait $s; echo "status=$?"
-                """, timeout: 10)
+                """)
             #expect(result.stdout.contains("status=0"), "\(result)")
             #expect((try? String(contentsOfFile: directory + "/log", encoding: .utf8)) == "USR1\n", "\(result)")
         }
@@ -191,7 +187,7 @@ import TestSupport
                 wait_for \(directory)/ready
                 kill -TERM $s
                 wait $s; echo "status=$?"
-                """, timeout: 10)
+                """)
             #expect(result.stdout.contains("status=0"), "\(result)")
             let lines = ((try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? "").split(separator: "\n")
             #expect(lines.map { $0.split(separator: " ")[0] } == ["USR1", "TERM"], "\(lines)")
@@ -220,7 +216,7 @@ import TestSupport
                 wait_for \(directory)/first
                 kill -TERM $s
                 wait $s; echo "status=$?"
-                """, timeout: 10)
+                """)
             #expect(result.stdout.contains("status=0"), "\(result)")
             #expect((try? String(contentsOfFile: directory + "/log", encoding: .utf8)) == "USR1\nTERM\n")
             #expect(Date().timeIntervalSince(started) < 8)
@@ -244,7 +240,7 @@ import TestSupport
                 wait_for \(directory)/ready
                 kill -TERM $s
                 wait $s; echo "status=$?"
-                """, timeout: 15)
+                """)
             #expect(result.stdout.contains("status=3"), "\(result)")
             #expect((try? String(contentsOfFile: directory + "/log", encoding: .utf8)) == "USR1\n")
             #expect(!result.stderr.contains("Sending signal 'SIGTERM'"), "\(result.stderr)")
@@ -265,7 +261,7 @@ import TestSupport
                 kill -USR1 $s
                 kill -\(signal) $s
                 wait $s; echo "status=$?"
-                """, timeout: 10)
+                """)
             #expect(result.stdout.contains("status=0"), "\(result)")
         }
     }
@@ -283,7 +279,7 @@ import TestSupport
                 wait_for_text \(directory)/err "Reaped zombie process"
                 kill -TERM $s
                 wait $u; echo "status=$?"
-                """, timeout: 10)
+                """)
             #expect(result.stdout.contains("status=0"), "\(result)")
             let log = (try? String(contentsOfFile: directory + "/err", encoding: .utf8)) ?? ""
             #expect(log.contains("Reaped zombie process with pid="), "\(log)")
@@ -306,7 +302,7 @@ import TestSupport
                 wait_for \(directory)/ready
                 kill -TERM $s
                 wait $u; echo "status=$?"
-                """, timeout: 20)
+                """)
             #expect(result.stdout.contains("status=0"), "\(result)")
             #expect(exists(directory + "/saved") == grace, "\(result)")
         }

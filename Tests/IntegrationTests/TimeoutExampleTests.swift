@@ -15,7 +15,7 @@ import TestSupport
         environment["LC_ALL"] = "C"
         environment["TIMEOUT"] = timeout
         let script = "cd '\(directory)' && \"$TIMEOUT\" \(arguments)"
-        var result = try Harness.run("/bin/sh", ["-c", script], environment: environment, timeout: 30)
+        var result = try Harness.run("/bin/sh", ["-c", script], environment: environment)
         result.stderr = Self.withoutSanitizerNotes(result.stderr.replacingOccurrences(of: timeout, with: "timeout"))
         return result
     }

@@ -15,7 +15,7 @@ import TestSupport
 
     @main struct Probe {
         static func main() throws {
-            let mode = Arguments.current.count > 1 ? Arguments.current[1] : ""
+            let argv = Arguments.currentBytes, mode = argv.count > 1 ? String(decoding: argv[1], as: UTF8.self) : ""
             switch mode {
             case "ignored":
                 // This process ignores SIGPIPE and SIGUSR2; its children should not, unless asked to.

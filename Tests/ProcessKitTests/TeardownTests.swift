@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ProcessKit
 
 /// Teardown sequences, on their own and as run()'s timeout: each step in order, ending early once the
@@ -93,7 +94,7 @@ import Testing
         let grandchild = try #require(Int32(line.trimmingCharacters(in: .whitespacesAndNewlines)))
         _ = try child.tearDown(Teardown([.signal(.terminate), .wait(seconds: 10)], signalsProcessGroup: true))
         // The grandchild was ours too (sh's child); it got SIGTERM as well: gone within the bound.
-        let deadline = Deadline.after(seconds: 10)
+        let deadline = Deadline.after(seconds: 60 * Harness.slowdown)
         while kill(grandchild, 0) == 0, !deadline.hasPassed { usleep(10_000) }
         #expect(kill(grandchild, 0) != 0, "the group member \(grandchild) survived")
     }

@@ -96,7 +96,7 @@ import ToolSupport
     }
 
     @Test func anUnhealthyChildIsRestartedWhateverItsStatusWithinMaxRestarts() {
-        var policy = RestartPolicy(options: ReboundOptions(maxRestarts: 2, command: ["server"]))
+        var policy = RestartPolicy(options: ReboundOptions(maxRestarts: 2, command: bytes(["server"])))
         // Stopped by the health restart's SIGTERM, or exiting 0 on it: restarted, not an exit.
         #expect(policy.decide(after: .signaled(.terminate, coreDumped: false), ranFor: 20, unhealthy: true)
                 == .restart(count: 1, delay: 0, throttled: false))

@@ -2,9 +2,12 @@ import ProcessKit
 import Testing
 @testable import rebound
 
+/// Command-line arguments as the tools read argv: bytes.
+func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) } }
+
 @Suite struct ReboundOptionsTests {
     func options(_ arguments: [String]) throws -> ReboundOptions {
-        guard case .run(let options) = try ReboundOptions.parse(arguments) else {
+        guard case .run(let options) = try ReboundOptions.parse(bytes(arguments)) else {
             Issue.record("\(arguments) did not parse as a run")
             return ReboundOptions()
         }
@@ -13,7 +16,7 @@ import Testing
 
     func usageError(_ arguments: [String]) -> String? {
         do {
-            _ = try ReboundOptions.parse(arguments)
+            _ = try ReboundOptions.parse(bytes(arguments))
             return nil
         } catch {
             return error.message
@@ -22,7 +25,7 @@ import Testing
 
     @Test func defaultsMatchTheDocumentation() throws {
         let parsed = try options(["server"])
-        #expect(parsed == ReboundOptions(command: ["server"]))
+        #expect(parsed == ReboundOptions(command: bytes(["server"])))
         #expect(!parsed.restartOnZero && !parsed.ownProcessGroup && !parsed.quiet)
         #expect(parsed.maxRestarts == 0 && parsed.restartDelay == 0 && parsed.burst == 5)
         #expect(parsed.backoffMax == 30 && parsed.stableAfter == 10 && parsed.stopTimeout == 0)
@@ -45,9 +48,9 @@ import Testing
     }
 
     @Test func parsingStopsAtTheFirstNonOptionOrDoubleDash() throws {
-        #expect(try options(["-q", "server", "-r", "3"]).command == ["server", "-r", "3"])
-        #expect(try options(["-q", "--", "-r", "3"]).command == ["-r", "3"])
-        #expect(try options(["server", "--", "x"]).command == ["server", "--", "x"])
+        #expect(try options(["-q", "server", "-r", "3"]).command == bytes(["server", "-r", "3"]))
+        #expect(try options(["-q", "--", "-r", "3"]).command == bytes(["-r", "3"]))
+        #expect(try options(["server", "--", "x"]).command == bytes(["server", "--", "x"]))
     }
 
     @Test func badValuesNameTheOptionAndTheValue() {
@@ -89,8 +92,8 @@ import Testing
     }
 
     @Test func helpAndVersion() throws {
-        #expect(try ReboundOptions.parse(["-h"]) == .help)
-        #expect(try ReboundOptions.parse(["--help", "server"]) == .help)
-        #expect(try ReboundOptions.parse(["--version"]) == .version)
+        #expect(try ReboundOptions.parse(bytes(["-h"])) == .help)
+        #expect(try ReboundOptions.parse(bytes(["--help", "server"])) == .help)
+        #expect(try ReboundOptions.parse(bytes(["--version"])) == .version)
     }
 }

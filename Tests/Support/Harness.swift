@@ -33,11 +33,11 @@ public enum Harness {
     /// True when this process may create PID namespaces (root with unshare).
     public static var canUnshare: Bool { geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") }
 
-    /// Runs a program to its end, with a bound: past `timeout` seconds (times ``slowdown``) it is SIGKILLed and the test
-    /// fails. Output is collected from files so a grandchild holding a pipe open cannot hang the test.
+    /// Runs a program to its end, with a bound against a hang (never a speed check): past `timeout`
+    /// seconds (times ``slowdown``) it is SIGKILLed and the test fails. Output is collected from files so a grandchild holding a pipe open cannot hang the test.
     @discardableResult
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                    timeout: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
+                    timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let outPath = directory + "/stdout", errPath = directory + "/stderr"
@@ -52,15 +52,7 @@ public enum Harness {
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let done = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in done.signal() }
-        // The test runner's threads block most signals, and a spawned process would inherit that mask
-        // (Process spawns from the calling thread): start it with nothing blocked, as a shell would.
-        var unblocked = sigset_t(), saved = sigset_t()
-        sigemptyset(&unblocked)
-        pthread_sigmask(SIG_SETMASK, &unblocked, &saved)
-        do {
-            defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
-            try process.run()
-        }
+        try withEmptySignalMask { try process.run() }
         if done.wait(timeout: .now() + timeout * slowdown) == .timedOut {
             kill(process.processIdentifier, SIGKILL)
             Issue.record("\(executable) \(arguments) did not finish within \(timeout * slowdown) s", sourceLocation: sourceLocation)
@@ -75,9 +67,42 @@ public enum Harness {
         return ProgramRun(status: status, stdout: stdout, stderr: stderr)
     }
 
+    /// Runs `body` (which starts a process) with no signal blocked in this thread. Swift Testing runs tests
+    /// on libdispatch worker threads, which block almost every signal, and Foundation's `Process` hands
+    /// the calling thread's mask to the new process (swinit and rebound pass theirs on to their child):
+    /// without this the program would start with SIGTERM blocked, unlike under a shell.
+    public static func withEmptySignalMask<T>(_ body: () throws -> T) rethrows -> T {
+        var empty = sigset_t(), previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
+    }
+
+    /// Seconds a script's ``shellWaits`` give up after (times ``slowdown``): a bound against a hang,
+    /// far past what a loaded machine needs.
+    public static let shellWaitBound: Double = 30
+
+    /// Shell functions for scripts that wait on another process: `wait_for FILE` until FILE exists and
+    /// is not empty, `wait_for_text FILE TEXT` until FILE contains TEXT. Each polls every 10 ms and after
+    /// ``shellWaitBound`` seconds exits the script (90 or 91) naming what it waited for.
+    public static let shellWaits = #"""
+        wait_for() { i=0; while [ ! -s "$1" ]; do i=$((i+1)); if [ $i -gt \#(Int(shellWaitBound * slowdown * 100)) ]; then echo "timed out waiting for $1" >&2; exit 90; fi; sleep 0.01; done; }
+        wait_for_text() { i=0; while ! grep -q "$2" "$1" 2>/dev/null; do i=$((i+1)); if [ $i -gt \#(Int(shellWaitBound * slowdown * 100)) ]; then echo "timed out waiting for '$2' in $1" >&2; exit 91; fi; sleep 0.01; done; }
+
+        """#
+
+    /// A bash command (dash cannot name descriptors above 9) that closes every descriptor above 2 the script inherited. Foundation's `Process`
+    /// learns that a child ended when a socket it hands the child reaches EOF, so every descendant holds
+    /// that socket too: a script closes it before it runs what must see only the descriptors it was given,
+    /// or what must not look unfinished for as long as it lives.
+    public static let closeInheritedDescriptors = #"""
+        for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done;
+        """#
+
     /// Runs a shell script with `sh -c`; `$SWINIT` and `$REBOUND` name the binaries under test.
     @discardableResult
-    public static func shell(_ script: String, timeout: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
+    public static func shell(_ script: String, timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
         var environment = ProcessInfo.processInfo.environment
         environment["SWINIT"] = swinit
         environment["REBOUND"] = rebound
@@ -192,7 +217,7 @@ extension Harness {
     /// Waits until `path` exists and is not empty, polling every 10 ms for at most `timeout` seconds;
     /// returns its contents, or nil (and a recorded issue) if it never appeared.
     @discardableResult
-    public static func waitForFile(_ path: String, timeout: Double = 5, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+    public static func waitForFile(_ path: String, timeout: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
         let deadline = Date().addingTimeInterval(timeout * slowdown)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), !text.isEmpty { return text }
@@ -215,7 +240,7 @@ extension Harness {
 
     /// Like ``shell(_:timeout:sourceLocation:)`` with extra environment variables.
     @discardableResult
-    public static func shell(_ script: String, environment extra: [String: String], timeout: Double = 30,
+    public static func shell(_ script: String, environment extra: [String: String], timeout: Double = 60,
                       sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
         var environment = ProcessInfo.processInfo.environment
         environment["SWINIT"] = swinit

@@ -1,6 +1,7 @@
 import Testing
 @testable import ProcessKit
 @testable import swinit
+import ToolSupport
 
 /// swinit's decisions about each event of its loop, without processes or signals.
 @Suite struct SupervisorPolicyTests {
@@ -13,7 +14,7 @@ import Testing
     func after(_ seconds: Double) -> Deadline { Deadline(nanoseconds: Self.now.nanoseconds + Int64(seconds * 1e9)) }
 
     func policy(_ arguments: [String]) throws -> SupervisorPolicy {
-        guard case .run(let options) = try SwinitOptions.parse(arguments, environment: { _ in nil }) else {
+        guard case .run(let options) = try SwinitOptions.parse(bytes(arguments), environment: { _ in nil }) else {
             throw UsageError(message: "no program in \(arguments)")
         }
         return SupervisorPolicy(options: options)

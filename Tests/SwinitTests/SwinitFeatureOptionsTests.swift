@@ -1,12 +1,13 @@
 import Testing
 import ProcessKit
 @testable import swinit
+import ToolSupport
 
 /// Parsing of the issue-6 options: --grace/SWINIT_GRACE, --rewrite, --stop-sequence, -P, and the
 /// stop sequence's step-by-step progress.
 @Suite struct SwinitFeatureOptionsTests {
     func parse(_ arguments: [String], _ environment: [String: String] = [:]) throws(UsageError) -> SwinitOptions {
-        guard case .run(let options) = try SwinitOptions.parse(arguments, environment: { environment[$0] }) else {
+        guard case .run(let options) = try SwinitOptions.parse(bytes(arguments), environment: { environment[$0] }) else {
             throw UsageError(message: "\(arguments) did not ask to run")
         }
         return options

@@ -1,10 +1,14 @@
 import Testing
 import ProcessKit
 @testable import swinit
+import ToolSupport
+
+/// Command-line arguments as the tools read argv: bytes.
+func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) } }
 
 @Suite struct SwinitOptionsTests {
     func parse(_ arguments: [String], _ environment: [String: String] = [:]) throws(UsageError) -> SwinitRequest {
-        try SwinitOptions.parse(arguments, environment: { environment[$0] })
+        try SwinitOptions.parse(bytes(arguments), environment: { environment[$0] })
     }
 
     /// The options of a command line that runs a program; nil (and a recorded issue) otherwise.
@@ -37,7 +41,7 @@ import ProcessKit
     @Test func defaults() {
         let parsed = options(["sh", "-c", "exit 3"])
         var expected = SwinitOptions()
-        expected.command = ["sh", "-c", "exit 3"]
+        expected.command = bytes(["sh", "-c", "exit 3"])
         #expect(parsed == expected)
         #expect(parsed?.subreaper == false)
         #expect(parsed?.verbosity == 1)
@@ -69,7 +73,7 @@ import ProcessKit
         expected.verbosity = 2
         expected.parentDeathSignal = .terminate
         expected.remappedExitCodes = [1]
-        expected.command = ["prog", "-s"]
+        expected.command = bytes(["prog", "-s"])
         #expect(all == expected)
     }
 
@@ -84,10 +88,10 @@ import ProcessKit
 
     @Test func parsingStopsAtTheProgram() {
         let parsed = options(["-s", "prog", "-g", "-e", "3", "--", "x"])
-        #expect(parsed?.command == ["prog", "-g", "-e", "3", "--", "x"])
+        #expect(parsed?.command == bytes(["prog", "-g", "-e", "3", "--", "x"]))
         #expect(parsed?.signalProcessGroup == false)
         #expect(parsed?.remappedExitCodes == [])
-        #expect(options(["--", "-s"])?.command == ["-s"])
+        #expect(options(["--", "-s"])?.command == bytes(["-s"]))
         #expect(options(["--", "-s"])?.subreaper == false)
     }
 
@@ -156,6 +160,6 @@ import ProcessKit
         #expect(rejection(["--nope", "prog"])?.contains("--nope") == true)
         #expect(rejection(["-e"])?.contains("-e") == true)
         // An option after the program belongs to the program.
-        #expect(options(["prog", "-e"])?.command == ["prog", "-e"])
+        #expect(options(["prog", "-e"])?.command == bytes(["prog", "-e"]))
     }
 }

@@ -7,14 +7,14 @@ import Testing
     /// Every option and the operands left, or the error.
     func scan(_ arguments: [String], flags: [OptionScanner.Name] = ["v", "s", "g", "w", "verbose"],
               valued: [OptionScanner.Name] = ["e", "p", "name"]) -> Result<([Option], [String]), OptionError> {
-        var scanner = OptionScanner(arguments, flags: flags, valued: valued)
+        var scanner = OptionScanner(arguments.map { Array($0.utf8) }, flags: flags, valued: valued)
         var options: [Option] = []
         do {
             while let option = try scanner.next() { options.append(option) }
         } catch {
             return .failure(error)
         }
-        return .success((options, scanner.operands))
+        return .success((options, scanner.operands.map { String(decoding: $0, as: UTF8.self) }))
     }
 
     func options(_ arguments: [String]) -> [Option]? { try? scan(arguments).get().0 }
@@ -89,15 +89,23 @@ import Testing
         // Only the first "--" is taken; a later one belongs to the program.
         #expect(operands(["--", "--", "x"]) == ["--", "x"])
         // Once the options have ended, next() keeps returning nil.
-        var scanner = OptionScanner(["--", "-v"], flags: ["v"], valued: [])
+        var scanner = OptionScanner([Array("--".utf8), Array("-v".utf8)], flags: ["v"], valued: [])
         #expect(try scanner.next() == nil)
         #expect(try scanner.next() == nil)
-        #expect(scanner.operands == ["-v"])
+        #expect(scanner.operands == [Array("-v".utf8)])
+    }
+
+    @Test func operandsKeepTheirBytes() throws {
+        let latin1: [UInt8] = [0x63, 0x61, 0x66, 0xE9]  // "café" in Latin-1: not UTF-8
+        var scanner = OptionScanner([Array("-v".utf8), latin1, [0xFF]], flags: ["v"], valued: [])
+        #expect(try scanner.next() == Option(name: "v", value: nil))
+        #expect(try scanner.next() == nil)
+        #expect(scanner.operands == [latin1, [0xFF]])
     }
 
     @Test func mapsErrorsToTheCallersType() {
         struct Wrapped: Error, Equatable { let text: String }
-        var scanner = OptionScanner(["-x"], flags: [], valued: [])
+        var scanner = OptionScanner([Array("-x".utf8)], flags: [], valued: [])
         #expect(throws: Wrapped(text: "unknown option '-x'")) {
             try scanner.next(orThrow: { Wrapped(text: $0.description) })
         }

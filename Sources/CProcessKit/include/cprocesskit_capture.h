@@ -1,8 +1,9 @@
 // Memory pieces for buffers that hold a child's captured output.
-#ifndef CPROCESSKIT_CAPTURE_H
-#define CPROCESSKIT_CAPTURE_H
+#pragma once
 
 #include <stddef.h>
+
+#pragma clang assume_nonnull begin
 
 // Copies `length` bytes from `from` to `to` (which must not overlap), and leaves `from` unspecified:
 // the whole pages of the source are moved to the destination by remapping them (mremap with
@@ -12,4 +13,4 @@
 // memcpy wherever the kernel does not move them.
 void pk_move_bytes(void *to, void *from, size_t length);
 
-#endif
+#pragma clang assume_nonnull end

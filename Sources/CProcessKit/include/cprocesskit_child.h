@@ -1,10 +1,8 @@
-// C side of a started child and its pipes: pidfds, waiting for one child with waitid, opening files
-// (open and fcntl are variadic, which Swift cannot call), poll, and a small lock.
-#ifndef CPROCESSKIT_CHILD_H
-#define CPROCESSKIT_CHILD_H
+// A started child: its pidfd, waiting for it alone, and decoding the status it ended with.
+#pragma once
 
-#include <poll.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #pragma clang assume_nonnull begin
 
@@ -19,24 +17,14 @@ int pk_pidfd_send_signal(int pidfd, int signo);
 /// waitpid reports it, 0 when WNOHANG found no change, or -1 with errno (EINTR is returned, not retried).
 int pk_wait_child(pid_t pid, int pidfd, int options, int *raw_status);
 
-/// open(2) with a mode, always close-on-exec; -1 with errno.
-int pk_open(const char *path, int flags, int mode);
-
-/// 1 when fd is open in this process, 0 when it is not.
-int pk_fd_is_open(int fd);
-
-/// Turns O_NONBLOCK on or off; -1 with errno.
-int pk_set_nonblocking(int fd, int enabled);
-
-/// A close-on-exec pipe: fds[0] reads, fds[1] writes.
-int pk_pipe_cloexec(int fds[_Nonnull 2]);
-
-/// A lock for state shared between threads and held only for a few system calls: an int, 0 when
-/// free, taken with an atomic exchange (the thread yields while another holds it). A pthread mutex
-/// would cost a static binary kilobytes of code for no gain here.
-void pk_lock(int *lock);
-void pk_unlock(int *lock);
+// Wait-status macros, inline: an init decodes one status per reaped zombie, and a call into the
+// C target for each macro cost more than the decoding itself.
+static inline int pk_wifexited(int status) { return WIFEXITED(status); }
+static inline int pk_wexitstatus(int status) { return WEXITSTATUS(status); }
+static inline int pk_wifsignaled(int status) { return WIFSIGNALED(status); }
+static inline int pk_wtermsig(int status) { return WTERMSIG(status); }
+static inline int pk_wcoredump(int status) { return WCOREDUMP(status) ? 1 : 0; }
+static inline int pk_wifstopped(int status) { return WIFSTOPPED(status); }
+static inline int pk_wstopsig(int status) { return WSTOPSIG(status); }
 
 #pragma clang assume_nonnull end
-
-#endif

@@ -1,13 +1,25 @@
-// File and clock pieces a tool needs beyond open/read/write: an atomic replace and the wall clock.
-#ifndef CPROCESSKIT_FILES_H
-#define CPROCESSKIT_FILES_H
+// File descriptors and files, where open and fcntl are variadic (Swift cannot call them).
+#pragma once
 
-// rename(2): replaces `to` with `from` in one step, so a reader sees the old file or the new one,
-// never half of one. Returns 0, or -1 with errno.
+#pragma clang assume_nonnull begin
+
+/// open(2) with a mode, always close-on-exec; -1 with errno.
+int pk_open(const char *path, int flags, int mode);
+
+/// 1 when fd is open in this process, 0 when it is not.
+int pk_fd_is_open(int fd);
+
+/// Turns O_NONBLOCK on or off; -1 with errno.
+int pk_set_nonblocking(int fd, int enabled);
+
+/// A close-on-exec pipe: bytes written to fds[1] come out of fds[0]. Returns 0, or -1 with errno.
+int pk_pipe_cloexec(int fds[_Nonnull 2]);
+
+/// A close-on-exec duplicate of fd (F_DUPFD_CLOEXEC), or -1 with errno.
+int pk_dup_cloexec(int fd);
+
+/// rename(2): replaces `to` with `from` in one step, so a reader sees the old file or the new one,
+/// never half of one. Returns 0, or -1 with errno.
 int pk_rename(const char *from, const char *to);
 
-// The wall clock (CLOCK_REALTIME) in nanoseconds since the Unix epoch: for times shown to people
-// and other programs, not for measuring intervals (it can jump).
-long long pk_realtime_ns(void);
-
-#endif
+#pragma clang assume_nonnull end

@@ -2,8 +2,7 @@
 // stack) that sets itself up and execs. The child shares the parent's memory until exec, so it
 // makes system calls only (async-signal-safe, no locks, no allocation) and reports a failure by
 // writing the step and errno into the parent's pk_spawn_outcome.
-#ifndef CPROCESSKIT_SPAWN_H
-#define CPROCESSKIT_SPAWN_H
+#pragma once
 
 #include <signal.h>
 #include <stdint.h>
@@ -44,9 +43,9 @@ typedef struct {
     uint64_t ignored_signals;        // set to SIG_IGN in the child (wins over default_signals)
 } pk_spawn_attributes;
 
-enum {
-    PK_SPAWN_STEP_PIPE = 1,
-    PK_SPAWN_STEP_FORK,
+/// The steps of a spawn that can fail, in pk_spawn_outcome.failed_step (SpawnError.Step's raw values).
+enum : int {
+    PK_SPAWN_STEP_FORK = 1,
     PK_SPAWN_STEP_SESSION,
     PK_SPAWN_STEP_PROCESS_GROUP,
     PK_SPAWN_STEP_FOREGROUND,
@@ -72,5 +71,3 @@ typedef struct {
 int pk_spawn(const pk_spawn_attributes *attributes, pk_spawn_outcome *outcome);
 
 #pragma clang assume_nonnull end
-
-#endif

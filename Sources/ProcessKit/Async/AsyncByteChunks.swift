@@ -44,19 +44,17 @@ public struct AsyncByteChunks: AsyncSequence, Sendable {
             while true {
                 try Task.checkCancellation()
                 var count = 0
-                let chunk = [UInt8](unsafeUninitializedCapacity: chunkSize) { buffer, initialized in
-                    count = read(fd, buffer.baseAddress, buffer.count)
-                    initialized = Swift.max(0, count)
-                }
-                if count > 0 { return chunk }
-                if count == 0 {
+                do {
+                    let chunk = try [UInt8](unsafeUninitializedCapacity: chunkSize) { buffer, initialized in
+                        count = try retryingOnInterrupt { read(fd, buffer.baseAddress, buffer.count) }
+                        initialized = count
+                    }
+                    if count > 0 { return chunk }
                     ended = true
                     return nil
+                } catch let error as Errno where error == .tryAgain {
+                    try await EventPoller.shared.ready(fd)
                 }
-                let error = Errno.current
-                if error == .interrupted { continue }
-                guard error == .tryAgain else { throw error }
-                try await EventPoller.shared.ready(fd)
             }
         }
     }

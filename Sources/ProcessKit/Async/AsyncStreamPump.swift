@@ -109,19 +109,15 @@ enum AsyncStreamPump {
             // suspension in between, and taken back after EPIPE, so it cannot kill this process.
             let previousMask = try? SignalSet([.brokenPipe]).block()
             let written = bytes.withUnsafeBytes { buffer in
-                CProcessKit.write(fd.rawValue, buffer.baseAddress! + offset, buffer.count - offset)
+                Result { () throws(Errno) in try fd.write(UnsafeRawBufferPointer(rebasing: buffer[offset...])) }
             }
-            let error = Errno.current
-            if written < 0, error.rawValue == EPIPE { pk_discard_own_sigpipe() }
+            if case .failure(let error) = written, error.rawValue == EPIPE { pk_discard_own_sigpipe() }
             if let previousMask, !previousMask.contains(.brokenPipe) { _ = try? SignalSet([.brokenPipe]).unblock() }
-            if written >= 0 {
-                offset += written
-            } else if error.rawValue == EPIPE {
-                return
-            } else if error == .tryAgain {
-                try await EventPoller.shared.ready(fd.rawValue, writable: true)
-            } else if error != .interrupted {
-                throw error
+            switch written {
+            case .success(let count): offset += count
+            case .failure(let error) where error.rawValue == EPIPE: return
+            case .failure(let error) where error == .tryAgain: try await EventPoller.shared.ready(fd.rawValue, writable: true)
+            case .failure(let error): throw error
             }
         }
     }

@@ -66,7 +66,7 @@ final class EventPoller: Sendable {
         }
         startError = nil
         let started = pk_start_detached_thread({ context in
-            Unmanaged<EventPoller>.fromOpaque(context!).takeUnretainedValue().run()
+            Unmanaged<EventPoller>.fromOpaque(context).takeUnretainedValue().run()
         }, Unmanaged.passRetained(self).toOpaque())
         if started != 0 { fatalError("ProcessKit: cannot start its event poller thread: \(Errno(rawValue: started))") }
     }
@@ -152,12 +152,9 @@ final class EventPoller: Sendable {
                 state.sleepsUntil = state.timed.values.min()
                 return state.sleepsUntil
             }
-            let timeout = earliest.map { Int32(Swift.min(Swift.max(0, ($0.nanoseconds - Deadline.now.nanoseconds + 999_999) / 1_000_000), 3_600_000)) } ?? -1
-            let count = tokens.withUnsafeMutableBufferPointer { pk_epoll_wait_tokens(epoll, $0.baseAddress, 64, timeout) }
-            if count < 0 {
-                if pk_errno() == EINTR { continue }
-                fatalError("ProcessKit: epoll_wait failed: \(Errno.current)")
-            }
+            guard let count = try? retryingOnInterrupt({
+                pk_epoll_wait_tokens(epoll, &tokens, 64, earliest.map { Swift.min($0.millisecondsRemaining, 3_600_000) } ?? -1)
+            }) else { fatalError("ProcessKit: epoll_wait failed: \(Errno.current)") }
             for index in 0..<Int(count) {
                 if tokens[index] == Self.wakeToken { _ = pk_eventfd_drain(wake) } else { finish(tokens[index], with: .success(true)) }
             }

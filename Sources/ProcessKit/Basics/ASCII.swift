@@ -3,9 +3,9 @@ import CProcessKit
 /// ASCII-only text helpers: command-line input is bytes, and these avoid Unicode tables.
 ///
 /// String's own `==`, `hasPrefix` and `dropFirst` compare and count by canonical equivalence and
-/// grapheme clusters, which links Unicode normalization and grapheme tables (~40 KB) into a static
-/// binary. Names of options, signals and environment variables are compared byte for byte instead,
-/// as C's `strcmp` does.
+/// grapheme clusters, which links Unicode normalization and grapheme tables into a static binary.
+/// Names of options, signals and environment variables are compared byte for byte instead, as C's
+/// `strcmp` does.
 package enum ASCII {
     /// The text with a-z turned into A-Z.
     package static func uppercased(_ text: String) -> String {
@@ -13,7 +13,7 @@ package enum ASCII {
     }
 
     /// Whether the two texts are the same bytes: lengths first (O(1) for native strings), then one
-    /// memcmp. (UTF8View.elementsEqual walks byte by byte through iterators, ~30 instructions a byte.)
+    /// memcmp, where UTF8View.elementsEqual would walk byte by byte through iterators.
     package static func equal(_ text: String, _ other: String) -> Bool {
         guard text.utf8.count == other.utf8.count else { return false }
         var text = text, other = other
@@ -28,14 +28,23 @@ package enum ASCII {
         return String(decoding: text.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
     }
 
-    /// A non-negative decimal number of at most 9 digits, nil for anything else.
-    package static func decimal(_ text: String) -> Int32? {
-        guard !text.utf8.isEmpty, text.utf8.count <= 9 else { return nil }
-        var value: Int32 = 0
-        for byte in text.utf8 {
-            guard byte >= 48, byte <= 57 else { return nil }
-            value = value * 10 + Int32(byte - 48)
+    /// The decimal digits `bytes` starts with: how many there are, and the number they make (a Double,
+    /// so that no count of digits overflows; exact up to 15 digits). The one decimal reader behind
+    /// option values, signal numbers and /proc's fields.
+    package static func leadingDigits(_ bytes: some Collection<UInt8>) -> (count: Int, value: Double) {
+        var count = 0, value = 0.0
+        for byte in bytes {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
+            value = value * 10 + Double(byte - UInt8(ascii: "0"))
+            count += 1
         }
-        return value
+        return (count, value)
+    }
+
+    /// A non-negative decimal number of 1 to 9 digits and nothing else, nil for anything else.
+    package static func decimal(_ bytes: some Collection<UInt8>) -> Int32? {
+        let digits = leadingDigits(bytes)
+        guard digits.count == bytes.count, (1...9).contains(digits.count) else { return nil }
+        return Int32(digits.value)
     }
 }

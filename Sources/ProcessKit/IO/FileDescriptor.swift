@@ -49,10 +49,9 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
 
     /// A new pipe, both ends close-on-exec: bytes written to `writeEnd` come out of `readEnd`.
     public static func pipe() throws(Errno) -> (readEnd: FileDescriptor, writeEnd: FileDescriptor) {
-        var fds: (Int32, Int32) = (-1, -1)
-        let result = withUnsafeMutableBytes(of: &fds) { pk_pipe_cloexec($0.baseAddress!.assumingMemoryBound(to: Int32.self)) }
-        if result != 0 { throw Errno.current }
-        return (FileDescriptor(rawValue: fds.0), FileDescriptor(rawValue: fds.1))
+        var fds: [Int32] = [-1, -1]
+        if pk_pipe_cloexec(&fds) != 0 { throw Errno.current }
+        return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
     }
 
     /// True while this number names an open fd of this process.

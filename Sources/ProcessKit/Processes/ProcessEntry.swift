@@ -1,6 +1,5 @@
 /// One process as `/proc/PID/stat` shows it: pid, parent, command name and state.
 public struct ProcessEntry: Equatable, Hashable, Sendable, CustomStringConvertible {
-    /// Its pid.
     public let pid: Int32
     /// Its parent's pid (0 for PID 1 of the namespace's root).
     public let parentPID: Int32
@@ -29,12 +28,12 @@ public struct ProcessEntry: Equatable, Hashable, Sendable, CustomStringConvertib
         let bytes = Array(statLine.utf8)
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")), open >= 2,
               let close = bytes.lastIndex(of: UInt8(ascii: ")")), close > open,
-              let pid = ASCII.decimal(String(decoding: bytes[..<(open - 1)], as: UTF8.self))
+              let pid = ASCII.decimal(bytes[..<(open - 1)])
         else { return nil }
         // After the name: " S PPID ..."
         let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "), maxSplits: 2)
         guard fields.count >= 2, fields[0].count == 1,
-              let parent = ASCII.decimal(String(decoding: fields[1], as: UTF8.self))
+              let parent = ASCII.decimal(fields[1])
         else { return nil }
         self.init(pid: pid, parentPID: parent, name: String(decoding: bytes[(open + 1)..<close], as: UTF8.self),
                   state: fields[0].first!)

@@ -13,7 +13,7 @@ public enum ProcessTable {
         var capacity = 512
         while true {
             var buffer = [Int32](repeating: 0, count: capacity)
-            let count = buffer.withUnsafeMutableBufferPointer { pk_list_numeric_entries(proc, $0.baseAddress, Int32(capacity)) }
+            let count = pk_list_numeric_entries(proc, &buffer, Int32(capacity))
             if count < 0 { throw .unreadable(Errno.current) }
             if Int(count) <= capacity {
                 pids = Array(buffer[..<Int(count)])
@@ -65,13 +65,13 @@ public enum ProcessTable {
         var buffer = [CChar](repeating: 0, count: 32)
         let length = buffer.withUnsafeMutableBufferPointer { readlink(proc + "/self", $0.baseAddress!, 31) }
         guard length > 0 else { return nil }
-        return ASCII.decimal(String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        return ASCII.decimal(buffer[..<length].map { UInt8(bitPattern: $0) })
     }
 
     /// A small text file's contents, nil if it cannot be read (e.g. the process has gone).
     static func readSmallFile(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: 1024)
-        let length = buffer.withUnsafeMutableBufferPointer { pk_read_small_file(path, $0.baseAddress, 1024) }
+        let length = pk_read_small_file(path, &buffer, 1024)
         guard length >= 0 else { return nil }
         return String(decoding: buffer[..<Int(length)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

@@ -5,7 +5,7 @@ import CProcessKit
 /// Parse a user's text with ``init(parsing:)``: `SIGTERM`, `TERM`, `term` and `15` all name
 /// the same signal.
 public struct Signal: Hashable, Sendable, CustomStringConvertible {
-    /// The signal number.
+    /// The signal number, as the kernel counts them (15 for SIGTERM).
     public let rawValue: Int32
 
     /// The highest signal number Linux has.
@@ -81,7 +81,7 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
     /// Parses a signal given by name or number: `SIGTERM`, `TERM`, `term`, `15`, `SIGRTMIN+2`, `RTMAX-1`.
     public init(parsing text: String) throws(SignalParseError) {
         let upper = ASCII.uppercased(text)
-        if let number = ASCII.decimal(upper) {
+        if let number = ASCII.decimal(upper.utf8) {
             guard let signal = Signal(rawValue: number) else { throw SignalParseError(input: text) }
             self = signal
             return
@@ -89,7 +89,7 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
         let withoutSIG = ASCII.text(upper, after: "SIG")
         let bare = withoutSIG ?? upper
         // "SIG32": the name ``name`` gives a number the C library keeps for itself.
-        if withoutSIG != nil, let number = ASCII.decimal(bare), let signal = Signal(rawValue: number) {
+        if withoutSIG != nil, let number = ASCII.decimal(bare.utf8), let signal = Signal(rawValue: number) {
             self = signal
             return
         }
@@ -116,9 +116,9 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
             number = minimum
         } else if ASCII.equal(bare, "RTMAX") {
             number = maximum
-        } else if let offset = ASCII.text(bare, after: "RTMIN+").flatMap(ASCII.decimal) {
+        } else if let offset = ASCII.text(bare, after: "RTMIN+").flatMap({ ASCII.decimal($0.utf8) }) {
             number = minimum + offset
-        } else if let offset = ASCII.text(bare, after: "RTMAX-").flatMap(ASCII.decimal) {
+        } else if let offset = ASCII.text(bare, after: "RTMAX-").flatMap({ ASCII.decimal($0.utf8) }) {
             number = maximum - offset
         } else {
             return nil

@@ -27,16 +27,14 @@ public struct SignalWaiter {
     /// as it takes.
     public func wait(until deadline: Deadline? = nil) throws(Errno) -> ReceivedSignal? {
         var set = signals.cValue
-        while true {
-            let timeout = deadline.map { max(0, $0.nanoseconds - Deadline.now.nanoseconds) } ?? -1
-            var sender: Int32 = 0, code: Int32 = 0, value: Int32 = 0
-            let number = pk_wait_for_signal(&set, timeout, &sender, &code, &value)
-            if number > 0 {
-                return ReceivedSignal(signal: Signal(number), senderPID: sender, code: code, value: value)
+        var sender: Int32 = 0, code: Int32 = 0, value: Int32 = 0
+        do {
+            let number = try retryingOnInterrupt {
+                pk_wait_for_signal(&set, deadline.map { max(0, $0.nanoseconds - Deadline.now.nanoseconds) } ?? -1, &sender, &code, &value)
             }
-            let error = Errno.current
-            if error == .tryAgain { return nil }
-            if error != .interrupted { throw error }
+            return ReceivedSignal(signal: Signal(number), senderPID: sender, code: code, value: value)
+        } catch where error == .tryAgain {
+            return nil
         }
     }
 }

@@ -113,7 +113,7 @@ public struct Environment: Equatable, Sendable, ExpressibleByArrayLiteral {
 
     /// This process's environ, entry by entry.
     static func processEntries() -> [[UInt8]] {
-        guard let environment = pk_environ() else { return [] }
+        let environment = pk_environ()
         var entries: [[UInt8]] = []
         var index = 0
         while let entry = environment[index] {

@@ -1,14 +1,17 @@
+import CProcessKit
+
 /// Why a command could not be started or run: the step that failed and the `errno` it failed with.
-/// Steps up to ``Step/exec`` happen in the child between clone and exec and are reported back
-/// through the parent's memory; the others are checked before the child is started (bad input), or,
+/// The steps numbered by the C side (``Step/fork`` to ``Step/fileDescriptors``) start the child or happen
+/// in it between clone and exec, and are reported back through the parent's memory; the others are
+/// checked before the child is started (bad input), or,
 /// for ``Step/communication`` and ``Step/wait``, fail after it started (it has been stopped and
 /// reaped by then). No child is left behind by any of them.
 public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The program as it was given.
     public let program: String
-    /// What failed.
+    /// The step that failed.
     public let step: Step
-    /// Why.
+    /// The errno it failed with.
     public let errno: Errno
     /// The pid of the child that failed (already reaped); nil when no child was started.
     public var childPID: Int32? = nil
@@ -16,27 +19,38 @@ public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
     /// a NUL byte", "standard output: fd 57 is not open". nil when the step and errno say it all.
     public var detail: String? = nil
 
-    /// The steps from checking the command to exec, and after.
-    public enum Step: Int32, Sendable {
-        case pipe = 1, fork, session, processGroup, foreground, parentDeathSignal, signals, workingDirectory, exec
+    /// The steps from checking the command to exec, and after. The child's steps are numbered by the C
+    /// side, which reports the one that failed.
+    public struct Step: RawRepresentable, Hashable, Sendable {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+
+        public static let fork = Step(rawValue: PK_SPAWN_STEP_FORK)
+        public static let session = Step(rawValue: PK_SPAWN_STEP_SESSION)
+        public static let processGroup = Step(rawValue: PK_SPAWN_STEP_PROCESS_GROUP)
+        public static let foreground = Step(rawValue: PK_SPAWN_STEP_FOREGROUND)
+        public static let parentDeathSignal = Step(rawValue: PK_SPAWN_STEP_PARENT_DEATH_SIGNAL)
+        public static let signals = Step(rawValue: PK_SPAWN_STEP_SIGNALS)
+        public static let workingDirectory = Step(rawValue: PK_SPAWN_STEP_WORKING_DIRECTORY)
+        public static let exec = Step(rawValue: PK_SPAWN_STEP_EXEC)
         /// Putting the standard streams and passed fds in place in the child, or checking them before.
-        case fileDescriptors
+        public static let fileDescriptors = Step(rawValue: PK_SPAWN_STEP_FILE_DESCRIPTORS)
         /// The program name is unusable (it contains a NUL byte).
-        case program = 100
+        public static let program = Step(rawValue: 100)
         /// An argument is unusable (it contains a NUL byte).
-        case arguments
+        public static let arguments = Step(rawValue: 101)
         /// An environment entry is unusable (a NUL byte, or a name with "=").
-        case environment
+        public static let environment = Step(rawValue: 102)
         /// Standard input could not be set up (a file that will not open, an fd that is not open).
-        case standardInput
+        public static let standardInput = Step(rawValue: 103)
         /// Standard output could not be set up (also: a capture limit below 1).
-        case standardOutput
+        public static let standardOutput = Step(rawValue: 104)
         /// Standard error could not be set up.
-        case standardError
+        public static let standardError = Step(rawValue: 105)
         /// Feeding input or reading output failed after the child started.
-        case communication
+        public static let communication = Step(rawValue: 106)
         /// Waiting for the child failed after it started.
-        case wait
+        public static let wait = Step(rawValue: 107)
     }
 
     /// The exit code a shell gives for this failure: 127 when the program was not found, 126 when it
@@ -63,7 +77,6 @@ extension SpawnError.Step {
     /// What failed, for ``SpawnError/description``.
     var failure: String {
         switch self {
-        case .pipe: return "pipe failed"
         case .fork: return "fork failed"
         case .session: return "setsid failed"
         case .processGroup: return "setpgid failed"
@@ -81,6 +94,7 @@ extension SpawnError.Step {
         case .standardError: return "standard error"
         case .communication: return "feeding its input or reading its output failed"
         case .wait: return "waiting for it failed"
+        default: return "step " + String(rawValue) + " failed"
         }
     }
 }

@@ -205,7 +205,7 @@ struct SpawnRequest {
         var outcome = pk_spawn_outcome()
         let result = pk_spawn(&attributes, &outcome)
         guard result == 0 else {
-            var error = SpawnError(program: command.program, step: SpawnError.Step(rawValue: outcome.failed_step) ?? .exec,
+            var error = SpawnError(program: command.program, step: SpawnError.Step(rawValue: outcome.failed_step),
                                    errno: Errno(rawValue: outcome.error))
             error.childPID = outcome.failed_child > 0 ? outcome.failed_child : nil
             throw error

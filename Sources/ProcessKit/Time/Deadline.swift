@@ -7,7 +7,7 @@ public struct Deadline: Comparable, Hashable, Sendable {
 
     public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
 
-    /// Now.
+    /// The monotonic clock's reading at this moment.
     public static var now: Deadline { Deadline(nanoseconds: pk_monotonic_ns()) }
 
     /// `seconds` from now; fractions allowed.
@@ -20,6 +20,10 @@ public struct Deadline: Comparable, Hashable, Sendable {
 
     public var hasPassed: Bool { Deadline.now >= self }
 
+    /// Milliseconds left for poll or epoll_wait: rounded up, so a wait never ends just before the
+    /// deadline, and 0 once it has passed.
+    package var millisecondsRemaining: Int32 { Int32(clamping: max(0, (nanoseconds - Deadline.now.nanoseconds + 999_999) / 1_000_000)) }
+
     public static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 }
 
@@ -27,11 +31,10 @@ extension Deadline {
     /// Sleeps until this deadline (returns at once if it has passed). Signals that arrive meanwhile
     /// stay pending; for an init that must not spin when waiting for them has failed.
     public func sleep() {
-        while true {
-            let remaining = nanoseconds - Deadline.now.nanoseconds
-            if remaining <= 0 { return }
+        _ = try? retryingOnInterrupt {
+            let remaining = max(0, nanoseconds - Deadline.now.nanoseconds)
             var request = timespec(tv_sec: Int(remaining / 1_000_000_000), tv_nsec: Int(remaining % 1_000_000_000))
-            if nanosleep(&request, nil) == 0 { return }
+            return nanosleep(&request, nil)
         }
     }
 }

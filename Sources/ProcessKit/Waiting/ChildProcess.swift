@@ -17,7 +17,6 @@ import CProcessKit
 /// }
 /// ```
 public final class ChildProcess: @unchecked Sendable {
-    /// Its pid.
     public let pid: Int32
     /// The group it leads, when it was started in a new one.
     public let processGroup: Int32?
@@ -142,10 +141,9 @@ public final class ChildProcess: @unchecked Sendable {
             // Sleeps until it has exited without reaping it, so that the reaping (and the status every
             // other waiter is given) happens under the lock in tryWait.
             var raw: Int32 = 0
-            let result = pk_wait_child(pid, pidDescriptor?.rawValue ?? -1, WEXITED | WNOWAIT, &raw)
-            if result < 0 {
-                let error = Errno.current
-                if error == .interrupted { continue }
+            do {
+                _ = try retryingOnInterrupt { pk_wait_child(pid, pidDescriptor?.rawValue ?? -1, WEXITED | WNOWAIT, &raw) }
+            } catch {
                 if let status = reaped { return status }  // another thread reaped it meanwhile
                 throw error
             }
@@ -162,8 +160,7 @@ public final class ChildProcess: @unchecked Sendable {
             if remaining <= 0 { return nil }
             if let pidDescriptor {
                 var entry = pollfd(fd: pidDescriptor.rawValue, events: Int16(POLLIN), revents: 0)
-                let milliseconds = Int32(min((remaining + 999_999) / 1_000_000, Int64(Int32.max)))
-                if poll(&entry, 1, milliseconds) < 0, Errno.current != .interrupted { throw Errno.current }
+                _ = try retryingOnInterrupt { poll(&entry, 1, deadline.millisecondsRemaining) }
             } else {
                 // No pidfd to sleep on: look again after a pause that grows to 50 ms.
                 var duration = timespec(tv_sec: 0, tv_nsec: Int(min(pause, remaining)))

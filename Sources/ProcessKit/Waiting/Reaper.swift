@@ -9,14 +9,11 @@ public enum Reaper {
     /// Reaps one exited child if there is one; nil when none has exited or there are no children.
     public static func reapOne() -> ReapedChild? {
         var status: Int32 = 0
-        while true {
-            // wait4 with no rusage is waitpid (glibc's waitpid is this call), but musl's waitpid goes through
-            // its thread-cancellation path on every call, which doubled the libc work per reaped zombie.
-            let pid = wait4(-1, &status, WNOHANG, nil)
-            if pid > 0 { return ReapedChild(pid: pid, rawStatus: status) }
-            if pid == -1, pk_errno() == EINTR { continue }
-            return nil  // 0: children remain but none has exited; -1 ECHILD: no children
-        }
+        // wait4 with no rusage is waitpid (glibc's waitpid is this call), without the thread-cancellation
+        // path musl's waitpid takes on every call.
+        // 0: children remain but none has exited; ECHILD: there are no children.
+        guard let pid = try? retryingOnInterrupt({ wait4(-1, &status, WNOHANG, nil) }), pid > 0 else { return nil }
+        return ReapedChild(pid: pid, rawStatus: status)
     }
 
     /// Waits (blocking) until the child with this pid has ended and returns how. For a child known

@@ -1,7 +1,13 @@
 // Error texts: glibc's wording in every build, so messages such as "exec X failed: Too many levels of
-// symbolic links" read the same whether swinit/rebound link glibc or musl (musl words 74 of them
+// symbolic links" read the same whether swinit/rebound link glibc or musl (musl words many of them
 // differently, e.g. "Symbolic link loop"), and match what tini prints.
-#include "cprocesskit.h"
+#include "cprocesskit_errno.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+int pk_errno(void) { return errno; }
 
 #if defined(__GLIBC__)
 const char *pk_strerror(int error) { return strerror(error); }

@@ -1,0 +1,74 @@
+#define _GNU_SOURCE
+#include "cprocesskit_signals.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+int pk_sigrtmin(void) { return SIGRTMIN; }
+int pk_sigrtmax(void) { return SIGRTMAX; }
+
+int pk_signal_disposition(int signo) {
+    struct sigaction current;
+    if (sigaction(signo, NULL, &current) != 0) return -1;
+    if (current.sa_handler == SIG_DFL) return 0;
+    if (current.sa_handler == SIG_IGN) return 1;
+    return 2;
+}
+
+int pk_set_signal_disposition(int signo, int disposition) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = disposition == 1 ? SIG_IGN : SIG_DFL;
+    return sigaction(signo, &action, NULL);
+}
+
+uint64_t pk_ignored_signals(void) {
+    uint64_t ignored = 0;
+    for (int signo = 1; signo <= 64; signo++) {
+        // The kernel's struct sigaction starts with the handler (x86-64, arm64, riscv); the flags, restorer
+        // and 64-bit mask after it fit in the other words.
+        unsigned long action[4] = { 0 };
+        if (syscall(SYS_rt_sigaction, signo, NULL, action, 8) == 0 && action[0] == (unsigned long)SIG_IGN) {
+            ignored |= 1ULL << (signo - 1);
+        }
+    }
+    return ignored;
+}
+
+int pk_wait_for_signal(const sigset_t *set, long long timeout_ns, int *sender_pid, int *code, int *value) {
+    siginfo_t info;
+    int signo;
+    if (timeout_ns < 0) {
+        signo = sigwaitinfo(set, &info);
+    } else {
+        struct timespec timeout = { .tv_sec = timeout_ns / 1000000000LL, .tv_nsec = timeout_ns % 1000000000LL };
+        signo = sigtimedwait(set, &info, &timeout);
+    }
+    if (signo > 0) {
+        *sender_pid = info.si_pid;
+        *code = info.si_code;
+        *value = info.si_value.sival_int;
+    }
+    return signo;
+}
+
+// A write to a pipe with no reader raises SIGPIPE in the writing thread. A supervisor keeps SIGPIPE
+// blocked and takes signals with sigtimedwait, so this one would wait there and be taken (and passed
+// to the child) as if someone had sent it. Take it now instead; one that another process sent
+// meanwhile is sent back to this process, so it is not lost.
+void pk_discard_own_sigpipe(void) {
+    int saved = errno;
+    sigset_t blocked, pipe_only;
+    if (pthread_sigmask(SIG_BLOCK, NULL, &blocked) == 0 && sigismember(&blocked, SIGPIPE) == 1) {
+        sigemptyset(&pipe_only);
+        sigaddset(&pipe_only, SIGPIPE);
+        struct timespec zero = { 0, 0 };
+        siginfo_t info;
+        if (sigtimedwait(&pipe_only, &info, &zero) == SIGPIPE && info.si_pid != getpid()) kill(getpid(), SIGPIPE);
+    }
+    errno = saved;
+}
