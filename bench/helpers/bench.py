@@ -99,10 +99,34 @@ def linkage(path):
     return "dynamic: " + ", ".join(n.split(".so")[0] for n in needed), extra
 
 
+OTHER_ARCH = {"x86_64": "arm64", "aarch64": "amd64"}
+
+
+def rebound_binaries(peers):
+    """rebound's static and dynamic builds, each with the swinit peer whose column it shares."""
+    byname = {p.name: p for p in peers}
+    for col, env in (("swinit static", "BENCH_REBOUND_STATIC"), ("swinit dynamic", "BENCH_REBOUND_DYNAMIC")):
+        path = os.environ.get(env, "")
+        if col in byname and path and os.path.exists(path):
+            yield byname[col], path
+
+
 def measure_size(peers):
     for p in peers:
         p.m["size"] = os.path.getsize(p.bin)
         p.m["linkage"], p.m["libs"] = linkage(p.bin)
+    for p, path in rebound_binaries(peers):
+        stripped = os.path.join(OUT, "bin", "rebound-" + p.name.split()[-1])
+        shutil.copy2(path, stripped)
+        subprocess.run(["strip", "--strip-all", stripped], check=True)
+        p.m["rebound_size"] = os.path.getsize(stripped)
+    # The other architecture's static pair (scripts/build-static --arch all), size only, as built (stripped).
+    other = OTHER_ARCH.get(platform.machine())
+    column = next((p for p in peers if p.name == "swinit static"), None)
+    for name in ("swinit", "rebound"):
+        path = os.path.join(REPO, "dist", f"linux-{other}", name)
+        if column and other and os.path.exists(path):
+            column.m[f"{name}_other_arch_size"] = os.path.getsize(path)
 
 
 # ---------------------------------------------------------------- helpers for running inits as PID 1
@@ -179,32 +203,39 @@ def ctxt(pid):
 
 # ---------------------------------------------------------------- 2./3. idle memory and wake-ups
 def measure_idle(peers):
-    rss, pss, wakes = ({p.name: [] for p in peers} for _ in range(3))
+    # Every init side by side, with rebound (static, dynamic) as well: its figures go in the column
+    # of the swinit build it shares, under keys starting with "rebound_".
+    inits = [(p, p, "") for p in peers]
+    for p, path in rebound_binaries(peers):
+        rebound = Peer("rebound " + p.name.split()[-1], path, ["--"])
+        rebound.bin = path
+        inits.append((rebound, p, "rebound_"))
+    rss, pss, wakes = ({init.name: [] for init, _, _ in inits} for _ in range(3))
     for rep in range(IDLE_REPS):
         running = []
         try:
-            for p in peers:
-                u, pid = start_as_pid1(p, [SLEEP, "100000"])
-                running.append((p, u, pid))
-            for p, u, pid in running:
+            for init, _, _ in inits:
+                u, pid = start_as_pid1(init, [SLEEP, "100000"])
+                running.append((init.name, u, pid))
+            for name, u, pid in running:
                 wait_child_exec(pid, "sleep")
             time.sleep(1.0)  # let start-up settle
             before = {}
-            for p, u, pid in running:
-                rss[p.name].append(status_field(pid, "VmRSS"))
-                pss[p.name].append(pss_kib(pid))
-                before[p.name] = ctxt(pid)
+            for name, u, pid in running:
+                rss[name].append(status_field(pid, "VmRSS"))
+                pss[name].append(pss_kib(pid))
+                before[name] = ctxt(pid)
             time.sleep(IDLE_WINDOW)
-            for p, u, pid in running:
-                wakes[p.name].append((ctxt(pid) - before[p.name]) * 10.0 / IDLE_WINDOW)
+            for name, u, pid in running:
+                wakes[name].append((ctxt(pid) - before[name]) * 10.0 / IDLE_WINDOW)
         finally:
-            for p, u, pid in running:
+            for name, u, pid in running:
                 stop(u, pid)
         log(f"idle round {rep + 1}/{IDLE_REPS} done")
-    for p in peers:
-        p.m["rss"] = statistics.median(rss[p.name])
-        p.m["pss"] = statistics.median(pss[p.name])
-        p.m["wakeups"] = statistics.median(wakes[p.name])
+    for init, column, prefix in inits:
+        column.m[prefix + "rss"] = statistics.median(rss[init.name])
+        column.m[prefix + "pss"] = statistics.median(pss[init.name])
+        column.m[prefix + "wakeups"] = statistics.median(wakes[init.name])
 
 
 # ---------------------------------------------------------------- 4. start-up cost
@@ -245,7 +276,7 @@ def measure_startup(peers):
 
 # ---------------------------------------------------------------- 5. reaping
 def measure_reaping(peers):
-    times = {p.name: [] for p in peers}
+    times, cpu_times = ({p.name: [] for p in peers} for _ in range(2))
     res = os.path.join(OUT, "reap.ns")
     for rep in range(REAP_REPS):
         for k in range(len(peers)):
@@ -258,11 +289,14 @@ def measure_reaping(peers):
                 log(f"reaping run failed for {p.name}: {r.stderr[-300:]}")
                 continue
             with open(res) as f:
-                times[p.name].append(int(f.read()))
+                wall, cpu = map(int, f.read().split())
+            times[p.name].append(wall)
+            cpu_times[p.name].append(cpu)
         log(f"reaping round {rep + 1}/{REAP_REPS} done")
     for p in peers:
         if times[p.name]:
             p.m["reap"] = statistics.median(times[p.name])
+            p.m["reap_cpu"] = statistics.median(cpu_times[p.name])
     # The init's own (user-space) work per reaped zombie, deterministic: callgrind's count for the
     # zombie run less the count for `INIT -- true`.
     cgdir = os.path.join(OUT, "callgrind")
@@ -394,12 +428,19 @@ ROWS = [
     ("wakeups", "Idle wake-ups per 10 s (context switches)", lambda w: f"{w:.1f}", True),
     ("instructions", "Start-up instructions (callgrind, whole `INIT -- true`)", fmt_count, True),
     ("walltime", f"Wall time of `INIT -- true`, median of {SPAWN_RUNS}", fmt_ns, True),
-    ("reap", f"Reap {ZOMBIES:,} orphaned zombies, median of {REAP_REPS}", fmt_ns, True),
+    ("reap", f"Reap {ZOMBIES:,} orphaned zombies, wall time, median of {REAP_REPS}", fmt_ns, True),
+    ("reap_cpu", f"Reap {ZOMBIES:,} orphaned zombies, the init's CPU time, median of {REAP_REPS}", fmt_ns, True),
     ("reap_instr", "Instructions per reaped zombie (callgrind, zombie run less `INIT -- true`)", lambda n: f"{n:.0f}", False),
     ("sig_p50", f"Signal forwarding latency p50 ({SIGNALS:,} signals)", fmt_ns, True),
     ("sig_p99", "Signal forwarding latency p99", fmt_ns, True),
     ("restart_p50", f"rebound restart latency p50 ({RESTARTS:,} restarts; rebound in swinit's columns, a minimal C restarter in tini's as this machine's floor)", fmt_ns, False),
     ("restart_p99", "rebound restart latency p99", fmt_ns, False),
+    ("rebound_size", "rebound binary size, stripped (rebound in swinit's columns)", fmt_bytes, False),
+    ("rebound_rss", "rebound idle VmRSS (child sleeping)", lambda k: f"{k:.0f} KiB", False),
+    ("rebound_pss", "rebound idle Pss (child sleeping)", lambda k: f"{k:.0f} KiB", False),
+    ("rebound_wakeups", "rebound idle wake-ups per 10 s", lambda w: f"{w:.1f}", False),
+    ("swinit_other_arch_size", f"swinit static for {OTHER_ARCH.get(platform.machine(), 'the other architecture')}, size as built", fmt_bytes, False),
+    ("rebound_other_arch_size", f"rebound static for {OTHER_ARCH.get(platform.machine(), 'the other architecture')}, size as built", fmt_bytes, False),
 ]
 
 
@@ -412,8 +453,10 @@ def ratio(p, key, base):
 
 # row key -> the measure (notes key) that produces it
 NOTE_KEY = {"size": "size", "rss": "idle", "pss": "idle", "wakeups": "idle", "instructions": "startup",
-            "walltime": "startup", "reap": "reaping", "reap_instr": "reaping", "sig_p50": "signals", "sig_p99": "signals",
-            "restart_p50": "rebound", "restart_p99": "rebound"}
+            "walltime": "startup", "reap": "reaping", "reap_cpu": "reaping", "reap_instr": "reaping", "sig_p50": "signals", "sig_p99": "signals",
+            "restart_p50": "rebound", "restart_p99": "rebound", "rebound_size": "size", "rebound_rss": "idle",
+            "rebound_pss": "idle", "rebound_wakeups": "idle", "swinit_other_arch_size": "size",
+            "rebound_other_arch_size": "size"}
 
 
 def targets(peers):
@@ -439,15 +482,20 @@ def targets(peers):
     judge("wakeups", "0", lambda x: x.m["wakeups"] == 0, lambda x: f"{x.m['wakeups']:.1f} per 10 s")
     judge("instructions", "≤ 1.2× tini", rel("instructions", t, 1.2),
           lambda x: f"{x.m['instructions'] / t.m['instructions']:.2f}× tini")
-    for key in ("reap", "sig_p50", "sig_p99"):
+    for key in ("reap", "reap_cpu", "sig_p50", "sig_p99"):
         judge(key, "≤ 1.1× tini", rel(key, t, 1.1), lambda x, key=key: f"{x.m[key] / t.m[key]:.2f}× tini")
     if "reap_instr" in (s.m if s else {}) and t and "reap_instr" in t.m and out.get("reap", ("", ""))[1].startswith("**missed**"):
         out["reap"] = (out["reap"][0], out["reap"][1] + f" (its user-space work per reaped zombie: {s.m['reap_instr']:.0f} "
                        f"instructions, tini's {t.m['reap_instr']:.0f}; see the row below)")
     judge("restart_p50", "< 1 ms", lambda x: x.m["restart_p50"] < 1e6, lambda x: fmt_ns(x.m["restart_p50"]))
+    judge("rebound_size", "rebound static ≤ tini-static", lambda x: ts is not None and x.m["rebound_size"] <= ts.m.get("size", 0),
+          lambda x: f"{fmt_bytes(x.m['rebound_size'])} vs {fmt_bytes(ts.m['size'])}")
+    judge("rebound_rss", "rebound static ≤ tini-static", lambda x: ts is not None and x.m["rebound_rss"] <= ts.m.get("rss", 0),
+          lambda x: f"{x.m['rebound_rss']:.0f} KiB vs {ts.m['rss']:.0f} KiB")
+    judge("rebound_wakeups", "0", lambda x: x.m["rebound_wakeups"] == 0, lambda x: f"{x.m['rebound_wakeups']:.1f} per 10 s")
     # The dynamic build is judged alongside, on the rows where it is a like-for-like peer.
     if d:
-        for key in ("wakeups", "instructions", "reap", "sig_p50", "sig_p99", "restart_p50"):
+        for key in ("wakeups", "instructions", "reap", "reap_cpu", "sig_p50", "sig_p99", "restart_p50"):
             if key in out and key in d.m:
                 tgt, verdict = out[key]
                 lim = {"wakeups": None, "restart_p50": None}.get(key, 1.2 if key == "instructions" else 1.1)
@@ -483,7 +531,7 @@ def table(peers):
     return "\n".join(lines)
 
 
-HEADLINE_ROWS = ["size", "rss", "wakeups", "instructions", "reap", "sig_p50", "restart_p50"]
+HEADLINE_ROWS = ["size", "rss", "wakeups", "instructions", "reap", "reap_cpu", "sig_p50", "restart_p50"]
 README_MARKERS = ("<!-- bench/run headline: start -->", "<!-- bench/run headline: end -->")
 
 
@@ -524,7 +572,7 @@ def write_readme_headline(peers, date):
 
 CHART_LABELS = {"size": "Binary size (stripped)", "rss": "Idle VmRSS", "pss": "Idle Pss", "wakeups": "Idle wake-ups / 10 s",
                 "instructions": "Start-up instructions (callgrind)", "walltime": "Wall time of INIT -- true",
-                "reap": f"Reap {ZOMBIES:,} zombies", "sig_p50": "Signal forwarding p50", "sig_p99": "Signal forwarding p99"}
+                "reap": f"Reap {ZOMBIES:,} zombies (wall)", "reap_cpu": f"Reap {ZOMBIES:,} zombies (init CPU)", "sig_p50": "Signal forwarding p50", "sig_p99": "Signal forwarding p99"}
 COLORS = {"swinit static": "#e4572e", "swinit dynamic": "#f3a712", "tini": "#29335c", "tini-static": "#669bbc",
           "dumb-init": "#a8c686", "catatonit": "#8d6a9f"}
 
@@ -618,7 +666,8 @@ def main():
     md = [
         "# Benchmarks",
         "",
-        "Generated by `bench/run`; every figure below comes from the script, none is typed in by hand."
+        "Generated by `bench/run`; every figure below comes from the script, none is typed in by hand (a section "
+        "between `kept` markers is copied from the output of the runs it names, and kept when the page is written again)."
         + ((" **This is a quick smoke run (BENCH_QUICK=1): fewer repetitions, shorter windows.**" if QUICK else "")
         + (f" **Partial run: only {', '.join(only)}.**" if only else "")),
         "",
@@ -646,9 +695,9 @@ def main():
         "All peers run in the same invocation, interleaved (rounds rotate the order) or side by side, and every "
         "init runs as PID 1 of its own PID namespace.",
         "",
-        "- **Size**: the binary copied and `strip --strip-all`-ed; linkage from `readelf -d` (NEEDED); the "
+        "- **Size**: the binary (and rebound's) copied and `strip --strip-all`-ed; linkage from `readelf -d` (NEEDED); the "
         "non-libc shared libraries are the ones `ldd` resolves besides libc/libm/ld-linux, summed.",
-        f"- **Idle memory and wake-ups**: all inits started at once as `unshare --pid --fork INIT -- sleep`, one second "
+        f"- **Idle memory and wake-ups**: all inits (and rebound) started at once as `unshare --pid --fork INIT -- sleep`, one second "
         f"to settle, then VmRSS (`/proc/PID/status`), Pss (`/proc/PID/smaps_rollup`) and the voluntary + "
         f"involuntary context switches of the init over a {IDLE_WINDOW:g} s window, scaled to 10 s; median of "
         f"{IDLE_REPS}. Pss shares libc pages between the peers running together.",
@@ -660,9 +709,13 @@ def main():
         f"- **Wall time**: `bench/helpers/spawnloop.c` clones into a new PID namespace, execs `INIT -- true`, and "
         f"waits; {SPAWN_RUNS} runs per peer, interleaved, median.",
         f"- **Reaping**: `bench/helpers/zombies.c` is the init's child; a holder process of its own forks "
-        f"{ZOMBIES:,} children that exit at once, waits (WNOWAIT) until all are zombies, timestamps and exits, so the "
-        "kernel hands all the zombies to PID 1 in one go; the child then polls `kill(pid, 0)` until every one is "
-        f"gone. Time from handover to the last reap, median of {REAP_REPS}. Then, once per peer under callgrind, the "
+        f"{ZOMBIES:,} children that exit at once and waits (WNOWAIT) until all are zombies; the child opens a pidfd "
+        "for each, then the holder timestamps and exits, so the kernel hands all the zombies to PID 1 in one go; the "
+        "child sleeps in `poll()` until every pidfd reports POLLHUP (its process reaped), so it takes no CPU from "
+        "the init meanwhile. Wall time from handover to the last reap, and the init's own CPU time over the same "
+        f"span (its CPU clock, `clock_getcpuclockid`, read before the handover and after the last reap), median of "
+        f"{REAP_REPS} each. The CPU time is the init's work alone; the wall time also holds how soon the init is "
+        "woken and scheduled, which a busy machine stretches. Then, once per peer under callgrind, the "
         "init's instruction count for that run less its count for `INIT -- true`, per zombie.",
         f"- **Signal forwarding**: `bench/helpers/siglat.c`: the init's child installs a SIGUSR1 handler that "
         "writes CLOCK_MONOTONIC to a FIFO; a sender outside the namespace takes the time, `kill()`s the init and "
@@ -674,22 +727,17 @@ def main():
         "floor of this machine, shown in tini's column, ratios there are to it). Restarter and child pinned to one CPU.",
         "",
     ]
-    for script in ("size-and-rss.sh", "idle-wakeups.sh"):
-        path = os.path.join(REPO, "bench", script)
-        if os.path.exists(path):
-            log(f"running bench/{script}")
-            try:
-                r = subprocess.run(["bash", path], capture_output=True, text=True, timeout=300, cwd=REPO)
-                body = r.stdout.strip() or r.stderr.strip()[-2000:]
-                status = "" if r.returncode == 0 else f" (exit status {r.returncode})"
-            except subprocess.TimeoutExpired:
-                body, status = "", " (timed out after 300 s)"
-            md += [f"## Output of bench/{script}{status}", "", body, ""]
-            print(f"\n### bench/{script}{status}\n\n{body}")
     if processkit_section:
         md += [processkit_section, ""]
         print(f"\n{processkit_section}")
-    with open(os.path.join(docs, "benchmarks.md"), "w") as f:
+    # Sections kept by hand between these markers (figures copied from several runs' output, with
+    # their command) survive a rewrite of the page.
+    kept_start, kept_end = "<!-- kept:start -->", "<!-- kept:end -->"
+    page = os.path.join(docs, "benchmarks.md")
+    old = open(page).read() if os.path.exists(page) else ""
+    if kept_start in old and kept_end in old:
+        md += [kept_start + old.split(kept_start, 1)[1].split(kept_end, 1)[0] + kept_end, ""]
+    with open(page, "w") as f:
         f.write("\n".join(md))
     if processkit_section and only == ["processkit"] and not QUICK:
         # A run of ProcessKit's measures alone refreshes its section of the published page in place.

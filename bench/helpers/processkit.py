@@ -22,7 +22,7 @@ def measure(directory, quick, log):
     bench, zeros = os.path.join(directory, "processkit-bench"), os.path.join(directory, "zeros")
     runs = 30 if quick else 200
     capture_bytes = (256 if quick else 1024) << 20
-    rounds = 2 if quick else 5
+    rounds = 2 if quick else 9
     results = []
     for repeat in (1, 2):
         spawn = []
