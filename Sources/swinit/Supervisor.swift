@@ -5,6 +5,8 @@ import ProcessKit
 final class Supervisor {
     let options: SwinitOptions
     let log: Log
+    /// Logs a reaped orphan (-w, or -vv); nil without them, so that reaping a zombie calls nothing.
+    var orphanLog: ((ReapedChild) -> Void)? { (options.warnOnReap ? log.showsWarnings : log.showsDebug) ? reaped : nil }
 
     init(options: SwinitOptions) {
         self.options = options
@@ -58,7 +60,7 @@ final class Supervisor {
 
         var policy = SupervisorPolicy(options: options)
         while true {
-            switch policy.decide(events.next(until: policy.nextDue, orphan: reaped), now: .now) {
+            switch policy.decide(events.next(until: policy.nextDue, orphan: orphanLog), now: .now) {
             case .childEnded(let status):
                 switch status {
                 case .exited(let code): log.info("Main child exited normally (with status '\(code)')")
@@ -94,7 +96,7 @@ final class Supervisor {
         if let drain = options.drain {
             // --grace: stop what is left (a worker an entrypoint script started without `exec`)
             // before the kernel SIGKILLs it: progress at -v, details at -vv, problems as warnings.
-            drain.run(events, orphan: reaped) { event in
+            drain.run(events, orphan: orphanLog) { event in
                 let (text, importance) = drain.describe(event)
                 switch importance {
                 case .progress: log.info("Grace: " + text)
@@ -109,8 +111,6 @@ final class Supervisor {
 
     /// Logs an adopted orphan swinit reaped: with -w as a warning, at -vv for debugging.
     func reaped(_ orphan: ReapedChild) {
-        // Without -w or -vv, an orphan costs a test of these flags, not a call into the logger.
-        guard options.warnOnReap ? log.showsWarnings : log.showsDebug else { return }
         if options.warnOnReap {
             log.warning("Reaped zombie process with pid=\(orphan.pid)")
         } else {

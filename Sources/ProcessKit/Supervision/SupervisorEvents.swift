@@ -83,10 +83,11 @@ public final class SupervisorEvents {
     }
 
     /// The next event, waiting for it until `deadline` (without one, as long as it takes). Every
-    /// SIGCHLD reaps: children it started become events, adopted orphans go to `orphan`.
+    /// SIGCHLD reaps: children it started become events, adopted orphans go to `orphan` (nil: no
+    /// call at all, for an init that reaps thousands and logs none).
     /// `untilNoChildren` adds ``SupervisorEvent/noChildrenLeft``, for a drain.
     public func next(until deadline: Deadline? = nil, untilNoChildren: Bool = false,
-                     orphan: (ReapedChild) -> Void = { _ in }) -> SupervisorEvent {
+                     orphan: ((ReapedChild) -> Void)? = nil) -> SupervisorEvent {
         if let child = failedStart {
             failedStart = nil
             return .childEnded(pid: child.pid, status: child.status)
@@ -110,13 +111,19 @@ public final class SupervisorEvents {
 
     /// Reaps the children that have exited, adopted orphans going to `orphan`, until one it started
     /// turns up (returned: the next call goes on from there) or none is left to reap.
-    private func reap(orphan: (ReapedChild) -> Void) -> ReapedChild? {
+    private func reap(orphan: ((ReapedChild) -> Void)?) -> ReapedChild? {
+        // Read once, not once per zombie: an init may reap thousands of orphans in one go, and
+        // each access to a class's stored array is checked for exclusivity.
+        let started = running
         while let reaped = Reaper.reapOne() {
-            if let index = running.firstIndex(of: reaped.pid) {
-                running.remove(at: index)
-                return reaped
+            var isStarted = false
+            for index in 0..<started.count where started[index] == reaped.pid { isStarted = true }
+            guard isStarted else {
+                orphan?(reaped)
+                continue
             }
-            orphan(reaped)
+            running.removeAll { $0 == reaped.pid }
+            return reaped
         }
         mayReap = false
         return nil
@@ -124,7 +131,7 @@ public final class SupervisorEvents {
 
     /// Reaps every child that has exited, for a drain: the ends of children it started are dropped
     /// (nothing asks for them after it).
-    func reapAll(orphan: (ReapedChild) -> Void) {
+    func reapAll(orphan: ((ReapedChild) -> Void)?) {
         while reap(orphan: orphan) != nil {}
     }
 

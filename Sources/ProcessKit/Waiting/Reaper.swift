@@ -7,6 +7,8 @@ import CProcessKit
 /// one child only: `waitpid(-1)` here would take the statuses other code in the process waits for.
 public enum Reaper {
     /// Reaps one exited child if there is one; nil when none has exited or there are no children.
+    /// Inlined into an init's reaping loop, which runs once per zombie.
+    @inline(__always)
     public static func reapOne() -> ReapedChild? {
         var status: Int32 = 0
         // wait4 with no rusage is waitpid (glibc's waitpid is this call), without the thread-cancellation
