@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,9 @@
 enum { fewest_pages_moved = 16 };
 
 // Moves the whole pages [from, from + length) to `to`. A range spanning two mappings is refused by
-// the kernel (an earlier move into the source made it several): it is split in halves until each
-// half lies in one mapping. On a refusal the destination is mapped afresh, since some kernels
+// the kernel with EFAULT (an earlier move into the source made it several): it is split in halves
+// until each half lies in one mapping. Any other refusal (a kernel without MREMAP_DONTUNMAP, memory
+// it does not move) is a copy. On a refusal the destination is mapped afresh, since some kernels
 // unmap it before checking the source.
 static void move_pages(char *to, char *from, size_t length, size_t page) {
     if (length < fewest_pages_moved * page) {
@@ -24,9 +26,14 @@ static void move_pages(char *to, char *from, size_t length, size_t page) {
         return;
     }
     if (mremap(from, length, length, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, to) == to) return;
+    int refusal = errno;
     if (mmap(to, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
         // The destination could not be mapped again: nothing safe is left to do with it.
         abort();
+    }
+    if (refusal != EFAULT) {
+        memcpy(to, from, length);
+        return;
     }
     size_t half = (length / 2) & ~(page - 1);
     move_pages(to, from, half, page);

@@ -6,13 +6,6 @@ import TestSupport
 /// mode, a stop sequence that starts with a delay, and rebound's log line before giving up. Where a
 /// peer is installed, the same command line runs under it too and must give the same answer.
 @Suite struct DropInIntegrationTests {
-    /// Writes an executable script into `directory`.
-    func script(_ directory: String, _ name: String, _ body: String, mode: Int = 0o755) throws -> String {
-        let path = directory + "/" + name
-        try ("#!/bin/sh\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
-        chmod(path, mode_t(mode))
-        return path
-    }
 
     /// A peer's binary, or nil (then a skip, or under PROCESSKIT_REQUIRE_ALL=1 a failure).
     func peer(_ name: String) throws -> String {
@@ -27,7 +20,7 @@ import TestSupport
         try Harness.requireSubreaper()
         try Harness.requireExecFailureReports()
         try Harness.withTemporaryDirectory { directory in
-            let notExecutable = try script(directory, "not-executable", "exit 0\n", mode: 0o644)
+            let notExecutable = try Harness.writeScript(directory, "not-executable", "exit 0\n", mode: "644")
             let tini = try peer("tini")
             for (program, code) in [("/nonexistent/program", Int32(127)), (notExecutable, 126)] {
                 for init_ in [Harness.swinit, tini] {
@@ -97,7 +90,7 @@ import TestSupport
     func stopSequenceMayStartWithADelay(sequence: String) throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let child = try script(directory, "child.sh", """
+            let child = try Harness.writeScript(directory, "child.sh", """
                 trap 'echo "TERM $(date +%s%N)" >> \(directory)/log; exit 0' TERM
                 echo ready > \(directory)/ready
                 while :; do sleep 0.02; done
@@ -125,7 +118,7 @@ import TestSupport
     @Test func secondSigtermSkipsALeadingDelay() throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let child = try script(directory, "child.sh", """
+            let child = try Harness.writeScript(directory, "child.sh", """
                 trap 'echo TERM >> \(directory)/log; exit 0' TERM
                 echo ready > \(directory)/ready
                 while :; do sleep 0.02; done

@@ -6,20 +6,13 @@ import TestSupport
 /// crashed child started keeps running across restarts. Every test that drains as PID 1 runs in a
 /// fresh PID namespace, so "every process" cannot reach beyond the test.
 @Suite struct ReboundGraceIntegrationTests {
-    /// Writes an executable script into `directory`.
-    func script(_ directory: String, _ name: String, _ body: String) throws -> String {
-        let path = directory + "/" + name
-        try ("#!/bin/sh\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
-        chmod(path, 0o755)
-        return path
-    }
 
     func read(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
 
     /// A worker a control plane leaves running (as `pg_ctl` leaves the postmaster): it writes the
     /// signal that stopped it to `saved` after `secondsToSave`, and `ready` once its traps are set.
     func worker(_ directory: String, secondsToSave: String = "0.5") throws -> String {
-        try script(directory, "worker.sh", """
+        try Harness.writeScript(directory, "worker.sh", """
             trap 'sleep \(secondsToSave); echo TERM > \(directory)/saved; exit 0' TERM
             trap 'sleep \(secondsToSave); echo USR1 > \(directory)/saved; exit 0' USR1
             echo $$ > \(directory)/ready
@@ -39,7 +32,7 @@ import TestSupport
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory)
-            let controlPlane = try script(directory, "control-plane.sh", "\(worker) &\nwait\n")
+            let controlPlane = try Harness.writeScript(directory, "control-plane.sh", "\(worker) &\nwait\n")
             let result = try Harness.shell(SwinitFeatureTests.prelude + """
                 unshare --pid --fork --mount-proc "$REBOUND" \(flags.joined(separator: " ")) -- \(controlPlane) & u=$!
                 wait_for \(directory)/ready
@@ -65,7 +58,7 @@ import TestSupport
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory, secondsToSave: "0.2")
-            let child = try script(directory, "child.sh", """
+            let child = try Harness.writeScript(directory, "child.sh", """
                 [ -s \(directory)/ready ] || \(worker) &
                 i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.01; done
                 \(ending)
@@ -84,8 +77,8 @@ import TestSupport
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory, secondsToSave: "0.2")
             let child = path == "stop-timeout"
-                ? try script(directory, "child.sh", "\(worker) &\ntrap '' TERM\necho started >&2\nwhile :; do sleep 0.05; done\n")
-                : try script(directory, "child.sh", "[ -s \(directory)/ready ] || \(worker) &\nsleep 0.2\nexit 1\n")
+                ? try Harness.writeScript(directory, "child.sh", "\(worker) &\ntrap '' TERM\necho started >&2\nwhile :; do sleep 0.05; done\n")
+                : try Harness.writeScript(directory, "child.sh", "[ -s \(directory)/ready ] || \(worker) &\nsleep 0.2\nexit 1\n")
             let flags = path == "stop-timeout" ? "--stop-timeout 0.3" : "-d 60"
             let readiness = path == "stop-timeout" ? "started" : "restarting (1)"
             let result = try Harness.shell(SwinitFeatureTests.prelude + """
@@ -107,8 +100,8 @@ import TestSupport
     @Test func stragglersAreKilledWhenTheGracePeriodEnds() throws {
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
-            let stubborn = try script(directory, "stubborn.sh", "trap '' TERM\necho $$ > \(directory)/ready\nwhile :; do sleep 0.05; done\n")
-            let child = try script(directory, "child.sh", """
+            let stubborn = try Harness.writeScript(directory, "stubborn.sh", "trap '' TERM\necho $$ > \(directory)/ready\nwhile :; do sleep 0.05; done\n")
+            let child = try Harness.writeScript(directory, "child.sh", """
                 \(stubborn) &
                 i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.01; done
                 exit 0
@@ -130,7 +123,7 @@ import TestSupport
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory, secondsToSave: "0.2")
-            let child = try script(directory, "child.sh", """
+            let child = try Harness.writeScript(directory, "child.sh", """
                 \(worker) &
                 i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.01; done
                 exit 0
@@ -155,7 +148,7 @@ import TestSupport
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
             // The daemon double-forks away from the child, like pg_ctl's postmaster.
-            let child = try script(directory, "child.sh", """
+            let child = try Harness.writeScript(directory, "child.sh", """
                 ulimit -c 0
                 if [ ! -s \(directory)/daemon ]; then
                     ( sh -c 'trap "echo signalled >> \(directory)/daemon-log" TERM INT HUP USR1; while :; do sleep 0.05; done' &

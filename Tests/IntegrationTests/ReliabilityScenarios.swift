@@ -129,24 +129,22 @@ struct ReliabilityScenarios {
 
     /// Every way exec can fail, for both tools: the shell's exit code and the line that explains it.
     mutating func execErrors() throws {
-        func make(_ name: String, _ text: String, _ mode: mode_t) throws -> String {
-            let path = directory + "/" + name
-            try text.write(toFile: path, atomically: false, encoding: .utf8)
-            chmod(path, mode)
-            return path
+        func make(_ name: String, _ text: String, _ mode: String) throws -> String {
+            try Harness.writeExecutable(text, to: directory + "/" + name, mode: mode)
+            return directory + "/" + name
         }
         try FileManager.default.createSymbolicLink(atPath: directory + "/loop-a", withDestinationPath: directory + "/loop-b")
         try FileManager.default.createSymbolicLink(atPath: directory + "/loop-b", withDestinationPath: directory + "/loop-a")
         let cases: [(String, String)] = [
             ("enoent", "/nonexistent/program"),
             ("enoent_on_path", "no-such-program-on-path"),
-            ("eacces", try make("not-executable", "#!/bin/sh\nexit 0\n", 0o644)),
+            ("eacces", try make("not-executable", "#!/bin/sh\nexit 0\n", "644")),
             ("eacces_directory", directory),
-            ("enoexec", try make("no-shebang", "exit 5\n", 0o755)),
+            ("enoexec", try make("no-shebang", "exit 5\n", "755")),
             ("enotdir", "/etc/passwd/program"),
             ("eloop", directory + "/loop-a"),
             ("enametoolong", "/tmp/" + String(repeating: "n", count: 300)),
-            ("etxtbsy", try make("busy", "#!/bin/sh\nexit 0\n", 0o755)),
+            ("etxtbsy", try make("busy", "#!/bin/sh\nexit 0\n", "755")),
         ]
         let busy = try #require(FileHandle(forWritingAtPath: directory + "/busy"))  // open for writing while it is executed
         defer { try? busy.close() }

@@ -14,18 +14,10 @@ import TestSupport
 
         """#
 
-    /// Writes an executable script into `directory`.
-    func script(_ directory: String, _ name: String, _ body: String) throws -> String {
-        let path = directory + "/" + name
-        try ("#!/bin/sh\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
-        chmod(path, 0o755)
-        return path
-    }
-
     /// A worker that needs `seconds` after SIGTERM to save its job (then writes `saved`); it writes
     /// `ready` once its trap is set. With `ignoringTerm` it never stops on SIGTERM.
     func worker(_ directory: String, secondsToSave: String = "2", ignoringTerm: Bool = false) throws -> String {
-        try script(directory, "worker.sh", """
+        try Harness.writeScript(directory, "worker.sh", """
             \(ignoringTerm ? "trap '' TERM" : "trap 'sleep \(secondsToSave); echo saved > \(directory)/saved; exit 0' TERM")
             echo ready > \(directory)/ready
             while :; do sleep 0.05; done
@@ -44,7 +36,7 @@ import TestSupport
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory)
-            let entrypoint = try script(directory, "entrypoint.sh", "\(worker)\necho 'not reached' >&2\n")
+            let entrypoint = try Harness.writeScript(directory, "entrypoint.sh", "\(worker)\necho 'not reached' >&2\n")
             let flags = grace ? "-v --grace 5" : "-v"
             let result = try Harness.shell(SwinitFeatureTests.prelude + """
                 unshare --pid --fork --mount-proc "$SWINIT" \(flags) -- \(entrypoint) & u=$!
@@ -75,7 +67,7 @@ import TestSupport
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory, secondsToSave: "0.2")
             // The main child starts the worker in the background and exits 5 once it is ready.
-            let main = try script(directory, "main.sh", """
+            let main = try Harness.writeScript(directory, "main.sh", """
                 \(worker) &
                 i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.01; done
                 exit 5
@@ -100,7 +92,7 @@ import TestSupport
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory, ignoringTerm: true)
-            let main = try script(directory, "main.sh", """
+            let main = try Harness.writeScript(directory, "main.sh", """
                 \(worker) &
                 i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.01; done
                 exit 4
@@ -132,7 +124,7 @@ import TestSupport
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory, secondsToSave: "0.3")
-            let main = try script(directory, "main.sh", """
+            let main = try Harness.writeScript(directory, "main.sh", """
                 \(worker) &
                 i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.01; done
                 exit 3
@@ -151,7 +143,7 @@ import TestSupport
     @Test func rewriteForwardsFromAsToAndZeroDrops() throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let child = try script(directory, "child.sh", """
+            let child = try Harness.writeScript(directory, "child.sh", """
                 trap 'echo HUP >> \(directory)/log' HUP
                 trap 'echo USR1 >> \(directory)/log; exit 0' USR1
                 trap 'echo TERM >> \(directory)/log; exit 1' TERM
@@ -176,7 +168,7 @@ import TestSupport
     @Test func stopSequenceSendsEachStepAfterItsDelay() throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let child = try script(directory, "child.sh", """
+            let child = try Harness.writeScript(directory, "child.sh", """
                 trap 'echo "USR1 $(date +%s%N)" >> \(directory)/log' USR1
                 trap 'echo "TERM $(date +%s%N)" >> \(directory)/log; exit 0' TERM
                 echo ready > \(directory)/ready
@@ -202,7 +194,7 @@ import TestSupport
     @Test func secondSigtermSkipsAhead() throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let child = try script(directory, "child.sh", """
+            let child = try Harness.writeScript(directory, "child.sh", """
                 trap 'echo USR1 >> \(directory)/log; echo got > \(directory)/first' USR1
                 trap 'echo TERM >> \(directory)/log; exit 0' TERM
                 echo ready > \(directory)/ready
@@ -228,7 +220,7 @@ import TestSupport
     @Test func stopSequenceEndsWhenTheChildExits() throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let child = try script(directory, "child.sh", """
+            let child = try Harness.writeScript(directory, "child.sh", """
                 trap 'echo USR1 >> \(directory)/log; exit 3' USR1
                 trap 'echo TERM >> \(directory)/log; exit 1' TERM
                 echo ready > \(directory)/ready

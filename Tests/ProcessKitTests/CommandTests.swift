@@ -45,11 +45,10 @@ import TestSupport
     @Test func bytesThatAreNotUTF8ReachTheChildUnchanged() throws {
         try Harness.withTemporaryDirectory { directory in
             let name = Array((directory + "/prog-").utf8) + [0xE9]
-            let script = Data("#!/bin/sh\nprintf '%s' \"$1\" > \"$2\"\n".utf8)
-            let fd = (name + [0]).withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o755) }
-            try #require(fd >= 0)
-            _ = script.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            close(fd)
+            // Written by sh (see Harness.writeExecutable), which makes the Latin-1 name from an escape.
+            let written = try Harness.run("/bin/sh", ["-c", #"printf '#!/bin/sh\nprintf "%%s" "$1" > "$2"\n' > "$(printf "$0/prog-\351")" && chmod 755 "$0"/prog-*"#,
+                                                      directory])
+            try #require(written.status == 0, "\(written)")
             let argument: [UInt8] = [0x61, 0xFF, 0xFE, 0x62]
             let command = Command(bytes: name, arguments: [argument, Array((directory + "/out").utf8)])
             let status = try run(command)
@@ -68,8 +67,7 @@ import TestSupport
             for name in ["a", "b", "c"] { try manager.createDirectory(atPath: directory + "/" + name, withIntermediateDirectories: false) }
             func tool(_ folder: String, prints text: String, executable: Bool = true) throws {
                 let path = directory + "/" + folder + "/tool"
-                try "#!/bin/sh\necho \(text)\n".write(toFile: path, atomically: false, encoding: .utf8)
-                try manager.setAttributes([.posixPermissions: executable ? 0o755 : 0o644], ofItemAtPath: path)
+                try Harness.writeExecutable("#!/bin/sh\necho \(text)\n", to: path, mode: executable ? "755" : "644")
             }
             try tool("a", prints: "not executable", executable: false)
             try tool("b", prints: "b")

@@ -207,6 +207,26 @@ extension Harness {
     /// util-linux `script`, which runs a command under a new pseudo-terminal.
     public static var script: String? { executable("/usr/bin/script", "/bin/script") }
 
+    /// Writes `text` to `path` with permissions `mode` (octal, as chmod takes it). sh writes it, not this
+    /// process: a file this multi-threaded test process wrote itself could still be open for writing in
+    /// a child another test was starting at that moment, and executing it would then fail with ETXTBSY
+    /// ("Text file busy"). No descriptor of a file written here ever exists in this process.
+    public static func writeExecutable(_ text: String, to path: String, mode: String = "755",
+                                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let written = try run("/bin/sh", ["-c", #"printf '%s' "$1" > "$2" && chmod "$3" "$2""#, "sh", text, path, mode],
+                              sourceLocation: sourceLocation)
+        try #require(written.status == 0, "cannot write \(path): \(written.stderr)", sourceLocation: sourceLocation)
+    }
+
+    /// Writes a shell script (`#!/bin/sh`, then `body`) named `name` into `directory`, executable unless
+    /// `mode` says otherwise (see ``writeExecutable(_:to:mode:sourceLocation:)``); returns its path.
+    public static func writeScript(_ directory: String, _ name: String, _ body: String, mode: String = "755",
+                                   sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let path = directory + "/" + name
+        try writeExecutable("#!/bin/sh\n" + body, to: path, mode: mode, sourceLocation: sourceLocation)
+        return path
+    }
+
     /// Runs `body` with a new scratch directory that is removed afterwards.
     public static func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
         let directory = try temporaryDirectory()
