@@ -12,6 +12,12 @@ public enum Output {
     /// Writes `text` and a newline to standard output.
     public static func standard(_ text: String) { write(text + "\n", to: 1) }
 
+    /// Writes `text` (a --help or --version text) to standard output and exits 0.
+    public static func exit(showing text: String) -> Never {
+        standard(text)
+        ProcessControl.exit(0)
+    }
+
     /// Writes `text` as is to `fd`, retrying short writes and EINTR.
     public static func write(_ text: String, to fd: Int32) {
         do throws(Errno) { try FileDescriptor(rawValue: fd).writeAll(Array(text.utf8)) } catch where error.rawValue == EPIPE {

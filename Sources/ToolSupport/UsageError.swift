@@ -1,7 +1,20 @@
+import ProcessKit
+
 /// A command line or setting a tool cannot run with. The message names what was wrong; the tool
 /// prints it with its usage and exits 1.
 public struct UsageError: Error, Equatable, Sendable {
     public let message: String
 
     public init(message: String) { self.message = message }
+
+    /// What `parse` makes of this process's arguments (without argv[0]); on a usage error, "tool: message"
+    /// and the usage on standard error and exit 1.
+    public static func parseOrExit<Request>(_ tool: String, usage: String,
+                                            _ parse: ([[UInt8]]) throws(UsageError) -> Request) -> Request {
+        do { return try parse(Array(Arguments.currentBytes.dropFirst())) } catch {
+            Output.error(tool + ": " + error.message)
+            Output.error(usage)
+            ProcessControl.exit(1)
+        }
+    }
 }

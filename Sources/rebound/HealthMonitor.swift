@@ -133,5 +133,5 @@ struct HealthMonitor {
     private static func nanoseconds(_ seconds: Double) -> Int64 { Int64(min(seconds, 1e9) * 1e9) }
 
     /// Seconds as the log shows them: "2", "0.5", "1.25".
-    static func format(_ seconds: Double) -> String { Decimal.text(milliseconds: Int64(seconds * 1000 + 0.5), trimmed: true) }
+    static func format(_ seconds: Double) -> String { ASCII.decimalText(Int64(seconds * 1000 + 0.5), decimals: 3, trimmed: true) }
 }

@@ -7,23 +7,10 @@ import ToolSupport
 @main
 struct Rebound {
     static func main() {
-        let request: ReboundRequest
-        do {
-            request = try ReboundOptions.parse(Array(Arguments.currentBytes.dropFirst()))
-        } catch {
-            Output.error("rebound: " + error.message)
-            Output.error(ReboundText.usage)
-            ProcessControl.exit(1)
-        }
-        switch request {
-        case .help:
-            Output.standard(ReboundText.usage)
-            ProcessControl.exit(0)
-        case .version:
-            Output.standard(ReboundText.version)
-            ProcessControl.exit(0)
-        case .run(let options):
-            ProcessControl.exit(RestartLoop(options: options).run())
+        switch UsageError.parseOrExit("rebound", usage: ReboundText.usage, ReboundOptions.parse) {
+        case .help: Output.exit(showing: ReboundText.usage)
+        case .version: Output.exit(showing: ReboundText.version)
+        case .run(let options): ProcessControl.exit(RestartLoop(options: options).run())
         }
     }
 }

@@ -137,7 +137,7 @@ final class StatusFile {
     }
 
     /// Nanoseconds since the epoch as seconds with three decimals: "1764123456.789".
-    static func seconds(_ nanoseconds: Int64) -> String { Decimal.text(milliseconds: nanoseconds / 1_000_000, trimmed: false) }
+    static func seconds(_ nanoseconds: Int64) -> String { ASCII.decimalText(nanoseconds / 1_000_000, decimals: 3) }
 
     /// `text` as a JSON string: quotes and backslashes escaped, control characters as \u00XX.
     static func quoted(_ text: String) -> String {
@@ -159,24 +159,5 @@ final class StatusFile {
         }
         bytes.append(UInt8(ascii: "\""))
         return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-/// Fixed-point text for a number of milliseconds, without Foundation or floating-point printing.
-enum Decimal {
-    /// "1764123456.789"; `trimmed` drops trailing zeros and a bare point: "2", "0.5", "1.25".
-    static func text(milliseconds: Int64, trimmed: Bool) -> String {
-        var fraction = Int(milliseconds % 1000)
-        var digits = 3
-        if trimmed {
-            if fraction == 0 { return String(Int(milliseconds / 1000)) }
-            while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
-        }
-        var text = String(Int(milliseconds / 1000)) + "."
-        // Leading zeros by hand: String(repeating:count:) costs the static binary more than this loop.
-        var scale = 1
-        for _ in 1..<digits { scale *= 10 }
-        while scale > 1, fraction < scale { text += "0"; scale /= 10 }
-        return text + String(fraction)
     }
 }

@@ -15,9 +15,7 @@ import CProcessKit
 public struct AsyncByteChunks: AsyncSequence, Sendable {
     public typealias Element = [UInt8]
 
-    /// The fd read from.
     public let fd: Int32
-    /// The most bytes one chunk holds.
     public let chunkSize: Int
 
     /// Chunks of at most `chunkSize` bytes read from `fd`.
@@ -28,7 +26,6 @@ public struct AsyncByteChunks: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> Iterator { Iterator(fd: fd, chunkSize: chunkSize) }
 
-    /// Reads the next chunk when asked.
     public struct Iterator: AsyncIteratorProtocol {
         let fd: Int32
         let chunkSize: Int

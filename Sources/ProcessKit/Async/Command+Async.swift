@@ -29,20 +29,10 @@ extension Command {
 extension ChildProcess {
     /// ``collect(until:teardown:)`` from async code (see ``Command/run(input:timeout:teardown:)-async``).
     public func collect(timeout: Double? = nil, teardown: Teardown = .standard) async throws -> RunResult {
-        var outputs: [(fd: FileDescriptor, limit: Int)] = []
-        let output = outputLimit.flatMap { limit in takeStandardOutput().map { (fd: $0, limit: limit) } }
-        let error = errorLimit.flatMap { limit in takeStandardError().map { (fd: $0, limit: limit) } }
-        if let output { outputs.append(output) }
-        if let error { outputs.append(error) }
-        let input = pendingInput == nil ? nil : takeStandardInput()
-        let outcome = try await AsyncStreamPump.run(children: [self], input: input, inputBytes: pendingInput ?? [],
-                                                    outputs: outputs, timeout: timeout, teardown: teardown)
-        let collectedOutput = output == nil ? nil : outcome.outputs[0]
-        let collectedError = error == nil ? nil : outcome.outputs[output == nil ? 0 : 1]
-        return RunResult(status: outcome.statuses[0],
-                         standardOutput: collectedOutput?.bytes ?? [], standardError: collectedError?.bytes ?? [],
-                         standardOutputTruncated: collectedOutput?.truncated ?? false,
-                         standardErrorTruncated: collectedError?.truncated ?? false, timedOut: outcome.timedOut)
+        let exchange = takePreparedRun()
+        let outcome = try await AsyncStreamPump.run(children: [self], input: exchange.input, inputBytes: exchange.inputBytes,
+                                                    outputs: exchange.outputs, timeout: timeout, teardown: teardown)
+        return exchange.runResult(status: outcome.statuses[0], outputs: outcome.outputs, timedOut: outcome.timedOut)
     }
 }
 

@@ -12,7 +12,7 @@ extension Pipeline {
         guard let prepared = try startForRun(input: input) else { return PreparedRun.noCommands }
         let outcome = try await AsyncStreamPump.run(children: prepared.children, input: prepared.input, inputBytes: prepared.inputBytes,
                                                     outputs: prepared.outputs, timeout: timeout, teardown: teardown)
-        return prepared.result(statuses: outcome.statuses, outputs: outcome.outputs, timedOut: outcome.timedOut)
+        return prepared.pipelineResult(statuses: outcome.statuses, outputs: outcome.outputs, timedOut: outcome.timedOut)
     }
 
     /// The async ``run(input:timeout:teardown:)`` with the input as UTF-8 text.

@@ -47,4 +47,23 @@ package enum ASCII {
         guard digits.count == bytes.count, (1...9).contains(digits.count) else { return nil }
         return Int32(digits.value)
     }
+
+    /// `value` with its last `decimals` (1 to 3) digits after the point, "2.5" for (25, 1), without
+    /// Foundation or floating-point printing; `trimmed` drops trailing zeros and a bare point: "2",
+    /// "0.5", "1.25". The one decimal writer behind log lines and rebound's status file.
+    package static func decimalText(_ value: Int64, decimals: Int, trimmed: Bool = false) -> String {
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        var fraction = Int(value % scale), digits = decimals
+        if trimmed {
+            if fraction == 0 { return String(Int(value / scale)) }
+            while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+        }
+        var text = String(Int(value / scale)) + "."
+        // Leading zeros by hand: String(repeating:count:) costs the static binary more than this loop.
+        var place = 1
+        for _ in 1..<digits { place *= 10 }
+        while place > 1, fraction < place { text += "0"; place /= 10 }
+        return text + String(fraction)
+    }
 }

@@ -3,10 +3,8 @@ import CProcessKit
 /// A C `errno` value with its name and the C library's text for it, thrown by every
 /// ProcessKit call that wraps a system call.
 public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertible {
-    /// The raw `errno` number.
     public let rawValue: Int32
 
-    /// Wraps a raw `errno` number.
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
     /// The calling thread's `errno` right now.

@@ -30,10 +30,8 @@ public enum ProcessControl {
         if pk_disable_core_dumps() != 0 { throw Errno.current }
     }
 
-    /// This process's pid.
     public static var pid: Int32 { getpid() }
 
-    /// The parent's pid.
     public static var parentPID: Int32 { getppid() }
 
     /// Ends the process at once with this status (no atexit handlers run in Embedded builds either).

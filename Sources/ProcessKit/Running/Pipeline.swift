@@ -8,7 +8,6 @@
 /// result.statuses             // one per command, in order
 /// ```
 public struct Pipeline: Sendable {
-    /// The commands, in order.
     public var commands: [Command]
 
     /// A pipeline of these commands (at least one).
@@ -34,32 +33,8 @@ public struct Pipeline: Sendable {
         var pump = StreamPump(input: prepared.input, inputBytes: prepared.inputBytes, outputs: prepared.outputs.map { ($0.fd, $0.limit) },
                               children: prepared.children, deadline: deadline, teardown: teardown)
         let statuses = try pump.run()
-        return prepared.result(statuses: statuses, outputs: pump.outputs.map { ($0.collector.bytes, $0.collector.truncated) },
+        return prepared.pipelineResult(statuses: statuses, outputs: pump.outputs.map { ($0.collector.bytes, $0.collector.truncated) },
                                timedOut: pump.timedOut)
-    }
-
-    /// A pipeline started for ``run(input:timeout:teardown:)``: its children, the input to feed the
-    /// first, and the outputs to capture (the last one's standard output, if captured, then the
-    /// standard error of every command that does not send it elsewhere).
-    struct PreparedRun {
-        let children: [ChildProcess]
-        let input: FileDescriptor?
-        let inputBytes: [UInt8]
-        let outputs: [(fd: FileDescriptor, limit: Int)]
-        let capturesOutput: Bool
-
-        /// The result of a pipeline of no commands.
-        static let noCommands = PipelineResult(statuses: [], standardOutput: [], standardError: [], standardOutputTruncated: false,
-                                               standardErrorTruncated: false, timedOut: false)
-
-        /// The result, from what the exchange gave.
-        func result(statuses: [WaitStatus], outputs collected: [(bytes: [UInt8], truncated: Bool)], timedOut: Bool) -> PipelineResult {
-            let output = capturesOutput ? collected[0] : nil
-            let error = collected[collected.count - 1]
-            return PipelineResult(statuses: statuses, standardOutput: output?.bytes ?? [], standardError: error.bytes,
-                                  standardOutputTruncated: output?.truncated ?? false,
-                                  standardErrorTruncated: error.truncated, timedOut: timedOut)
-        }
     }
 
     /// Starts the commands as ``run(input:timeout:teardown:)`` wants them; nil for no commands.
@@ -98,7 +73,7 @@ public struct Pipeline: Sendable {
         outputs.append((errors.readEnd, errorLimit))
         let inputEnd = children[0].pendingInput == nil ? nil : children[0].takeStandardInput()
         return PreparedRun(children: children, input: inputEnd, inputBytes: children[0].pendingInput ?? [], outputs: outputs,
-                           capturesOutput: capturedOutput != nil)
+                           capturesOutput: capturedOutput != nil, capturesError: true)
     }
 
     /// ``run(input:timeout:teardown:)`` with the input as UTF-8 text.

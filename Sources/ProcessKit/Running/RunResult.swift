@@ -1,11 +1,9 @@
 /// What ``Command/run(input:timeout:teardown:)`` saw: how the child ended and what it wrote to the
 /// streams that were captured (empty for streams that went elsewhere).
 public struct RunResult: Equatable, Sendable {
-    /// How it ended.
     public let status: WaitStatus
     /// Its captured standard output (and standard error too, when that was merged into it).
     public let standardOutput: [UInt8]
-    /// Its captured standard error.
     public let standardError: [UInt8]
     /// True when standard output passed its capture limit: ``standardOutput`` holds the first `limit`
     /// bytes, the rest was read and dropped.

@@ -40,7 +40,6 @@ public struct Command: Sendable {
     public var environment: Environment = .inherit
     /// The directory the child starts in; nil keeps this process's.
     public var workingDirectory: String?
-    /// The process group the child joins.
     public var processGroup: ProcessGroup = .inherit
     /// Start the child in a new session (`setsid`), detached from any controlling terminal.
     public var newSession = false

@@ -7,11 +7,8 @@ import CProcessKit
 /// for ``Step/communication`` and ``Step/wait``, fail after it started (it has been stopped and
 /// reaped by then). No child is left behind by any of them.
 public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The program as it was given.
     public let program: String
-    /// The step that failed.
     public let step: Step
-    /// The errno it failed with.
     public let errno: Errno
     /// The pid of the child that failed (already reaped); nil when no child was started.
     public var childPID: Int32? = nil

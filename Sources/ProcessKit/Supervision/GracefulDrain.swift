@@ -178,7 +178,6 @@ public struct GracefulDrain: Equatable, Sendable {
 
     /// Seconds with one decimal, "2.5", without Foundation's number formatting.
     public static func formatSeconds(_ seconds: Double) -> String {
-        let tenths = Int(max(0, seconds) * 10 + 0.5)  // no libm rounding needed for a non-negative value
-        return "\(tenths / 10).\(tenths % 10)"
+        ASCII.decimalText(Int64(max(0, seconds) * 10 + 0.5), decimals: 1)  // no libm rounding needed for a non-negative value
     }
 }

@@ -202,20 +202,19 @@ extension ChildProcess {
     /// Takes over the pipe ends it reads and writes. On a failure the child is killed and reaped
     /// before the error is thrown.
     public func collect(until deadline: Deadline? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
-        var outputs: [(FileDescriptor, Int)] = []
-        let output = outputLimit.flatMap { limit in takeStandardOutput().map { (fd: $0, limit: limit) } }
-        let error = errorLimit.flatMap { limit in takeStandardError().map { (fd: $0, limit: limit) } }
-        if let output { outputs.append(output) }
-        if let error { outputs.append(error) }
-        let input = pendingInput == nil ? nil : takeStandardInput()
-        var pump = StreamPump(input: input, inputBytes: pendingInput ?? [], outputs: outputs, children: [self],
+        let exchange = takePreparedRun()
+        var pump = StreamPump(input: exchange.input, inputBytes: exchange.inputBytes, outputs: exchange.outputs, children: [self],
                               deadline: deadline, teardown: teardown)
         let statuses = try pump.run()
-        let collectedOutput = output == nil ? nil : pump.outputs[0].collector
-        let collectedError = error == nil ? nil : pump.outputs[output == nil ? 0 : 1].collector
-        return RunResult(status: statuses[0],
-                         standardOutput: collectedOutput?.bytes ?? [], standardError: collectedError?.bytes ?? [],
-                         standardOutputTruncated: collectedOutput?.truncated ?? false,
-                         standardErrorTruncated: collectedError?.truncated ?? false, timedOut: pump.timedOut)
+        return exchange.runResult(status: statuses[0], outputs: pump.outputs.map { ($0.collector.bytes, $0.collector.truncated) },
+                               timedOut: pump.timedOut)
+    }
+
+    /// Takes over the pipe ends a collect feeds and reads, for the sync and the async one alike.
+    func takePreparedRun() -> PreparedRun {
+        let output = outputLimit.flatMap { limit in takeStandardOutput().map { (fd: $0, limit: limit) } }
+        let error = errorLimit.flatMap { limit in takeStandardError().map { (fd: $0, limit: limit) } }
+        return PreparedRun(children: [self], input: pendingInput == nil ? nil : takeStandardInput(), inputBytes: pendingInput ?? [],
+                           outputs: [output, error].compactMap { $0 }, capturesOutput: output != nil, capturesError: error != nil)
     }
 }

@@ -6,6 +6,5 @@ public struct ReapedChild: Equatable, Sendable {
     /// and looks at nothing but their pids skips the decoding.
     let rawStatus: Int32
 
-    /// How it ended.
     public var status: WaitStatus { WaitStatus(rawValue: rawStatus) }
 }

@@ -11,16 +11,13 @@
 /// return try child.wait()   // SIGKILL was sent
 /// ```
 public struct TeardownProgress: Sendable {
-    /// The sequence being taken.
     public let teardown: Teardown
-    /// Index of the next step.
     private var nextStep = 0
     /// When the wait under way ends; nil before the first ``advance(now:send:)`` and after the last.
     public private(set) var nextDue: Deadline?
     /// True once the final SIGKILL has been sent.
     public private(set) var isFinished = false
 
-    /// The teardown, not started yet.
     public init(_ teardown: Teardown) { self.teardown = teardown }
 
     /// Takes every step that is due at `now`: sends the signals up to the next wait (through `send`),

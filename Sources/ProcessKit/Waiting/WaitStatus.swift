@@ -11,7 +11,6 @@ public enum WaitStatus: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// SIGCONT resumed it (only reported when asked for with WCONTINUED).
     case continued
 
-    /// Decodes a raw wait status.
     public init(rawValue status: Int32) {
         if pk_wifexited(status) != 0 {
             self = .exited(code: pk_wexitstatus(status))
