@@ -311,11 +311,7 @@ static pid_t start_child(struct child_context *context, int *pidfd) {
 #endif
 
 int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
-    outcome->pid = 0;
-    outcome->pidfd = -1;
-    outcome->failed_step = 0;
-    outcome->error = 0;
-    outcome->failed_child = 0;
+    *outcome = (pk_spawn_outcome){ .pidfd = -1 };
 
     struct child_context context = {
         .attributes = a, .parent = getpid(), .failed_step = 0, .error = 0, .report_fd = -1,

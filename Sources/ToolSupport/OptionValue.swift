@@ -16,9 +16,7 @@ public enum OptionValue {
         for _ in 0..<digits.count { scale *= 10 }
         return whole.value + digits.value / scale
     }
-}
 
-extension OptionValue {
     /// A duration in seconds: a plain number ("30", "0.5"), or Go's duration form that Docker's
     /// `--health-*` options take ("30s", "1m30s", "500ms", "1h"); nil for anything else.
     public static func duration(_ text: String) -> Double? {

@@ -14,11 +14,6 @@ struct HealthCheckPolicy {
     /// True once a check passed, which ends the start period early.
     private(set) var hasPassed = false
 
-    init(retries: Int32, startPeriod: Double) {
-        self.retries = retries
-        self.startPeriod = startPeriod
-    }
-
     enum Verdict: Equatable {
         /// The check passed; the count of failures starts again from 0.
         case healthy

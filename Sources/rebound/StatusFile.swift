@@ -13,8 +13,8 @@ import ToolSupport
 /// Times are Unix seconds (wall clock); fields with nothing to say yet are null. A file that cannot
 /// be written is logged once (until a write works again) and never stops rebound.
 final class StatusFile {
-    /// What rebound is doing.
-    enum State {
+    /// What rebound is doing; the raw value is its name in the file.
+    enum State: String {
         /// About to start the child.
         case starting
         /// The child runs.
@@ -25,17 +25,6 @@ final class StatusFile {
         case restarting
         /// rebound is on its way out (a stop signal, or a restart rule said stop).
         case stopping
-
-        /// The name in the file.
-        var name: String {
-            switch self {
-            case .starting: return "starting"
-            case .running: return "running"
-            case .unhealthy: return "unhealthy"
-            case .restarting: return "restarting"
-            case .stopping: return "stopping"
-            }
-        }
     }
 
     let path: String
@@ -62,7 +51,7 @@ final class StatusFile {
 
     /// The JSON text, on one line with a newline at the end.
     var json: String {
-        var text = "{\"state\":" + StatusFile.quoted(state.name)
+        var text = "{\"state\":" + StatusFile.quoted(state.rawValue)
         text += ",\"pid\":" + (pid.map { String($0) } ?? "null")
         text += ",\"command\":" + StatusFile.quoted(command)
         text += ",\"restarts\":" + String(restarts)

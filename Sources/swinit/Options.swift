@@ -92,10 +92,7 @@ extension SwinitOptions {
         try options.checkCombinations()
         return .run(options)
     }
-}
 
-
-extension SwinitOptions {
     /// What C's atoi() makes of `text`, held to 0...100 (a negative level prints as little as 0): leading
     /// blanks and a sign, then the digits up to the first other character; 0 when there are none.
     static func leadingNumber(of text: String) -> Int {

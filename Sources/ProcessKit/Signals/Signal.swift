@@ -80,32 +80,20 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a signal given by name or number: `SIGTERM`, `TERM`, `term`, `15`, `SIGRTMIN+2`, `RTMAX-1`.
     public init(parsing text: String) throws(SignalParseError) {
-        let upper = ASCII.uppercased(text)
-        if let number = ASCII.decimal(upper.utf8) {
-            guard let signal = Signal(rawValue: number) else { throw SignalParseError(input: text) }
-            self = signal
-            return
-        }
+        guard let signal = Signal.named(ASCII.uppercased(text)) else { throw SignalParseError(input: text) }
+        self = signal
+    }
+
+    /// The signal an uppercased name or number names, nil for none.
+    static func named(_ upper: String) -> Signal? {
+        if let number = ASCII.decimal(upper.utf8) { return Signal(rawValue: number) }
         let withoutSIG = ASCII.text(upper, after: "SIG")
         let bare = withoutSIG ?? upper
         // "SIG32": the name ``name`` gives a number the C library keeps for itself.
-        if withoutSIG != nil, let number = ASCII.decimal(bare.utf8), let signal = Signal(rawValue: number) {
-            self = signal
-            return
-        }
-        if let index = Signal.standardNames.firstIndex(where: { ASCII.equal($0, bare) }), index > 0 {
-            self = Signal(Int32(index))
-            return
-        }
-        for alias in Signal.aliases where ASCII.equal(alias.name, bare) {
-            self = Signal(alias.number)
-            return
-        }
-        if let realtime = Signal.parseRealtime(bare) {
-            self = realtime
-            return
-        }
-        throw SignalParseError(input: text)
+        if withoutSIG != nil, let number = ASCII.decimal(bare.utf8) { return Signal(rawValue: number) }
+        if let index = Signal.standardNames.firstIndex(where: { ASCII.equal($0, bare) }), index > 0 { return Signal(Int32(index)) }
+        for alias in Signal.aliases where ASCII.equal(alias.name, bare) { return Signal(alias.number) }
+        return Signal.parseRealtime(bare)
     }
 
     /// "RTMIN", "RTMIN+N", "RTMAX", "RTMAX-N" within the real-time range.

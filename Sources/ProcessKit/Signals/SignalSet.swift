@@ -114,11 +114,7 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
     // MARK: The signal mask
 
     /// The calling thread's blocked signals.
-    public static func currentMask() -> SignalSet {
-        var old = sigset_t()
-        sigprocmask(SIG_SETMASK, nil, &old)
-        return SignalSet(old)
-    }
+    public static func currentMask() -> SignalSet { (try? changeMask(SIG_BLOCK, [])) ?? [] }
 
     /// Adds these signals to the mask; returns the mask as it was.
     @discardableResult

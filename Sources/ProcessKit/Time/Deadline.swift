@@ -25,9 +25,7 @@ public struct Deadline: Comparable, Hashable, Sendable {
     package var millisecondsRemaining: Int32 { Int32(clamping: max(0, (nanoseconds - Deadline.now.nanoseconds + 999_999) / 1_000_000)) }
 
     public static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
-}
 
-extension Deadline {
     /// Sleeps until this deadline (returns at once if it has passed). Signals that arrive meanwhile
     /// stay pending; for an init that must not spin when waiting for them has failed.
     public func sleep() {

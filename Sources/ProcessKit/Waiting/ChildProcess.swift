@@ -190,9 +190,7 @@ public final class ChildProcess: @unchecked Sendable {
             if error != .noSuchProcess { throw error }
         }
     }
-}
 
-extension ChildProcess {
     /// Feeds the input its ``StandardInput/bytes(_:)`` setting holds, reads its captured streams
     /// (``StandardOutput/capture(limit:)``) and waits for it, all at once so that no full pipe can
     /// deadlock the exchange. Past `deadline` it is stopped with `teardown`. Output goes on being read
