@@ -13,8 +13,6 @@ struct ChildRunPolicy {
     /// When the child gets SIGKILL unless it has ended by then.
     private(set) var killDue: Deadline?
 
-    init(stopTimeout: Double) { self.stopTimeout = stopTimeout }
-
     enum Action: Equatable {
         /// Forward the signal to the child; `startsStop` when it is the stop signal that makes this
         /// run rebound's last (the health checks end).

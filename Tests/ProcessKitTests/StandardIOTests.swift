@@ -153,6 +153,35 @@ import TestSupport
         }
     }
 
+    /// The capture buffer grows by moving its pages into the larger buffer (``pk_move_bytes``): bytes
+    /// arrive whole at an offset inside a page, from a source that an earlier move made of several
+    /// mappings, and are copied when the two offsets differ. Words numbered by their position show
+    /// a page lost, zeroed or put in the wrong place.
+    @Test func movedPagesArriveWhole() throws {
+        let size = 8 << 20, offset = 100
+        let regions = (0..<4).map { _ in mmap(nil, 4 * size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)! }
+        defer { for region in regions { munmap(region, 4 * size) } }
+        #expect(!regions.contains { $0 == MAP_FAILED })
+        func fill(_ base: UnsafeMutableRawPointer, words: Range<Int>) {
+            for word in words { base.storeBytes(of: UInt64(word), toByteOffset: offset + word * 8, as: UInt64.self) }
+        }
+        func firstWrongWord(_ base: UnsafeMutableRawPointer, words: Int, shift: Int = 0) -> Int? {
+            (0..<words).first { base.loadUnaligned(fromByteOffset: offset + shift + $0 * 8, as: UInt64.self) != UInt64($0) }
+        }
+        let firstWords = size / 8 - 100, secondWords = 2 * size / 8
+        fill(regions[0], words: 0..<firstWords)
+        pk_move_bytes(regions[1] + offset, regions[0] + offset, firstWords * 8)
+        #expect(firstWrongWord(regions[1], words: firstWords) == nil)
+        // More bytes after the moved ones, as reads add them: the source of the next move spans the
+        // mapping moved in and the buffer's own.
+        fill(regions[1], words: firstWords..<secondWords)
+        pk_move_bytes(regions[2] + offset, regions[1] + offset, secondWords * 8 + 3)
+        #expect(firstWrongWord(regions[2], words: secondWords) == nil)
+        // Eight bytes further into its page: a copy.
+        pk_move_bytes(regions[3] + offset + 8, regions[2] + offset, secondWords * 8)
+        #expect(firstWrongWord(regions[3], words: secondWords, shift: 8) == nil)
+    }
+
     /// The limit is exact: output of exactly `limit` bytes is whole and not truncated, one byte more
     /// is truncated to the first `limit`; each stream has its own limit and flag.
     @Test func theCaptureLimitIsExactOnEachStream() throws {

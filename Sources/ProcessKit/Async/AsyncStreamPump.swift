@@ -91,9 +91,15 @@ enum AsyncStreamPump {
     /// cancelled read keeps what it has.
     private static func read(_ fd: FileDescriptor, limit: Int, index: Int) async throws -> Part {
         var collector = OutputCollector(limit: limit)
+        guard pk_set_nonblocking(fd.rawValue, 1) == 0 else { throw Errno.current }
         do {
-            for try await chunk in AsyncByteChunks(reading: fd.rawValue) {
-                chunk.withUnsafeBytes { collector.append($0) }
+            reading: while !Task.isCancelled {
+                switch Result(catching: { () throws(Errno) in try collector.take(from: fd) }) {
+                case .success(nil): break reading
+                case .success: continue
+                case .failure(.tryAgain): try await EventPoller.shared.ready(fd.rawValue)
+                case .failure(let error): throw error
+                }
             }
         } catch is CancellationError {}
         return .output(index: index, bytes: collector.bytes, truncated: collector.truncated)

@@ -76,7 +76,7 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
     /// is never blocked). `truncated` says whether anything was dropped.
     public func readToEnd(limit: Int) throws(Errno) -> (bytes: [UInt8], truncated: Bool) {
         var collector = OutputCollector(limit: limit)
-        try collector.takeAll(from: self)
+        while try collector.take(from: self) != nil {}
         return (collector.bytes, collector.truncated)
     }
 

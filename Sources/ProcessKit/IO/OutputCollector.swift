@@ -58,27 +58,6 @@ struct OutputCollector {
         return count == 0 ? nil : count == space
     }
 
-    /// Reads `fd` to its end (it must be blocking).
-    mutating func takeAll(from fd: FileDescriptor) throws(Errno) {
-        while try take(from: fd) != nil {}
-    }
-
-    /// Keeps what fits of `chunk` under the limit and notes whether anything was dropped.
-    mutating func append(_ chunk: UnsafeRawBufferPointer) {
-        var rest = chunk
-        while !rest.isEmpty {
-            let room = limit - storage.count
-            if room <= 0 {
-                truncated = true
-                return
-            }
-            if storage.count == storage.capacity { grow() }
-            let count = min(rest.count, room, storage.capacity - storage.count)
-            storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[..<count]))
-            rest = UnsafeRawBufferPointer(rebasing: rest[count...])
-        }
-    }
-
     /// Reads a chunk past the limit and drops it. Returns as ``take(from:)`` does.
     private mutating func drop(from fd: FileDescriptor) throws(Errno) -> Bool? {
         let count = try withUnsafeTemporaryAllocation(byteCount: OutputCollector.chunkSize, alignment: 16) { (buffer) throws(Errno) in
