@@ -56,10 +56,7 @@ int pk_wait_for_signal(const sigset_t *set, long long timeout_ns, int *sender_pi
     return signo;
 }
 
-// A write to a pipe with no reader raises SIGPIPE in the writing thread. A supervisor keeps SIGPIPE
-// blocked and takes signals with sigtimedwait, so this one would wait there and be taken (and passed
-// to the child) as if someone had sent it. Take it now instead; one that another process sent
-// meanwhile is sent back to this process, so it is not lost.
+// A SIGPIPE that another process sent meanwhile is sent back to this process, so it is not lost.
 void pk_discard_own_sigpipe(void) {
     int saved = errno;
     sigset_t blocked, pipe_only;

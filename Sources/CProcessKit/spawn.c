@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "cprocesskit_spawn.h"
+#include "cprocesskit_child.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,9 +17,6 @@
 
 #ifndef SYS_close_range
 #define SYS_close_range 436
-#endif
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
 #endif
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
@@ -286,7 +284,7 @@ static pid_t start_child(struct child_context *context, int *pidfd) {
         context->failed_step = got[0];
         context->error = got[1];
     }
-    *pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    *pidfd = pk_pidfd_open(pid);
     return pid;
 }
 #else

@@ -13,14 +13,10 @@ public enum AtomicFile {
         var failure: Errno?
         do { try file.writeAll(bytes) } catch { failure = error }
         do { try file.close() } catch { failure = failure ?? error }
+        if failure == nil && pk_rename(temporary, path) != 0 { failure = Errno.current }
         if let failure {
             _ = unlink(temporary)
             throw failure
-        }
-        if pk_rename(temporary, path) != 0 {
-            let error = Errno.current
-            _ = unlink(temporary)
-            throw error
         }
     }
 }

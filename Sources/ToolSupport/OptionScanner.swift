@@ -16,7 +16,6 @@ import ProcessKit
 public struct OptionScanner: Sendable {
     /// One option as found: its name without dashes ("v", "max-restarts") and its value, if it takes one.
     public struct Option: Equatable, Sendable {
-        /// The name without dashes.
         public let name: Name
         /// The value of an option that takes one, attached (`-e143`, `--grace=5`) or the next argument.
         public let value: String?
@@ -27,10 +26,8 @@ public struct OptionScanner: Sendable {
     /// Names compare byte for byte, not by Unicode canonical equivalence like `String`, so scanning
     /// and a `switch` over `option.name` link no Unicode tables (see ``ASCII``).
     public struct Name: Equatable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
-        /// The name as text.
         public let text: String
 
-        /// The name `text`, as given.
         public init(_ text: String) { self.text = text }
 
         public init(stringLiteral text: String) { self.text = text }

@@ -111,11 +111,8 @@ final class Supervisor {
 
     /// Logs an adopted orphan swinit reaped: with -w as a warning, at -vv for debugging.
     func reaped(_ orphan: ReapedChild) {
-        if options.warnOnReap {
-            log.warning("Reaped zombie process with pid=\(orphan.pid)")
-        } else {
-            log.debug("Reaped zombie process with pid=\(orphan.pid)")
-        }
+        let line = "Reaped zombie process with pid=\(orphan.pid)"
+        if options.warnOnReap { log.warning(line) } else { log.debug(line) }
     }
 
     /// Sends `signal` to the child, or its group with -g; a child already gone is no error.

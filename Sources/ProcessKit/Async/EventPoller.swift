@@ -30,22 +30,12 @@ final class EventPoller: Sendable {
         var sleepsUntil: Deadline?
     }
 
-    /// ``State`` behind ProcessKit's own lock (`pk_lock`, C atomics), which ThreadSanitizer follows;
-    /// it reported races on this state behind Synchronization's `Mutex`, a futex it does not see as
-    /// synchronisation.
+    /// ``State`` behind a ``Lock``.
     private final class LockedState: @unchecked Sendable {
-        private let lock = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        private let lock = Lock()
         private var state = State()
 
-        init() { lock.initialize(to: 0) }
-
-        deinit { lock.deallocate() }
-
-        func withLock<T>(_ body: (inout State) throws -> T) rethrows -> T {
-            pk_lock(lock)
-            defer { pk_unlock(lock) }
-            return try body(&state)
-        }
+        func withLock<T>(_ body: (inout State) -> T) -> T { lock.withLock { body(&state) } }
     }
 
     /// The token of the eventfd that wakes the poller for a new, earlier deadline.

@@ -31,7 +31,6 @@ public enum ProcessControl {
     }
 
     public static var pid: Int32 { getpid() }
-
     public static var parentPID: Int32 { getppid() }
 
     /// Ends the process at once with this status (no atexit handlers run in Embedded builds either).

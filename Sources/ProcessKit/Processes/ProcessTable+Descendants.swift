@@ -6,12 +6,8 @@ extension ProcessTable {
     public static func signalDescendants(_ signal: Signal, proc: String = "/proc") throws(ProcessTableError) -> [ProcessEntry] {
         var signalled: [ProcessEntry] = []
         for process in try descendantsOfThisProcess(proc: proc) where !process.isZombie {
-            do {
-                try signal.send(to: process.pid)
-                signalled.append(process)
-            } catch {
-                continue  // ESRCH: it exited after the snapshot
-            }
+            // A failure is ESRCH: it exited after the snapshot.
+            if (try? signal.send(to: process.pid)) != nil { signalled.append(process) }
         }
         return signalled
     }

@@ -9,18 +9,8 @@ import CProcessKit
 public enum ProcessTable {
     /// Every process in /proc right now; processes that exit while it is read are left out.
     public static func snapshot(proc: String = "/proc") throws(ProcessTableError) -> [ProcessEntry] {
-        var pids: [Int32] = []
-        var capacity = 512
-        while true {
-            var buffer = [Int32](repeating: 0, count: capacity)
-            let count = pk_list_numeric_entries(proc, &buffer, Int32(capacity))
-            if count < 0 { throw .unreadable(Errno.current) }
-            if Int(count) <= capacity {
-                pids = Array(buffer[..<Int(count)])
-                break
-            }
-            capacity = Int(count) + 64
-        }
+        let pids: [Int32]
+        do { pids = try numericEntries(in: proc, capacity: 512) } catch { throw .unreadable(error) }
         var entries: [ProcessEntry] = []
         entries.reserveCapacity(pids.count)
         for pid in pids {
@@ -58,6 +48,19 @@ public enum ProcessTable {
     public static func descendantsOfThisProcess(proc: String = "/proc") throws(ProcessTableError) -> [ProcessEntry] {
         guard pidInProc(proc) == ProcessControl.pid else { throw .foreignNamespace }
         return descendants(of: ProcessControl.pid, in: try snapshot(proc: proc))
+    }
+
+    /// The entries of `directory` named by a number (pids in /proc, fds in /proc/self/fd), read
+    /// again into a larger buffer while they do not fit.
+    static func numericEntries(in directory: String, capacity: Int = 256) throws(Errno) -> [Int32] {
+        var capacity = capacity
+        while true {
+            var buffer = [Int32](repeating: 0, count: capacity)
+            let count = pk_list_numeric_entries(directory, &buffer, Int32(capacity))
+            if count < 0 { throw Errno.current }
+            if Int(count) <= capacity { return Array(buffer[..<Int(count)]) }
+            capacity = Int(count) + 64
+        }
     }
 
     /// This process's pid as /proc numbers it (the target of /proc/self), nil if unreadable.

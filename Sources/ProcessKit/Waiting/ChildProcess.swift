@@ -32,7 +32,7 @@ public final class ChildProcess: @unchecked Sendable {
     let program: String
 
     /// Guards ``reapedStatus`` and the pipe ends.
-    private let lock: UnsafeMutablePointer<Int32>
+    private let lock = Lock()
     private var reapedStatus: WaitStatus?
     private var inputEnd: FileDescriptor?, outputEnd: FileDescriptor?, errorEnd: FileDescriptor?
 
@@ -49,8 +49,6 @@ public final class ChildProcess: @unchecked Sendable {
         self.pendingInput = pendingInput
         self.outputLimit = outputLimit
         self.errorLimit = errorLimit
-        lock = .allocate(capacity: 1)
-        lock.initialize(to: 0)
     }
 
     /// A child of this process known by its pid, started some other way; `processGroup` when it
@@ -64,24 +62,17 @@ public final class ChildProcess: @unchecked Sendable {
 
     deinit {
         for fd in [pidDescriptor, inputEnd, outputEnd, errorEnd] { try? fd?.close() }
-        lock.deallocate()
-    }
-
-    private func locked<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        pk_lock(lock)
-        defer { pk_unlock(lock) }
-        return try body()
     }
 
     // MARK: Pipes
 
     /// The write end of its standard input pipe (``StandardInput/pipe`` or ``StandardInput/bytes(_:)``),
     /// until it is closed or taken.
-    public var standardInput: FileDescriptor? { locked { inputEnd } }
+    public var standardInput: FileDescriptor? { lock.withLock { inputEnd } }
     /// The read end of its standard output pipe (``StandardOutput/pipe`` or ``StandardOutput/capture(limit:)``).
-    public var standardOutput: FileDescriptor? { locked { outputEnd } }
+    public var standardOutput: FileDescriptor? { lock.withLock { outputEnd } }
     /// The read end of its standard error pipe.
-    public var standardError: FileDescriptor? { locked { errorEnd } }
+    public var standardError: FileDescriptor? { lock.withLock { errorEnd } }
 
     /// Closes the write end of its standard input pipe: the child reads end of file.
     public func closeStandardInput() {
@@ -89,11 +80,11 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Hands over the write end of its standard input pipe: the caller closes it from now on.
-    public func takeStandardInput() -> FileDescriptor? { locked { defer { inputEnd = nil }; return inputEnd } }
+    public func takeStandardInput() -> FileDescriptor? { lock.withLock { defer { inputEnd = nil }; return inputEnd } }
     /// Hands over the read end of its standard output pipe: the caller closes it from now on.
-    public func takeStandardOutput() -> FileDescriptor? { locked { defer { outputEnd = nil }; return outputEnd } }
+    public func takeStandardOutput() -> FileDescriptor? { lock.withLock { defer { outputEnd = nil }; return outputEnd } }
     /// Hands over the read end of its standard error pipe: the caller closes it from now on.
-    public func takeStandardError() -> FileDescriptor? { locked { defer { errorEnd = nil }; return errorEnd } }
+    public func takeStandardError() -> FileDescriptor? { lock.withLock { defer { errorEnd = nil }; return errorEnd } }
 
     // MARK: Signals
 
@@ -108,7 +99,7 @@ public final class ChildProcess: @unchecked Sendable {
         } else if let pidDescriptor {
             if pk_pidfd_send_signal(pidDescriptor.rawValue, signal.rawValue) != 0 { throw Errno.current }
         } else {
-            try locked { () throws(Errno) in
+            try lock.withLock { () throws(Errno) in
                 if reapedStatus != nil { throw Errno.noSuchProcess }
                 try signal.send(to: pid)
             }
@@ -118,12 +109,12 @@ public final class ChildProcess: @unchecked Sendable {
     // MARK: Waiting
 
     /// Its status if it has already been reaped by one of the waits here; nil otherwise.
-    public var reaped: WaitStatus? { locked { reapedStatus } }
+    public var reaped: WaitStatus? { lock.withLock { reapedStatus } }
 
     /// Reaps it if it has exited, without blocking; nil while it runs. ECHILD when something else
     /// (a ``Reaper``, `waitpid(-1)`) reaped it first.
     public func tryWait() throws(Errno) -> WaitStatus? {
-        try locked { () throws(Errno) -> WaitStatus? in
+        try lock.withLock { () throws(Errno) -> WaitStatus? in
             if let reapedStatus { return reapedStatus }
             var raw: Int32 = 0
             let found = try retryingOnInterrupt { pk_wait_child(pid, pidDescriptor?.rawValue ?? -1, WEXITED | WNOHANG, &raw) }
@@ -201,7 +192,8 @@ public final class ChildProcess: @unchecked Sendable {
     /// before the error is thrown.
     public func collect(until deadline: Deadline? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
         let exchange = takePreparedRun()
-        var pump = StreamPump(input: exchange.input, inputBytes: exchange.inputBytes, outputs: exchange.outputs, children: [self],
+        var pump = StreamPump(input: exchange.input, inputBytes: exchange.inputBytes,
+                              outputs: exchange.outputs.map { ($0.fd, $0.limit) }, children: [self],
                               deadline: deadline, teardown: teardown)
         let statuses = try pump.run()
         return exchange.runResult(status: statuses[0], outputs: pump.outputs.map { ($0.collector.bytes, $0.collector.truncated) },

@@ -21,7 +21,6 @@ public struct Teardown: Equatable, Sendable {
     /// ``Command/processGroup``), so the processes it started stop too.
     public var signalsProcessGroup: Bool
 
-    /// The steps in order; SIGKILL follows them.
     public init(_ steps: [Step], signalsProcessGroup: Bool = false) {
         self.steps = steps
         self.signalsProcessGroup = signalsProcessGroup
