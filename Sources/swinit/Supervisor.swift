@@ -30,7 +30,12 @@ final class Supervisor {
             }
         }
         if ProcessControl.pid != 1 && !ProcessControl.isChildSubreaper {
-            log.warning("swinit is not running as PID 1 and isn't registered as a child subreaper. Zombie processes will not be re-parented to swinit, so zombie reaping won't work. To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER (or SWINIT_SUBREAPER) to register swinit as a child subreaper, or run swinit as PID 1.")
+            log.warning("""
+                swinit is not running as PID 1 and isn't registered as a child subreaper. \
+                Zombie processes will not be re-parented to swinit, so zombie reaping won't work. \
+                To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER \
+                (or SWINIT_SUBREAPER) to register swinit as a child subreaper, or run swinit as PID 1.
+                """)
         }
 
         let events: SupervisorEvents

@@ -21,10 +21,13 @@ import TestSupport
         try Command("sh", arguments: ["-c", script]).spawn()
     }
 
-    /// The contents of a file once it exists, polled every 10 ms for at most 120 s (other tests may fill the pool) without blocking
-    /// a pool thread (the task under test needs one).
+    /// The contents of a file once it exists, polled every 10 ms without blocking a pool thread (the
+    /// task under test needs one). The bound is against a hang and outlasts a starved pool: Swift
+    /// Testing runs every test on the cooperative pool (one thread per CPU), and synchronous tests that
+    /// wait minutes for the binaries they run (the container and real-software tests on a loaded
+    /// machine) can hold all of its threads for that long, so the task under test may not run until then.
     static func contents(of path: String) async -> String? {
-        let deadline = Deadline.after(seconds: 120 * Harness.slowdown)
+        let deadline = Deadline.after(seconds: 900 * Harness.slowdown)
         while !deadline.hasPassed {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), !text.isEmpty { return text }
             try? await Task.sleep(nanoseconds: 10_000_000)

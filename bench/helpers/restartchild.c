@@ -11,11 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+#include "timing.h"
+
 static void record(int fd, char kind, long long t) {
     char line[25];
     snprintf(line, sizeof line, "%c %021lld\n", kind, t);

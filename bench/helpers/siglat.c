@@ -15,15 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-static int cmp(const void *a, const void *b) {
-    long long x = *(const long long *)a, y = *(const long long *)b;
-    return (x > y) - (x < y);
-}
+#include "timing.h"
+
 static int out_fd;
 static void on_usr1(int sig) {
     (void)sig;
@@ -83,7 +76,7 @@ int main(int argc, char **argv) {
         int total = per * rounds;
         for (int i = 0; i < n; i++) {
             long long *v = &lat[(size_t)i * total];
-            qsort(v, total, sizeof *v, cmp);
+            qsort(v, total, sizeof *v, compare_ns);
             printf("%d %lld %lld %lld\n", i, v[total / 2], v[(total * 99) / 100], v[0]);
         }
         return 0;

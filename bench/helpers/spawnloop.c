@@ -16,15 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-static int cmp(const void *a, const void *b) {
-    long long x = *(const long long *)a, y = *(const long long *)b;
-    return (x > y) - (x < y);
-}
+#include "timing.h"
+
 
 int main(int argc, char **argv) {
     if (argc < 3) { fprintf(stderr, "usage: spawnloop RUNS CMD... [:: CMD...]\n"); return 2; }
@@ -57,7 +50,7 @@ int main(int argc, char **argv) {
     }
     for (int c = 0; c < ncmd; c++) {
         long long *v = &t[(size_t)c * runs];
-        qsort(v, runs, sizeof *v, cmp);
+        qsort(v, runs, sizeof *v, compare_ns);
         printf("%d %lld %lld %lld\n", c, v[runs / 2], v[(runs * 99) / 100 < runs ? (runs * 99) / 100 : runs - 1], v[0]);
     }
     return 0;

@@ -22,11 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long clock_ns(clockid_t clock) {
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+#include "timing.h"
+
 
 // Blocks until `fd` (a pidfd) polls POLLHUP: its process has been reaped.
 static void wait_reaped(int fd) {
