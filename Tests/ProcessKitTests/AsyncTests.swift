@@ -42,6 +42,18 @@ import TestSupport
         #expect(try await child.wait() == .exited(code: 7))
     }
 
+    /// The async run() treats pipe settings as the sync one does (StandardIOTests): output pipes are
+    /// captured and an input pipe is closed at once, so the run cannot hang on them.
+    @Test func runWithPipeSettingsCannotHang() async throws {
+        var command = Command("/bin/sh", arguments: ["-c", "cat; head -c 200000 /dev/zero; echo e >&2"])
+        command.standardInput = .pipe
+        command.standardOutput = .pipe
+        command.standardError = .pipe
+        let result = try await command.run(timeout: 60 * Harness.slowdown)
+        #expect(result.succeeded && !result.timedOut)
+        #expect(result.standardOutput.count == 200_000 && result.standardErrorText == "e\n")
+    }
+
     @Test func runCapturesBothStreamsAndFeedsInput() async throws {
         let result = try await Command("sh", arguments: ["-c", "tr a-z A-Z; echo oops >&2; exit 3"]).run(input: "hello\n")
         #expect(result.status == .exited(code: 3))

@@ -15,9 +15,7 @@ extension Command {
     /// print(result.standardOutputText)
     /// ```
     public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) async throws -> RunResult {
-        let child = try start(input: input.map { .bytes($0) } ?? standardInput ?? .null,
-                              output: standardOutput ?? .capture(), error: standardError ?? .capture())
-        return try await child.collect(timeout: timeout, teardown: teardown)
+        try await startForRun(input: input).collect(timeout: timeout, teardown: teardown)
     }
 
     /// The async ``run(input:timeout:teardown:)`` with the input as UTF-8 text.

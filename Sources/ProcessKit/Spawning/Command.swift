@@ -122,10 +122,14 @@ public struct Command: Sendable {
     /// and the result says ``RunResult/timedOut``. A ``StandardOutput/pipe`` is captured here (nobody
     /// else could read it), and a ``StandardInput/pipe`` is closed at once (nobody else could write it).
     public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
-        let deadline = timeout.map { Deadline.after(seconds: $0) }
-        let child = try start(input: Command.forRun(input.map { .bytes($0) } ?? standardInput ?? .null),
-                              output: Command.forRun(standardOutput), error: Command.forRun(standardError))
-        return try child.collect(until: deadline, teardown: teardown)
+        try startForRun(input: input).collect(until: timeout.map { Deadline.after(seconds: $0) }, teardown: teardown)
+    }
+
+    /// Starts the child as the sync and the async `run` both want it: `input`, else the standard input
+    /// setting (no bytes for a pipe, `/dev/null` when unset); both outputs captured unless set otherwise.
+    func startForRun(input: [UInt8]?) throws(SpawnError) -> ChildProcess {
+        try start(input: Command.forRun(input.map { .bytes($0) } ?? standardInput ?? .null),
+                  output: Command.forRun(standardOutput), error: Command.forRun(standardError))
     }
 
     /// A standard input setting as ``run(input:timeout:teardown:)`` uses it: a pipe gets no bytes.
