@@ -5,6 +5,20 @@ import Testing
 /// Pipelines `a | b | c`: data flows through, every stage's status comes back, and a stage that
 /// cannot start leaves nothing running.
 @Suite struct PipelineTests {
+    /// A pipeline's run() treats pipe settings as Command's does (StandardIOTests): the first stage's
+    /// input pipe is closed at once, the last stage's output pipe and any stage's error pipe are
+    /// captured, so nothing is left for a reader that does not exist.
+    @Test func runWithPipeSettingsCannotHang() throws {
+        var first = Command("/bin/sh", arguments: ["-c", "cat; echo first >&2"])
+        first.standardInput = .pipe
+        first.standardError = .pipe
+        var last = Command("/bin/sh", arguments: ["-c", "cat; head -c 200000 /dev/zero"])
+        last.standardOutput = .pipe
+        let result = try (first | last).run(timeout: 60)
+        #expect(!result.timedOut && result.statuses == [.exited(code: 0), .exited(code: 0)])
+        #expect(result.standardOutput.count == 200_000 && result.standardErrorText == "first\n")
+    }
+
     @Test func threeStagesWithInputAndEachStatus() throws {
         let pipeline = Command("sort") | Command("uniq", arguments: ["-c"]) | Command("/bin/sh", arguments: ["-c", "cat; exit 2"])
         let result = try pipeline.run(input: "b\na\nb\n")

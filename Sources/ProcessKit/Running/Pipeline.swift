@@ -47,13 +47,14 @@ public struct Pipeline: Sendable {
             throw SpawnError(program: program, step: .standardError, errno: error, detail: "standard error: pipe failed: \(error)")
         }
         let outputLimit: Int
-        let output = last.standardOutput ?? .capture()
+        let output = Command.forRun(last.standardOutput)
         if case .capture(let limit) = output { outputLimit = limit } else { outputLimit = 0 }
         var errorLimit = StandardOutput.defaultCaptureLimit
         let children: [ChildProcess]
         do throws(SpawnError) {
-            children = try start(input: input.map { .bytes($0) } ?? first.standardInput ?? .null, output: output) { command in
-                guard let setting = command.standardError else { return .fileDescriptor(errors.writeEnd) }
+            children = try start(input: Command.forRun(input.map { .bytes($0) } ?? first.standardInput ?? .null),
+                                 output: output) { command in
+                let setting = Command.forRun(command.standardError)
                 if case .capture(let limit) = setting {
                     errorLimit = limit
                     return .fileDescriptor(errors.writeEnd)
