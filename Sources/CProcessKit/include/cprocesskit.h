@@ -4,6 +4,7 @@
 // libc headers whose functions and constants Swift calls directly (Embedded Swift has no Glibc module).
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,7 +26,6 @@
 #include "cprocesskit_events.h"
 #include "cprocesskit_files.h"
 #include "cprocesskit_process_control.h"
-#include "cprocesskit_process_table.h"
 #include "cprocesskit_signals.h"
 #include "cprocesskit_spawn.h"
 #include "cprocesskit_threads.h"
