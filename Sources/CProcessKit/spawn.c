@@ -12,7 +12,6 @@
 #include <sys/syscall.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #ifndef SYS_close_range

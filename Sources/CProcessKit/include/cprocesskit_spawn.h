@@ -4,7 +4,6 @@
 // writing the step and errno into the parent's pk_spawn_outcome.
 #pragma once
 
-#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
