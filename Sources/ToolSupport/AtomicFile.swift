@@ -25,5 +25,5 @@ public enum AtomicFile {
 /// on the monotonic clock (``Deadline``), which does not jump.
 public enum WallClock {
     /// Now, in nanoseconds since the Unix epoch.
-    public static var nanosecondsSinceEpoch: Int64 { pk_realtime_ns() }
+    public static var nanosecondsSinceEpoch: Int64 { Deadline.clockNanoseconds(CLOCK_REALTIME) }
 }

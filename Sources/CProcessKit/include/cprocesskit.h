@@ -22,7 +22,6 @@
 #include "cprocesskit_arguments.h"
 #include "cprocesskit_capture.h"
 #include "cprocesskit_child.h"
-#include "cprocesskit_clock.h"
 #include "cprocesskit_errno.h"
 #include "cprocesskit_events.h"
 #include "cprocesskit_files.h"
