@@ -191,20 +191,17 @@ public final class ChildProcess: @unchecked Sendable {
     /// Takes over the pipe ends it reads and writes. On a failure the child is killed and reaped
     /// before the error is thrown.
     public func collect(until deadline: Deadline? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
-        let exchange = takePreparedRun()
-        var pump = StreamPump(input: exchange.input, inputBytes: exchange.inputBytes,
-                              outputs: exchange.outputs.map { ($0.fd, $0.limit) }, children: [self],
-                              deadline: deadline, teardown: teardown)
-        let statuses = try pump.run()
-        return exchange.runResult(status: statuses[0], outputs: pump.outputs.map { ($0.collector.bytes, $0.collector.truncated) },
-                               timedOut: pump.timedOut)
+        let prepared = takePreparedRun()
+        return prepared.runResult(try StreamPump(prepared, deadline: deadline, teardown: teardown).run())
     }
 
     /// Takes over the pipe ends a collect feeds and reads, for the sync and the async one alike.
     func takePreparedRun() -> PreparedRun {
-        let output = outputLimit.flatMap { limit in takeStandardOutput().map { (fd: $0, limit: limit) } }
-        let error = errorLimit.flatMap { limit in takeStandardError().map { (fd: $0, limit: limit) } }
-        return PreparedRun(children: [self], input: pendingInput == nil ? nil : takeStandardInput(), inputBytes: pendingInput ?? [],
-                           outputs: [output, error].compactMap { $0 }, capturesOutput: output != nil, capturesError: error != nil)
+        PreparedRun(children: [self], output: takeCapturedOutput(), error: errorLimit.flatMap { limit in takeStandardError().map { ($0, limit) } })
+    }
+
+    /// Takes over the read end of its standard output with the capture's limit; nil when it is not captured.
+    func takeCapturedOutput() -> (fd: FileDescriptor, limit: Int)? {
+        outputLimit.flatMap { limit in takeStandardOutput().map { ($0, limit) } }
     }
 }
