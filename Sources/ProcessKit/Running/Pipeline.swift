@@ -36,18 +36,17 @@ public struct Pipeline: Sendable {
     /// Starts the commands as ``run(input:timeout:teardown:)`` wants them; nil for no commands.
     func startForRun(input: [UInt8]?) throws(SpawnError) -> PreparedRun? {
         guard let first = commands.first, let last = commands.last else { return nil }
-        let program = first.program
-        // One pipe for every standard error that is captured.
+        // One pipe for every standard error that is captured; this process keeps only its read end.
         let errors: (readEnd: FileDescriptor, writeEnd: FileDescriptor)
         do { errors = try FileDescriptor.pipe() } catch {
-            throw SpawnError(program: program, step: .standardError, errno: error, detail: "standard error: pipe failed: \(error)")
+            throw SpawnError(program: first.program, step: .standardError, errno: error, detail: "standard error: pipe failed: \(error)")
         }
-        let output = Command.forRun(last.standardOutput)
+        defer { try? errors.writeEnd.close() }
         var errorLimit = StandardOutput.defaultCaptureLimit
         let children: [ChildProcess]
         do throws(SpawnError) {
             children = try start(input: Command.forRun(input.map { .bytes($0) } ?? first.standardInput ?? .null),
-                                 output: output) { command in
+                                 output: Command.forRun(last.standardOutput)) { command in
                 let setting = Command.forRun(command.standardError)
                 if case .capture(let limit) = setting {
                     errorLimit = limit
@@ -57,10 +56,8 @@ public struct Pipeline: Sendable {
             }
         } catch {
             try? errors.readEnd.close()
-            try? errors.writeEnd.close()
             throw error
         }
-        try? errors.writeEnd.close()
         return PreparedRun(children: children, output: children[children.count - 1].takeCapturedOutput(),
                            error: (errors.readEnd, errorLimit))
     }

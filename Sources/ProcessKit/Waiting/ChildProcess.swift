@@ -37,8 +37,8 @@ public final class ChildProcess: @unchecked Sendable {
     private var inputEnd: FileDescriptor?, outputEnd: FileDescriptor?, errorEnd: FileDescriptor?
 
     init(pid: Int32, pidDescriptor: FileDescriptor?, processGroup: Int32?, program: String,
-         input: FileDescriptor?, output: FileDescriptor?, error: FileDescriptor?,
-         pendingInput: [UInt8]?, outputLimit: Int?, errorLimit: Int?) {
+         input: FileDescriptor? = nil, output: FileDescriptor? = nil, error: FileDescriptor? = nil,
+         pendingInput: [UInt8]? = nil, outputLimit: Int? = nil, errorLimit: Int? = nil) {
         self.pid = pid
         self.pidDescriptor = pidDescriptor
         self.processGroup = processGroup
@@ -56,8 +56,7 @@ public final class ChildProcess: @unchecked Sendable {
     public convenience init(pid: Int32, processGroup: Int32? = nil) {
         let fd = pk_pidfd_open(pid)
         self.init(pid: pid, pidDescriptor: fd >= 0 ? FileDescriptor(rawValue: fd) : nil, processGroup: processGroup,
-                  program: "pid \(pid)", input: nil, output: nil, error: nil,
-                  pendingInput: nil, outputLimit: nil, errorLimit: nil)
+                  program: "pid \(pid)")
     }
 
     deinit {
