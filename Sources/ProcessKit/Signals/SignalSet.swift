@@ -79,7 +79,7 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
         }
     }
 
-    public var description: String { "[" + map(\.name).joined(separator: ", ") + "]" }
+    public var description: String { "[" + map { $0.name }.joined(separator: ", ") + "]" }
 
     // MARK: sigset_t
 
