@@ -19,7 +19,7 @@ struct StreamPump {
     var statuses: [WaitStatus?]
     let deadline: Deadline?
     let teardown: Teardown
-    private(set) var timedOut = false
+    private var timedOut = false
     /// The teardown, once the deadline has passed.
     private var progress: TeardownProgress
     /// Whether a child may have exited since the last look: set at the start, when a pidfd polls
@@ -64,7 +64,9 @@ struct StreamPump {
     /// One round of the loop: false when there is nothing left to do.
     private mutating func step() throws(Errno) -> Bool {
         if mayHaveExited {
-            try reapExited()
+            for (index, child) in children.enumerated() where statuses[index] == nil {
+                statuses[index] = try child.tryWait()
+            }
             mayHaveExited = false
         }
         let running = statuses.contains(nil)
@@ -87,11 +89,8 @@ struct StreamPump {
             guard let pidfd = child.pidDescriptor else { watchesExit = false; continue }
             entries.append(pollfd(fd: pidfd.rawValue, events: Int16(POLLIN), revents: 0))
         }
-        var timeout: Int64 = -1
-        for due in [deadline.flatMap { timedOut ? nil : $0 }, progress.nextDue] {
-            if let due { timeout = max(0, min(timeout < 0 ? Int64.max : timeout, due.nanoseconds - Deadline.now.nanoseconds)) }
-        }
-        var milliseconds = timeout < 0 ? -1 : Int32(min((timeout + 999_999) / 1_000_000, 86_400_000))
+        let due = [timedOut ? nil : deadline, progress.nextDue].compactMap { $0 }.min()
+        var milliseconds = due?.millisecondsRemaining ?? -1
         if !watchesExit { milliseconds = milliseconds < 0 ? 50 : min(milliseconds, 50) }
         let ready = entries.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), milliseconds) }
         if ready < 0 {
@@ -113,13 +112,6 @@ struct StreamPump {
         }
         for entry in entries[position...] where entry.revents != 0 { mayHaveExited = true }
         return true
-    }
-
-    /// Reaps every child that has exited.
-    private mutating func reapExited() throws(Errno) {
-        for (index, child) in children.enumerated() where statuses[index] == nil {
-            statuses[index] = try child.tryWait()
-        }
     }
 
     /// Starts the teardown once the deadline has passed, and takes each step as it comes due.
