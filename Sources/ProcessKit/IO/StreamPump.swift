@@ -18,7 +18,6 @@ struct StreamPump {
     let children: [ChildProcess]
     var statuses: [WaitStatus?]
     let deadline: Deadline?
-    let teardown: Teardown
     private var timedOut = false
     /// The teardown, once the deadline has passed.
     private var progress: TeardownProgress
@@ -33,7 +32,6 @@ struct StreamPump {
         children = run.children
         statuses = Array(repeating: nil, count: children.count)
         self.deadline = deadline
-        self.teardown = teardown
         progress = TeardownProgress(teardown)
     }
 
@@ -121,7 +119,7 @@ struct StreamPump {
             guard deadline.hasPassed else { return }
             timedOut = true
         }
-        let children = self.children, statuses = self.statuses, toGroup = teardown.signalsProcessGroup
+        let children = self.children, statuses = self.statuses, toGroup = progress.teardown.signalsProcessGroup
         _ = try progress.advance { (signal) throws(Errno) in
             for (index, child) in children.enumerated() where statuses[index] == nil {
                 try child.sendIgnoringGone(signal, toGroup: toGroup)
