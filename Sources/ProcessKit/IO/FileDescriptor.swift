@@ -87,14 +87,19 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
 
     /// Writes all of `bytes`, waiting for room as needed.
     public func writeAll(_ bytes: [UInt8]) throws(Errno) {
-        try bytes.withUnsafeBytes { buffer in
-            Result { () throws(Errno) in
-                var offset = 0
-                while offset < buffer.count {
-                    offset += try write(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
-                }
-            }
-        }.get()
+        var offset = 0
+        try write(bytes, from: &offset)
+    }
+
+    /// Writes `bytes` from `offset` on until all is written or a write fails, moving `offset` past
+    /// what was written.
+    func write(_ bytes: [UInt8], from offset: inout Int) throws(Errno) {
+        while offset < bytes.count {
+            let start = offset
+            offset += try bytes.withUnsafeBytes { buffer in
+                Result { () throws(Errno) in try write(UnsafeRawBufferPointer(rebasing: buffer[start...])) }
+            }.get()
+        }
     }
 
     /// Writes `bytes` from `offset` on to this non-blocking pipe end, as much as it takes, moving
@@ -104,18 +109,12 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
     func feed(_ bytes: [UInt8], from offset: inout Int) throws(Errno) -> Bool {
         let previousMask = try? SignalSet([.brokenPipe]).block()
         defer { if let previousMask, !previousMask.contains(.brokenPipe) { _ = try? SignalSet([.brokenPipe]).unblock() } }
-        while offset < bytes.count {
-            do {
-                let start = offset
-                offset += try bytes.withUnsafeBytes { buffer in
-                    Result { () throws(Errno) in try write(UnsafeRawBufferPointer(rebasing: buffer[start...])) }
-                }.get()
-            } catch {
-                if error == .tryAgain { return false }
-                if error.rawValue != EPIPE { throw error }
-                pk_discard_own_sigpipe()
-                return true
-            }
+        do {
+            try write(bytes, from: &offset)
+        } catch {
+            if error == .tryAgain { return false }
+            if error.rawValue != EPIPE { throw error }
+            pk_discard_own_sigpipe()
         }
         return true
     }
