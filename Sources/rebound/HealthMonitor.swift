@@ -56,7 +56,7 @@ struct HealthMonitor {
         self.settings = settings
         self.childStarted = childStarted
         policy = HealthCheckPolicy(retries: settings.retries, startPeriod: settings.startPeriod)
-        nextCheck = Deadline(nanoseconds: childStarted.nanoseconds + HealthMonitor.nanoseconds(settings.interval))
+        nextCheck = .after(seconds: settings.interval, from: childStarted)
     }
 
     /// When the loop must call ``advance(_:now:)``: the next check's start, the running check's
@@ -88,11 +88,11 @@ struct HealthMonitor {
         command.standardOutput = .null  // a passing check's chatter stays out of the log; stderr shows why one failed
         do {
             let process = try events.start(command)
-            running = RunningCheck(process: process, timeoutAt: Deadline(nanoseconds: now.nanoseconds + HealthMonitor.nanoseconds(settings.timeout)))
+            running = RunningCheck(process: process, timeoutAt: .after(seconds: settings.timeout, from: now))
             nextCheck = nil
             return nil
         } catch {
-            scheduleNext(after: now)
+            nextCheck = .after(seconds: settings.interval, from: now)
             return .couldNotStart(error.errno.description)
         }
     }
@@ -105,7 +105,7 @@ struct HealthMonitor {
         // The group outlives its leader while members remain, and its id cannot be reused until they are gone.
         try? Signal.kill.send(to: -pid)
         running = nil
-        scheduleNext(after: now)
+        nextCheck = .after(seconds: settings.interval, from: now)
         if check.teardown != nil { return nil }
         switch status {
         case .exited(let code): return code == 0 ? .passed : .exited(code: code)
@@ -125,12 +125,6 @@ struct HealthMonitor {
         guard let running else { return }
         try? running.process.send(.kill, toGroup: true)
     }
-
-    private mutating func scheduleNext(after now: Deadline) {
-        nextCheck = Deadline(nanoseconds: now.nanoseconds + HealthMonitor.nanoseconds(settings.interval))
-    }
-
-    private static func nanoseconds(_ seconds: Double) -> Int64 { Int64(min(seconds, 1e9) * 1e9) }
 
     /// Seconds as the log shows them: "2", "0.5", "1.25".
     static func format(_ seconds: Double) -> String { ASCII.decimalText(Int64(seconds * 1000 + 0.5), decimals: 3, trimmed: true) }
