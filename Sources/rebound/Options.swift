@@ -80,7 +80,7 @@ extension ReboundOptions {
                      "health-start-period", "status-file"])
         var health = HealthCheckSettings(command: "")
         var healthOptionWithoutCommand: String?
-        while let option = try scanner.next(orThrow: { UsageError(message: $0.description) }) {
+        while let option = try scanner.next() {
             let value = option.value ?? ""
             switch option.name {
             case "h", "help": return .help

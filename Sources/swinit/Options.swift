@@ -59,7 +59,7 @@ extension SwinitOptions {
         if let text = environment("SWINIT_GRACE_SIGNAL") { options.graceSignal = try GraceOption.signal(text, for: "SWINIT_GRACE_SIGNAL") }
         var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g", "P"],
                                     valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence"])
-        while let option = try scanner.next(orThrow: { UsageError(message: $0.description) }) {
+        while let option = try scanner.next() {
             switch option.name {
             case "h", "help": return .help
             case "version": return .version
