@@ -16,7 +16,6 @@ struct HealthMonitor {
     private(set) var policy: HealthCheckPolicy
     /// When the next check starts; nil while one runs.
     private var nextCheck: Deadline?
-    /// The check under way.
     private var running: RunningCheck?
 
     /// A check process, and its teardown once it has passed its timeout.
