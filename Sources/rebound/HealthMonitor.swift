@@ -34,8 +34,6 @@ struct HealthMonitor {
         /// `/bin/sh` could not be started; the text says why.
         case couldNotStart(String)
 
-        var passed: Bool { self == .passed }
-
         /// For the log and the status file: "passed", "exit 1", "killed by signal 9", "timed out after 2 s".
         var description: String {
             switch self {
@@ -115,7 +113,7 @@ struct HealthMonitor {
 
     /// Counts an outcome with the policy (``HealthCheckPolicy/record(passed:secondsSinceStart:)``).
     mutating func record(_ outcome: Outcome, now: Deadline = .now) -> HealthCheckPolicy.Verdict {
-        policy.record(passed: outcome.passed, secondsSinceStart: Double(now.nanoseconds - childStarted.nanoseconds) / 1e9)
+        policy.record(passed: outcome == .passed, secondsSinceStart: Double(now.nanoseconds - childStarted.nanoseconds) / 1e9)
     }
 
     /// Ends a check still running, with its group (the run of the child it checked is over); its

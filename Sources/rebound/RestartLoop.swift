@@ -164,7 +164,7 @@ struct RestartLoop {
         if case .unhealthy = verdict { unhealthy = true }
         // Docker's health states: "healthy" from a pass, "unhealthy" only at the retries-th failure.
         statusFile?.checked(result: outcome.description, failingStreak: monitor.policy.failures,
-                            healthy: outcome.passed ? true : unhealthy ? false : nil, unhealthy: unhealthy)
+                            healthy: outcome == .passed ? true : unhealthy ? false : nil, unhealthy: unhealthy)
         guard unhealthy else { return }
         monitor.stop()
         health = nil
