@@ -68,14 +68,12 @@ struct HealthMonitor {
     /// returns at once: a timed-out check has failed), or takes its teardown's next step. The outcome
     /// of a check that could not start comes back here too.
     mutating func advance(_ events: SupervisorEvents, now: Deadline = .now) -> Outcome? {
-        if var check = running {
+        if let check = running {
             let timingOut = check.teardown == nil
             if timingOut && now < check.timeoutAt { return nil }
             var progress = check.teardown ?? TeardownProgress(HealthMonitor.teardown)
-            let process = check.process
-            _ = progress.advance(now: now) { signal in try? process.send(signal, toGroup: true) }
-            check.teardown = progress
-            running = check
+            _ = progress.advance(now: now) { signal in try? check.process.send(signal, toGroup: true) }
+            running?.teardown = progress
             return timingOut ? .timedOut(seconds: settings.timeout) : nil
         }
         guard let due = nextCheck, now >= due else { return nil }
