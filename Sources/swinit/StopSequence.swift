@@ -50,9 +50,7 @@ struct StopSequence: Equatable {
                     steps.append(Step(delay: 0, signal: nil))
                     continue
                 }
-                do {
-                    steps.append(Step(delay: delay, signal: try Signal(parsing: item)))
-                } catch {
+                do { steps.append(Step(delay: delay, signal: try Signal(parsing: item))) } catch {
                     throw failure("item \(position(index)) '\(item)' is not a signal")
                 }
             } else {
