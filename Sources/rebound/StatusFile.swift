@@ -17,7 +17,6 @@ final class StatusFile {
     enum State: String {
         /// About to start the child.
         case starting
-        /// The child runs.
         case running
         /// The child failed its health checks and is being stopped to be restarted.
         case unhealthy
