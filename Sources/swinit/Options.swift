@@ -22,7 +22,7 @@ struct SwinitOptions: Equatable {
     /// --rewrite FROM:TO rules applied to forwarded signals.
     var rewrites = SignalRewrites()
     /// --stop-sequence: what a SIGTERM turns into; empty forwards SIGTERM as usual.
-    var stopSequence = StopSequence.none
+    var stopSequence = StopSequence()
     /// -P: run no program, only reap, and exit 0 on SIGINT or SIGTERM (a pod's "pause" container).
     var pause = false
     /// Settings that were read leniently, as tini reads them, and deserve a warning at start-up.

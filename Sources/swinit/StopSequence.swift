@@ -19,10 +19,8 @@ struct StopSequence: Equatable {
 
     let steps: [Step]
 
-    /// The sequence from an empty step list: nothing to do, SIGTERM is forwarded as usual.
-    static let none = StopSequence(steps: [])
-
-    init(steps: [Step]) { self.steps = steps }
+    /// With no steps (the default) there is nothing to do: SIGTERM is forwarded as usual.
+    init(steps: [Step] = []) { self.steps = steps }
 
     /// Reads `TSTP,20,TERM`; the message of a thrown error names the bad item.
     init(parsing text: String) throws(UsageError) {
