@@ -3,16 +3,21 @@ import ProcessKit
 /// What swinit does about each event of its loop, decided without processes or clocks so that it is
 /// tested alone: the main child's end, pause mode's stop, the --stop-sequence steps and --rewrite.
 struct SupervisorPolicy {
-    /// What it decides by: -P (there is no child; SIGINT and SIGTERM end swinit, other signals are
-    /// ignored), --stop-sequence and --rewrite.
-    let options: SwinitOptions
+    let rewrites: SignalRewrites
+    /// -P: there is no child; SIGINT and SIGTERM end swinit, other signals are ignored.
+    let pause: Bool
+    let stopSequence: StopSequence
     /// Index of the next --stop-sequence step.
     private(set) var nextStep = 0
     /// When the next step is due by itself, so the loop must wake up with no signal; nil before the
     /// first SIGTERM and after the last step.
     private(set) var nextDue: Deadline?
 
-    init(options: SwinitOptions) { self.options = options }
+    init(options: SwinitOptions) {
+        rewrites = options.rewrites
+        pause = options.pause
+        stopSequence = options.stopSequence
+    }
 
     enum Action: Equatable {
         /// The main child ended (or could not start): log how, drain, exit with its code.
@@ -43,11 +48,11 @@ struct SupervisorPolicy {
         case .deadline, .noChildrenLeft: return takeStep(reason: "stop sequence", now: now)
         case .signal(let received):
             let signal = received.signal
-            if options.pause { return signal == .interrupt || signal == .terminate ? .stopPausing(signal) : .ignore(signal) }
-            if signal == .terminate && nextStep < options.stopSequence.steps.count {
+            if pause { return signal == .interrupt || signal == .terminate ? .stopPausing(signal) : .ignore(signal) }
+            if signal == .terminate && nextStep < stopSequence.steps.count {
                 return takeStep(reason: "SIGTERM started or skipped ahead the stop sequence", now: now)
             }
-            guard let rewritten = options.rewrites.rewritten(signal) else { return .drop(signal) }
+            guard let rewritten = rewrites.rewritten(signal) else { return .drop(signal) }
             if rewritten == signal { return .pass(signal) }
             return .send(rewritten, reason: "--rewrite of " + signal.name, thenContinue: false)
         }
@@ -58,7 +63,7 @@ struct SupervisorPolicy {
     /// earlier SIGTSTP stops whatever in the group does not handle it (with -g, the entrypoint shell
     /// around the worker), and a stopped process would act on SIGTERM only once continued.
     private mutating func takeStep(reason: String, now: Deadline) -> Action {
-        let steps = options.stopSequence.steps
+        let steps = stopSequence.steps
         guard nextStep < steps.count else { return .nothing }
         let step = steps[nextStep]
         nextStep += 1
