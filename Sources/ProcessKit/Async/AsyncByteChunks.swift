@@ -40,13 +40,11 @@ public struct AsyncByteChunks: AsyncSequence, Sendable {
             }
             while true {
                 try Task.checkCancellation()
-                var count = 0
                 do {
                     let chunk = try [UInt8](unsafeUninitializedCapacity: chunkSize) { buffer, initialized in
-                        count = try retryingOnInterrupt { read(fd, buffer.baseAddress, buffer.count) }
-                        initialized = count
+                        initialized = try retryingOnInterrupt { read(fd, buffer.baseAddress, buffer.count) }
                     }
-                    if count > 0 { return chunk }
+                    if !chunk.isEmpty { return chunk }
                     ended = true
                     return nil
                 } catch let error as Errno where error == .tryAgain {

@@ -27,10 +27,8 @@ extension Command {
 extension ChildProcess {
     /// ``collect(until:teardown:)`` from async code (see ``Command/run(input:timeout:teardown:)-async``).
     public func collect(timeout: Double? = nil, teardown: Teardown = .standard) async throws -> RunResult {
-        let exchange = takePreparedRun()
-        let outcome = try await AsyncStreamPump.run(children: [self], input: exchange.input, inputBytes: exchange.inputBytes,
-                                                    outputs: exchange.outputs, timeout: timeout, teardown: teardown)
-        return exchange.runResult(status: outcome.statuses[0], outputs: outcome.outputs, timedOut: outcome.timedOut)
+        let prepared = takePreparedRun()
+        return prepared.runResult(try await AsyncStreamPump.run(prepared, timeout: timeout, teardown: teardown))
     }
 }
 

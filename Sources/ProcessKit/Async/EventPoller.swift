@@ -8,7 +8,7 @@ import CProcessKit
 ///
 /// Each wait is one-shot: the fd is watched for a single readiness event, then forgotten, so an fd
 /// closed after its wait can never wake anyone.
-final class EventPoller: Sendable {
+final class EventPoller: @unchecked Sendable {
     /// The process's poller, started on first use; its thread lives as long as the process.
     static let shared = EventPoller()
 
@@ -30,14 +30,6 @@ final class EventPoller: Sendable {
         var sleepsUntil: Deadline?
     }
 
-    /// ``State`` behind a ``Lock``.
-    private final class LockedState: @unchecked Sendable {
-        private let lock = Lock()
-        private var state = State()
-
-        func withLock<T>(_ body: (inout State) -> T) -> T { lock.withLock { body(&state) } }
-    }
-
     /// The token of the eventfd that wakes the poller for a new, earlier deadline.
     private static let wakeToken: UInt64 = 0
 
@@ -45,7 +37,9 @@ final class EventPoller: Sendable {
     private let wake: Int32
     /// Why the poller could not start (no epoll, no eventfd); every wait throws it.
     private let startError: Errno?
-    private let state = LockedState()
+    /// Guards ``state``, the one mutable part (so the class is safe to share).
+    private let lock = Lock()
+    private var state = State()
 
     private init() {
         epoll = pk_epoll_create()
@@ -61,6 +55,8 @@ final class EventPoller: Sendable {
         if started != 0 { fatalError("ProcessKit: cannot start its event poller thread: \(Errno(rawValue: started))") }
     }
 
+    private func withState<T>(_ body: (inout State) -> T) -> T { lock.withLock { body(&state) } }
+
     /// Suspends until `deadline` has passed, on the poller's clock rather than a thread.
     func sleep(until deadline: Deadline, cancellable: Bool = true) async throws {
         try await ready(-1, until: deadline, cancellable: cancellable)
@@ -73,7 +69,7 @@ final class EventPoller: Sendable {
     @discardableResult
     func ready(_ fd: Int32, writable: Bool = false, until deadline: Deadline? = nil, cancellable: Bool = true) async throws -> Bool {
         if let startError { throw startError }
-        let token = state.withLock { state in
+        let token = withState { state in
             defer { state.nextToken += 1 }
             return state.nextToken
         }
@@ -89,7 +85,7 @@ final class EventPoller: Sendable {
 
     private func register(_ fd: Int32, writable: Bool, deadline: Deadline?, token: UInt64, cancellable: Bool) async throws -> Bool {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
-            let outcome: Result<Bool, any Error>? = state.withLock { state in
+            let outcome: Result<Bool, any Error>? = withState { state in
                 // Checked under the lock: a cancellation after this check finds the token registered.
                 if cancellable && Task.isCancelled { return .failure(CancellationError()) }
                 if let deadline, deadline.hasPassed { return .success(false) }
@@ -124,7 +120,7 @@ final class EventPoller: Sendable {
     /// resumes its task with `outcome`. A token already finished is ignored, so the poller, a
     /// deadline and a cancellation can race safely.
     private func finish(_ token: UInt64, with outcome: Result<Bool, any Error>) {
-        guard let waiting = state.withLock({ state -> Waiting? in
+        guard let waiting = withState({ state -> Waiting? in
             guard let waiting = state.waiting.removeValue(forKey: token) else { return nil }
             if waiting.deadline != nil { state.timed[token] = nil }
             if waiting.registeredFD >= 0 { _ = pk_epoll_forget(epoll, waiting.registeredFD) }
@@ -138,7 +134,7 @@ final class EventPoller: Sendable {
     private func run() {
         var tokens = [UInt64](repeating: 0, count: 64)
         while true {
-            let earliest = state.withLock { state in
+            let earliest = withState { state in
                 state.sleepsUntil = state.timed.values.min()
                 return state.sleepsUntil
             }
@@ -150,7 +146,7 @@ final class EventPoller: Sendable {
             }
             if earliest != nil {
                 let now = Deadline.now
-                let expired = state.withLock { state in state.timed.filter { $0.value <= now }.map(\.key) }
+                let expired = withState { state in state.timed.filter { $0.value <= now }.map(\.key) }
                 for token in expired { finish(token, with: .success(false)) }
             }
         }

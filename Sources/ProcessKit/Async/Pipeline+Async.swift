@@ -10,9 +10,7 @@ extension Pipeline {
     /// ```
     public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) async throws -> PipelineResult {
         guard let prepared = try startForRun(input: input) else { return PreparedRun.noCommands }
-        let outcome = try await AsyncStreamPump.run(children: prepared.children, input: prepared.input, inputBytes: prepared.inputBytes,
-                                                    outputs: prepared.outputs, timeout: timeout, teardown: teardown)
-        return prepared.pipelineResult(statuses: outcome.statuses, outputs: outcome.outputs, timedOut: outcome.timedOut)
+        return prepared.pipelineResult(try await AsyncStreamPump.run(prepared, timeout: timeout, teardown: teardown))
     }
 
     /// The async ``run(input:timeout:teardown:)`` with the input as UTF-8 text.

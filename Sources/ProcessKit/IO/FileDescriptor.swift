@@ -97,6 +97,29 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
         }.get()
     }
 
+    /// Writes `bytes` from `offset` on to this non-blocking pipe end, as much as it takes, moving
+    /// `offset` on: true once all is written or the reader has gone (EPIPE), false while the pipe is
+    /// full. SIGPIPE, which a write to a pipe without a reader raises in the writing thread, is blocked
+    /// around the writes and discarded after EPIPE, so it cannot kill this process.
+    func feed(_ bytes: [UInt8], from offset: inout Int) throws(Errno) -> Bool {
+        let previousMask = try? SignalSet([.brokenPipe]).block()
+        defer { if let previousMask, !previousMask.contains(.brokenPipe) { _ = try? SignalSet([.brokenPipe]).unblock() } }
+        while offset < bytes.count {
+            do {
+                let start = offset
+                offset += try bytes.withUnsafeBytes { buffer in
+                    Result { () throws(Errno) in try write(UnsafeRawBufferPointer(rebasing: buffer[start...])) }
+                }.get()
+            } catch {
+                if error == .tryAgain { return false }
+                if error.rawValue != EPIPE { throw error }
+                pk_discard_own_sigpipe()
+                return true
+            }
+        }
+        return true
+    }
+
     /// Closes the fd. Not retried on EINTR: Linux has closed it by then.
     public func close() throws(Errno) {
         if CProcessKit.close(rawValue) != 0 {

@@ -43,22 +43,27 @@ struct OutputCollector {
         }
     }
 
-    /// Reads what `fd` has into the collection. Returns nil at end of file, else whether the read may
-    /// have left more behind (it filled all the room it was given); a non-blocking fd with nothing to
-    /// read throws EAGAIN.
+    /// Reads what `fd` has into the collection. Returns nil at end of file, else whether more may be
+    /// waiting: true when the read filled all the room it was given, false after a shorter read or
+    /// when a non-blocking fd has nothing to read (EAGAIN).
     mutating func take(from fd: FileDescriptor) throws(Errno) -> Bool? {
-        let room = limit - storage.count
-        if room <= 0 { return try drop(from: fd) }
-        if storage.count == storage.capacity { grow() }
-        let space = min(room, storage.capacity - storage.count)
-        var count = 0
-        try storage.append(addingCapacity: space) { (span: inout OutputSpan<UInt8>) throws(Errno) in
-            try span.withUnsafeMutableBufferPointer { (buffer, initialized) throws(Errno) in
-                count = try fd.read(into: UnsafeMutableRawBufferPointer(buffer))
-                initialized = count
+        do {
+            let room = limit - storage.count
+            if room <= 0 { return try drop(from: fd) }
+            if storage.count == storage.capacity { grow() }
+            let space = min(room, storage.capacity - storage.count)
+            var count = 0
+            try storage.append(addingCapacity: space) { (span: inout OutputSpan<UInt8>) throws(Errno) in
+                try span.withUnsafeMutableBufferPointer { (buffer, initialized) throws(Errno) in
+                    count = try fd.read(into: UnsafeMutableRawBufferPointer(buffer))
+                    initialized = count
+                }
             }
+            return count == 0 ? nil : count == space
+        } catch {
+            if error != .tryAgain { throw error }
+            return false
         }
-        return count == 0 ? nil : count == space
     }
 
     /// Reads a chunk past the limit and drops it. Returns as ``take(from:)`` does.

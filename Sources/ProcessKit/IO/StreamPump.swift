@@ -12,40 +12,34 @@ struct StreamPump {
     }
 
     var input: FileDescriptor?
-    var inputBytes: [UInt8]
+    let inputBytes: [UInt8]
     var inputOffset = 0
     var outputs: [Output]
     let children: [ChildProcess]
     var statuses: [WaitStatus?]
     let deadline: Deadline?
-    let teardown: Teardown
-    private(set) var timedOut = false
+    private var timedOut = false
     /// The teardown, once the deadline has passed.
     private var progress: TeardownProgress
     /// Whether a child may have exited since the last look: set at the start, when a pidfd polls
     /// readable, and every round for a child without one.
     private var mayHaveExited = true
 
-    init(input: FileDescriptor?, inputBytes: [UInt8], outputs: [(FileDescriptor, Int)], children: [ChildProcess],
-         deadline: Deadline?, teardown: Teardown) {
-        self.input = input
-        self.inputBytes = inputBytes
-        self.outputs = outputs.map { Output(fd: $0.0, collector: OutputCollector(limit: $0.1)) }
-        self.children = children
+    init(_ run: PreparedRun, deadline: Deadline?, teardown: Teardown) {
+        input = run.input
+        inputBytes = run.inputBytes
+        outputs = run.outputs.map { Output(fd: $0.fd, collector: OutputCollector(limit: $0.limit)) }
+        children = run.children
         statuses = Array(repeating: nil, count: children.count)
         self.deadline = deadline
-        self.teardown = teardown
         progress = TeardownProgress(teardown)
     }
 
     /// Runs the exchange to its end: every child reaped, every output at end of file (or, after a
     /// timeout, abandoned once the children are gone). On an error the children are killed and reaped
     /// before it is thrown, and every pipe end it holds is closed.
-    mutating func run() throws(SpawnError) -> [WaitStatus] {
+    consuming func run() throws(SpawnError) -> PreparedRun.Outcome {
         var failure: (SpawnError.Step, Errno)?
-        // A write to a pipe whose reader has gone raises SIGPIPE in the writing thread: blocked here, and
-        // taken back after EPIPE, it cannot kill this process.
-        let previousMask = input != nil ? try? SignalSet([.brokenPipe]).block() : nil
         do throws(Errno) {
             for fd in [input] + outputs.map({ $0.fd }) { if let fd, pk_set_nonblocking(fd.rawValue, 1) != 0 { throw Errno.current } }
             if inputBytes.isEmpty { closeInput() }
@@ -53,7 +47,6 @@ struct StreamPump {
         } catch {
             failure = (statuses.contains(nil) && error == .noChildProcess ? .wait : .communication, error)
         }
-        if let previousMask { _ = try? previousMask.setAsMask() }
         closeInput()
         for index in outputs.indices { closeOutput(index) }
         if let failure {
@@ -62,13 +55,16 @@ struct StreamPump {
             }
             throw SpawnError(program: children.first?.program ?? "", step: failure.0, errno: failure.1)
         }
-        return statuses.map { $0! }
+        return PreparedRun.Outcome(statuses: statuses.map { $0! }, outputs: outputs.map { ($0.collector.bytes, $0.collector.truncated) },
+                                   timedOut: timedOut)
     }
 
     /// One round of the loop: false when there is nothing left to do.
     private mutating func step() throws(Errno) -> Bool {
         if mayHaveExited {
-            try reapExited()
+            for (index, child) in children.enumerated() where statuses[index] == nil {
+                statuses[index] = try child.tryWait()
+            }
             mayHaveExited = false
         }
         let running = statuses.contains(nil)
@@ -91,11 +87,8 @@ struct StreamPump {
             guard let pidfd = child.pidDescriptor else { watchesExit = false; continue }
             entries.append(pollfd(fd: pidfd.rawValue, events: Int16(POLLIN), revents: 0))
         }
-        var timeout: Int64 = -1
-        for due in [deadline.flatMap { timedOut ? nil : $0 }, progress.nextDue] {
-            if let due { timeout = max(0, min(timeout < 0 ? Int64.max : timeout, due.nanoseconds - Deadline.now.nanoseconds)) }
-        }
-        var milliseconds = timeout < 0 ? -1 : Int32(min((timeout + 999_999) / 1_000_000, 86_400_000))
+        let due = [timedOut ? nil : deadline, progress.nextDue].compactMap { $0 }.min()
+        var milliseconds = due?.millisecondsRemaining ?? -1
         if !watchesExit { milliseconds = milliseconds < 0 ? 50 : min(milliseconds, 50) }
         let ready = entries.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), milliseconds) }
         if ready < 0 {
@@ -119,13 +112,6 @@ struct StreamPump {
         return true
     }
 
-    /// Reaps every child that has exited.
-    private mutating func reapExited() throws(Errno) {
-        for (index, child) in children.enumerated() where statuses[index] == nil {
-            statuses[index] = try child.tryWait()
-        }
-    }
-
     /// Starts the teardown once the deadline has passed, and takes each step as it comes due.
     private mutating func advanceTeardown() throws(Errno) {
         guard let deadline else { return }
@@ -133,7 +119,7 @@ struct StreamPump {
             guard deadline.hasPassed else { return }
             timedOut = true
         }
-        let children = self.children, statuses = self.statuses, toGroup = teardown.signalsProcessGroup
+        let children = self.children, statuses = self.statuses, toGroup = progress.teardown.signalsProcessGroup
         _ = try progress.advance { (signal) throws(Errno) in
             for (index, child) in children.enumerated() where statuses[index] == nil {
                 try child.sendIgnoringGone(signal, toGroup: toGroup)
@@ -141,29 +127,10 @@ struct StreamPump {
         }
     }
 
-    /// Writes as much of the remaining input as the pipe takes.
+    /// Writes as much of the remaining input as the pipe takes, and closes it once all is written or
+    /// the child stopped reading.
     private mutating func feedInput() throws(Errno) {
-        guard let input else { return }
-        while inputOffset < inputBytes.count {
-            let written: Int
-            do {
-                let offset = inputOffset
-                written = try inputBytes.withUnsafeBytes { bytes in
-                    Result { () throws(Errno) in try input.write(UnsafeRawBufferPointer(rebasing: bytes[offset...])) }
-                }.get()
-            } catch {
-                if error == .tryAgain { return }
-                if error.rawValue == EPIPE {
-                    // The child stopped reading (or exited): the rest of the input has no reader.
-                    pk_discard_own_sigpipe()
-                    closeInput()
-                    return
-                }
-                throw error
-            }
-            inputOffset += written
-        }
-        closeInput()
+        if let input, try input.feed(inputBytes, from: &inputOffset) { closeInput() }
     }
 
     /// Reads what output `index` has, until a read finds the pipe emptied or after a few full reads,
@@ -171,16 +138,11 @@ struct StreamPump {
     private mutating func drain(_ index: Int) throws(Errno) {
         guard let fd = outputs[index].fd else { return }
         for _ in 0..<16 {
-            do {
-                guard let mayHaveMore = try outputs[index].collector.take(from: fd) else {
-                    closeOutput(index)
-                    return
-                }
-                if !mayHaveMore { return }
-            } catch {
-                if error == .tryAgain { return }
-                throw error
+            guard let mayHaveMore = try outputs[index].collector.take(from: fd) else {
+                closeOutput(index)
+                return
             }
+            if !mayHaveMore { return }
         }
     }
 

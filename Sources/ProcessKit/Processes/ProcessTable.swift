@@ -24,23 +24,18 @@ public enum ProcessTable {
     /// The processes below `pid` in `entries`: its children, their children, and so on.
     public static func descendants(of pid: Int32, in entries: [ProcessEntry]) -> [ProcessEntry] {
         var found: [ProcessEntry] = []
-        var parents: Set<Int32> = [pid]
-        var remaining = entries.filter { $0.pid != pid }
-        while true {
-            var next: [ProcessEntry] = []
-            var newParents: Set<Int32> = []
-            for entry in remaining {
-                if parents.contains(entry.parentPID) {
-                    found.append(entry)
-                    newParents.insert(entry.pid)
-                } else {
-                    next.append(entry)
-                }
+        var members: Set<Int32> = [pid]
+        var grew = true
+        // Each pass adds the children of what was found so far, until a pass adds none.
+        while grew {
+            grew = false
+            for entry in entries where members.contains(entry.parentPID) && !members.contains(entry.pid) {
+                found.append(entry)
+                members.insert(entry.pid)
+                grew = true
             }
-            if newParents.isEmpty { return found.sorted { $0.pid < $1.pid } }
-            parents = newParents
-            remaining = next
         }
+        return found.sorted { $0.pid < $1.pid }
     }
 
     /// The processes below this one. Throws ``ProcessTableError/foreignNamespace`` rather than

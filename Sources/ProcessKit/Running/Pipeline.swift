@@ -30,30 +30,23 @@ public struct Pipeline: Sendable {
     public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> PipelineResult {
         guard let prepared = try startForRun(input: input) else { return PreparedRun.noCommands }
         let deadline = timeout.map { Deadline.after(seconds: $0) }
-        var pump = StreamPump(input: prepared.input, inputBytes: prepared.inputBytes, outputs: prepared.outputs.map { ($0.fd, $0.limit) },
-                              children: prepared.children, deadline: deadline, teardown: teardown)
-        let statuses = try pump.run()
-        return prepared.pipelineResult(statuses: statuses, outputs: pump.outputs.map { ($0.collector.bytes, $0.collector.truncated) },
-                               timedOut: pump.timedOut)
+        return prepared.pipelineResult(try StreamPump(prepared, deadline: deadline, teardown: teardown).run())
     }
 
     /// Starts the commands as ``run(input:timeout:teardown:)`` wants them; nil for no commands.
     func startForRun(input: [UInt8]?) throws(SpawnError) -> PreparedRun? {
         guard let first = commands.first, let last = commands.last else { return nil }
-        let program = first.program
-        // One pipe for every standard error that is captured.
+        // One pipe for every standard error that is captured; this process keeps only its read end.
         let errors: (readEnd: FileDescriptor, writeEnd: FileDescriptor)
         do { errors = try FileDescriptor.pipe() } catch {
-            throw SpawnError(program: program, step: .standardError, errno: error, detail: "standard error: pipe failed: \(error)")
+            throw SpawnError(program: first.program, step: .standardError, errno: error, detail: "standard error: pipe failed: \(error)")
         }
-        let outputLimit: Int
-        let output = Command.forRun(last.standardOutput)
-        if case .capture(let limit) = output { outputLimit = limit } else { outputLimit = 0 }
+        defer { try? errors.writeEnd.close() }
         var errorLimit = StandardOutput.defaultCaptureLimit
         let children: [ChildProcess]
         do throws(SpawnError) {
             children = try start(input: Command.forRun(input.map { .bytes($0) } ?? first.standardInput ?? .null),
-                                 output: output) { command in
+                                 output: Command.forRun(last.standardOutput)) { command in
                 let setting = Command.forRun(command.standardError)
                 if case .capture(let limit) = setting {
                     errorLimit = limit
@@ -63,18 +56,10 @@ public struct Pipeline: Sendable {
             }
         } catch {
             try? errors.readEnd.close()
-            try? errors.writeEnd.close()
             throw error
         }
-        try? errors.writeEnd.close()
-        var outputs: [(fd: FileDescriptor, limit: Int)] = []
-        let lastChild = children[children.count - 1]
-        let capturedOutput = outputLimit > 0 ? lastChild.takeStandardOutput() : nil
-        if let capturedOutput { outputs.append((capturedOutput, outputLimit)) }
-        outputs.append((errors.readEnd, errorLimit))
-        let inputEnd = children[0].pendingInput == nil ? nil : children[0].takeStandardInput()
-        return PreparedRun(children: children, input: inputEnd, inputBytes: children[0].pendingInput ?? [], outputs: outputs,
-                           capturesOutput: capturedOutput != nil, capturesError: true)
+        return PreparedRun(children: children, output: children[children.count - 1].takeCapturedOutput(),
+                           error: (errors.readEnd, errorLimit))
     }
 
     /// ``run(input:timeout:teardown:)`` with the input as UTF-8 text.

@@ -18,13 +18,6 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
     /// The set whose bit n-1 stands for signal n.
     public init(bits: UInt64) { self.bits = bits }
 
-    public init<S: Sequence>(_ signals: S) where S.Element == Signal {
-        bits = 0
-        for signal in signals { bits |= SignalSet.bit(signal) }
-    }
-
-    public init(arrayLiteral signals: Signal...) { self.init(signals) }
-
     /// Every signal number 1...64.
     public static let all = SignalSet(bits: ~0)
 
@@ -73,8 +66,6 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
         return had ? newMember : nil
     }
 
-    public var isEmpty: Bool { bits == 0 }
-
     /// The signals in ascending order.
     public func makeIterator() -> Iterator { Iterator(remaining: bits) }
 
@@ -88,11 +79,7 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
         }
     }
 
-    public var description: String {
-        var names: [String] = []
-        for signal in self { names.append(signal.name) }
-        return "[" + names.joined(separator: ", ") + "]"
-    }
+    public var description: String { "[" + map { $0.name }.joined(separator: ", ") + "]" }
 
     // MARK: sigset_t
 

@@ -114,10 +114,8 @@ public struct Environment: Equatable, Sendable, ExpressibleByArrayLiteral {
     static func processEntries() -> [[UInt8]] {
         let environment = pk_environ()
         var entries: [[UInt8]] = []
-        var index = 0
-        while let entry = environment[index] {
+        while let entry = environment[entries.count] {
             entries.append(Array(UnsafeRawBufferPointer(start: entry, count: strlen(entry))))
-            index += 1
         }
         return entries
     }

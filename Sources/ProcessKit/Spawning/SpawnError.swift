@@ -1,11 +1,9 @@
 import CProcessKit
 
 /// Why a command could not be started or run: the step that failed and the `errno` it failed with.
-/// The steps numbered by the C side (``Step/fork`` to ``Step/fileDescriptors``) start the child or happen
-/// in it between clone and exec, and are reported back through the parent's memory; the others are
-/// checked before the child is started (bad input), or,
-/// for ``Step/communication`` and ``Step/wait``, fail after it started (it has been stopped and
-/// reaped by then). No child is left behind by any of them.
+/// The C side's steps (``Step/fork`` to ``Step/fileDescriptors``) start the child or run in it before
+/// exec; the others check the input before any child exists, or (``Step/communication``, ``Step/wait``)
+/// fail after it started, once it has been stopped and reaped. No step leaves a child behind.
 public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
     public let program: String
     public let step: Step

@@ -23,9 +23,9 @@ struct SpawnRequest {
         do throws(SpawnError) {
             let strings = try strings()
             try checkInheritedFileDescriptors()
-            try prepare(Stream(input), fd: 0)
-            try prepare(Stream(output), fd: 1)
-            try prepare(Stream(error), fd: 2)
+            try prepare(SpawnRequest.sharedForm(input), fd: 0)
+            try prepare(output, fd: 1)
+            try prepare(error, fd: 2)
             let child = try launch(strings, input: input, output: output, error: error)
             closeChildEnds()
             return child
@@ -79,61 +79,46 @@ struct SpawnRequest {
         }
     }
 
-    /// One standard stream's setting, input or output alike.
-    private enum Stream {
-        case inherit, null, fileDescriptor(FileDescriptor), file(String, FileDescriptor.OpenMode), pipe, capture(Int), mergedIntoOutput
-
-        init(_ input: StandardInput) {
-            switch input {
-            case .inherit: self = .inherit
-            case .null: self = .null
-            case .fileDescriptor(let fd): self = .fileDescriptor(fd)
-            case .file(let path): self = .file(path, .read)
-            case .pipe, .bytes: self = .pipe
-            }
-        }
-
-        init(_ output: StandardOutput) {
-            switch output {
-            case .inherit: self = .inherit
-            case .null: self = .null
-            case .fileDescriptor(let fd): self = .fileDescriptor(fd)
-            case .file(let path, let append): self = .file(path, append ? .append : .write)
-            case .pipe: self = .pipe
-            case .capture(let limit): self = .capture(limit)
-            case .standardOutput: self = .mergedIntoOutput
-            }
+    /// Standard input's setting in the form it shares with the output settings, for ``prepare(_:fd:)``:
+    /// a file is opened for reading there, and bytes come through a pipe.
+    private static func sharedForm(_ input: StandardInput) -> StandardOutput {
+        switch input {
+        case .inherit: return .inherit
+        case .null: return .null
+        case .fileDescriptor(let fd): return .fileDescriptor(fd)
+        case .file(let path): return .file(path)
+        case .pipe, .bytes: return .pipe
         }
     }
 
     /// Opens what the child's fd `target` (0, 1 or 2) needs and notes where it comes from.
-    private mutating func prepare(_ stream: Stream, fd target: Int) throws(SpawnError) {
+    private mutating func prepare(_ setting: StandardOutput, fd target: Int) throws(SpawnError) {
         let step: SpawnError.Step = target == 0 ? .standardInput : target == 1 ? .standardOutput : .standardError
         let name = step.failure
-        switch stream {
+        switch setting {
         case .fileDescriptor(let fd) where !fd.isOpen:
             throw failure(step, EBADF, name + ": " + fd.description + " is not open")
         case .capture(let limit) where limit < 1:
             throw failure(step, EINVAL, name + ": the capture limit must be at least 1 byte, not " + String(limit))
-        case .mergedIntoOutput where target != 2:
+        case .standardOutput where target != 2:
             throw failure(step, EINVAL, "standard output cannot be merged into itself")
         default: break
         }
         var opening = "/dev/null"
         do throws(Errno) {
-            switch stream {
+            switch setting {
             case .inherit: break
             case .null: sources[target] = opened(try FileDescriptor.open(opening, target == 0 ? .read : .write))
             case .fileDescriptor(let fd): sources[target] = fd.rawValue
-            case .file(let path, let mode):
+            case .file(let path, let append):
                 opening = path
-                sources[target] = opened(try FileDescriptor.open(path, mode))
+                sources[target] = opened(try FileDescriptor.open(path, target == 0 ? .read : append ? .append : .write))
             case .pipe, .capture:
                 opening = ""
                 let (readEnd, writeEnd) = try FileDescriptor.pipe()
                 sources[target] = opened(target == 0 ? readEnd : writeEnd)
                 parentEnds[target] = target == 0 ? writeEnd : readEnd
-            case .mergedIntoOutput: sources[2] = sources[1] >= 0 ? sources[1] : 1
+            case .standardOutput: sources[2] = sources[1] >= 0 ? sources[1] : 1
             }
         } catch {
             let what = opening.isEmpty ? "pipe failed" : "cannot open " + opening

@@ -37,8 +37,8 @@ public final class ChildProcess: @unchecked Sendable {
     private var inputEnd: FileDescriptor?, outputEnd: FileDescriptor?, errorEnd: FileDescriptor?
 
     init(pid: Int32, pidDescriptor: FileDescriptor?, processGroup: Int32?, program: String,
-         input: FileDescriptor?, output: FileDescriptor?, error: FileDescriptor?,
-         pendingInput: [UInt8]?, outputLimit: Int?, errorLimit: Int?) {
+         input: FileDescriptor? = nil, output: FileDescriptor? = nil, error: FileDescriptor? = nil,
+         pendingInput: [UInt8]? = nil, outputLimit: Int? = nil, errorLimit: Int? = nil) {
         self.pid = pid
         self.pidDescriptor = pidDescriptor
         self.processGroup = processGroup
@@ -56,8 +56,7 @@ public final class ChildProcess: @unchecked Sendable {
     public convenience init(pid: Int32, processGroup: Int32? = nil) {
         let fd = pk_pidfd_open(pid)
         self.init(pid: pid, pidDescriptor: fd >= 0 ? FileDescriptor(rawValue: fd) : nil, processGroup: processGroup,
-                  program: "pid \(pid)", input: nil, output: nil, error: nil,
-                  pendingInput: nil, outputLimit: nil, errorLimit: nil)
+                  program: "pid \(pid)")
     }
 
     deinit {
@@ -191,20 +190,17 @@ public final class ChildProcess: @unchecked Sendable {
     /// Takes over the pipe ends it reads and writes. On a failure the child is killed and reaped
     /// before the error is thrown.
     public func collect(until deadline: Deadline? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
-        let exchange = takePreparedRun()
-        var pump = StreamPump(input: exchange.input, inputBytes: exchange.inputBytes,
-                              outputs: exchange.outputs.map { ($0.fd, $0.limit) }, children: [self],
-                              deadline: deadline, teardown: teardown)
-        let statuses = try pump.run()
-        return exchange.runResult(status: statuses[0], outputs: pump.outputs.map { ($0.collector.bytes, $0.collector.truncated) },
-                               timedOut: pump.timedOut)
+        let prepared = takePreparedRun()
+        return prepared.runResult(try StreamPump(prepared, deadline: deadline, teardown: teardown).run())
     }
 
     /// Takes over the pipe ends a collect feeds and reads, for the sync and the async one alike.
     func takePreparedRun() -> PreparedRun {
-        let output = outputLimit.flatMap { limit in takeStandardOutput().map { (fd: $0, limit: limit) } }
-        let error = errorLimit.flatMap { limit in takeStandardError().map { (fd: $0, limit: limit) } }
-        return PreparedRun(children: [self], input: pendingInput == nil ? nil : takeStandardInput(), inputBytes: pendingInput ?? [],
-                           outputs: [output, error].compactMap { $0 }, capturesOutput: output != nil, capturesError: error != nil)
+        PreparedRun(children: [self], output: takeCapturedOutput(), error: errorLimit.flatMap { limit in takeStandardError().map { ($0, limit) } })
+    }
+
+    /// Takes over the read end of its standard output with the capture's limit; nil when it is not captured.
+    func takeCapturedOutput() -> (fd: FileDescriptor, limit: Int)? {
+        outputLimit.flatMap { limit in takeStandardOutput().map { ($0, limit) } }
     }
 }

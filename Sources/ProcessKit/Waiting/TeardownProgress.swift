@@ -34,9 +34,8 @@ public struct TeardownProgress: Sendable {
             switch step {
             case .signal(let signal): try send(signal)
             case .wait(let seconds):
-                let due = Deadline(nanoseconds: now.nanoseconds &+ Int64(max(0, min(seconds, 1e9)) * 1e9))
-                nextDue = due
-                return due
+                nextDue = Deadline(nanoseconds: now.nanoseconds &+ Int64(max(0, min(seconds, 1e9)) * 1e9))
+                return nextDue
             }
         }
         isFinished = true
