@@ -73,14 +73,11 @@ final class EventPoller: @unchecked Sendable {
             defer { state.nextToken += 1 }
             return state.nextToken
         }
-        if cancellable {
-            return try await withTaskCancellationHandler {
-                try await register(fd, writable: writable, deadline: deadline, token: token, cancellable: true)
-            } onCancel: {
-                self.finish(token, with: .failure(CancellationError()))
-            }
+        return try await withTaskCancellationHandler {
+            try await register(fd, writable: writable, deadline: deadline, token: token, cancellable: cancellable)
+        } onCancel: {
+            if cancellable { self.finish(token, with: .failure(CancellationError())) }
         }
-        return try await register(fd, writable: writable, deadline: deadline, token: token, cancellable: false)
     }
 
     private func register(_ fd: Int32, writable: Bool, deadline: Deadline?, token: UInt64, cancellable: Bool) async throws -> Bool {

@@ -36,11 +36,10 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
 
     /// Opens `path` (close-on-exec). A file created gets `permissions` less this process's umask.
     public static func open(_ path: String, _ mode: OpenMode, permissions: UInt32 = 0o666) throws(Errno) -> FileDescriptor {
-        let flags: Int32
-        switch mode {
-        case .read: flags = O_RDONLY
-        case .write: flags = O_WRONLY | O_CREAT | O_TRUNC
-        case .append: flags = O_WRONLY | O_CREAT | O_APPEND
+        let flags: Int32 = switch mode {
+        case .read: O_RDONLY
+        case .write: O_WRONLY | O_CREAT | O_TRUNC
+        case .append: O_WRONLY | O_CREAT | O_APPEND
         }
         let fd = try retryingOnInterrupt { pk_open(path, flags, Int32(permissions)) }
         return FileDescriptor(rawValue: fd)
@@ -87,14 +86,19 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
 
     /// Writes all of `bytes`, waiting for room as needed.
     public func writeAll(_ bytes: [UInt8]) throws(Errno) {
-        try bytes.withUnsafeBytes { buffer in
-            Result { () throws(Errno) in
-                var offset = 0
-                while offset < buffer.count {
-                    offset += try write(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
-                }
-            }
-        }.get()
+        var offset = 0
+        try write(bytes, from: &offset)
+    }
+
+    /// Writes `bytes` from `offset` on until all is written or a write fails, moving `offset` past
+    /// what was written.
+    func write(_ bytes: [UInt8], from offset: inout Int) throws(Errno) {
+        while offset < bytes.count {
+            let start = offset
+            offset += try bytes.withUnsafeBytes { buffer in
+                Result { () throws(Errno) in try write(UnsafeRawBufferPointer(rebasing: buffer[start...])) }
+            }.get()
+        }
     }
 
     /// Writes `bytes` from `offset` on to this non-blocking pipe end, as much as it takes, moving
@@ -104,18 +108,12 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
     func feed(_ bytes: [UInt8], from offset: inout Int) throws(Errno) -> Bool {
         let previousMask = try? SignalSet([.brokenPipe]).block()
         defer { if let previousMask, !previousMask.contains(.brokenPipe) { _ = try? SignalSet([.brokenPipe]).unblock() } }
-        while offset < bytes.count {
-            do {
-                let start = offset
-                offset += try bytes.withUnsafeBytes { buffer in
-                    Result { () throws(Errno) in try write(UnsafeRawBufferPointer(rebasing: buffer[start...])) }
-                }.get()
-            } catch {
-                if error == .tryAgain { return false }
-                if error.rawValue != EPIPE { throw error }
-                pk_discard_own_sigpipe()
-                return true
-            }
+        do {
+            try write(bytes, from: &offset)
+        } catch {
+            if error == .tryAgain { return false }
+            if error.rawValue != EPIPE { throw error }
+            pk_discard_own_sigpipe()
         }
         return true
     }

@@ -9,11 +9,7 @@ extension ProcessControl {
             for descriptor in open where descriptor >= lowest { _ = close(descriptor) }
             return
         }
-        var descriptor = lowest
-        while descriptor < 65_536 {
-            _ = close(descriptor)
-            descriptor += 1
-        }
+        for descriptor in stride(from: lowest, to: 65_536, by: 1) { _ = close(descriptor) }
     }
 
     /// Makes `path` the working directory; a pause container's init moves to "/" so it keeps no

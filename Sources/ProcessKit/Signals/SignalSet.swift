@@ -47,9 +47,7 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
 
     @discardableResult
     public mutating func insert(_ newMember: Signal) -> (inserted: Bool, memberAfterInsert: Signal) {
-        let inserted = !contains(newMember)
-        bits |= SignalSet.bit(newMember)
-        return (inserted, newMember)
+        (update(with: newMember) == nil, newMember)
     }
 
     @discardableResult

@@ -161,11 +161,10 @@ struct SpawnRequest {
         var mask: UInt64 = 0, ignored: UInt64 = 0
         if case .exactly(let set) = command.signalMask { mask = set.bits }
         if case .exactly(let set) = command.ignoredSignals { ignored = set.bits }
-        let group: Int32
-        switch command.processGroup {
-        case .inherit: group = -1
-        case .new: group = 0
-        case .join(let leader): group = leader
+        let group: Int32 = switch command.processGroup {
+        case .inherit: -1
+        case .new: 0
+        case .join(let leader): leader
         }
         var attributes = pk_spawn_attributes(
             program: strings.group(0)[0]!,
