@@ -129,7 +129,7 @@ struct StreamPump {
     private mutating func drain(_ index: Int) throws(Errno) {
         guard let fd = outputs[index].fd else { return }
         for _ in 0..<16 {
-            guard let mayHaveMore = try outputs[index].collector.take(from: fd) else {
+            guard let mayHaveMore = try outputs[index].collector.takeAvailable(from: fd) else {
                 closeOutput(index)
                 return
             }
