@@ -54,8 +54,8 @@ public struct OptionScanner: Sendable {
     /// What is left after the options: the program and its arguments.
     public var operands: [[UInt8]] { Array(arguments[index...]) }
 
-    /// The next option, or nil at the end of the options.
-    public mutating func next() throws(OptionError) -> Option? {
+    /// The next option, or nil at the end of the options; a thrown error's message names the option.
+    public mutating func next() throws(UsageError) -> Option? {
         if !pendingCluster.isEmpty { return try nextInCluster() }
         guard !finished, index < arguments.count else { return nil }
         let bytes = arguments[index]
@@ -73,30 +73,25 @@ public struct OptionScanner: Sendable {
         return nil
     }
 
-    /// The next option, with a scanning error turned into the caller's own error type.
-    public mutating func next<Failure: Error>(orThrow makeError: (OptionError) -> Failure) throws(Failure) -> Option? {
-        do { return try next() } catch { throw makeError(error) }
-    }
-
-    private mutating func longOption(_ body: [UInt8]) throws(OptionError) -> Option {
+    private mutating func longOption(_ body: [UInt8]) throws(UsageError) -> Option {
         let equals = body.firstIndex(of: UInt8(ascii: "="))
         let name = Name(String(decoding: body[..<(equals ?? body.count)], as: UTF8.self))
         let inline = equals.map { String(decoding: body[($0 + 1)...], as: UTF8.self) }
         if flags.contains(name) {
-            if inline != nil { throw .unexpectedValue("--" + name.text) }
+            if inline != nil { throw UsageError(message: "option '--\(name.text)' takes no value") }
             return Option(name: name, value: nil)
         }
-        guard valued.contains(name) else { throw .unknown("--" + name.text) }
+        guard valued.contains(name) else { throw UsageError(message: "unknown option '--\(name.text)'") }
         if let inline { return Option(name: name, value: inline) }
         return Option(name: name, value: try takeValue(for: "--" + name.text))
     }
 
-    private mutating func nextInCluster() throws(OptionError) -> Option {
+    private mutating func nextInCluster() throws(UsageError) -> Option {
         let name = Name(String(decoding: [pendingCluster.removeFirst()], as: UTF8.self))
         if flags.contains(name) { return Option(name: name, value: nil) }
         guard valued.contains(name) else {
             pendingCluster = []
-            throw .unknown("-" + name.text)
+            throw UsageError(message: "unknown option '-\(name.text)'")
         }
         if !pendingCluster.isEmpty {
             let value = String(decoding: pendingCluster, as: UTF8.self)
@@ -106,8 +101,8 @@ public struct OptionScanner: Sendable {
         return Option(name: name, value: try takeValue(for: "-" + name.text))
     }
 
-    private mutating func takeValue(for option: String) throws(OptionError) -> String {
-        guard index < arguments.count else { throw .missingValue(option) }
+    private mutating func takeValue(for option: String) throws(UsageError) -> String {
+        guard index < arguments.count else { throw UsageError(message: "option '\(option)' needs a value") }
         index += 1
         return String(decoding: arguments[index - 1], as: UTF8.self)
     }

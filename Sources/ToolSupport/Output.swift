@@ -9,12 +9,9 @@ public enum Output {
     /// Writes `text` and a newline to standard error.
     public static func error(_ text: String) { write(text + "\n", to: 2) }
 
-    /// Writes `text` and a newline to standard output.
-    public static func standard(_ text: String) { write(text + "\n", to: 1) }
-
-    /// Writes `text` (a --help or --version text) to standard output and exits 0.
+    /// Writes `text` (a --help or --version text) and a newline to standard output and exits 0.
     public static func exit(showing text: String) -> Never {
-        standard(text)
+        write(text + "\n", to: 1)
         ProcessControl.exit(0)
     }
 

@@ -68,6 +68,6 @@ struct ChildRunPolicy {
     }
 
     private mutating func killAfter(_ seconds: Double, now: Deadline) {
-        killDue = wakeUp(or: Deadline(nanoseconds: now.nanoseconds + Int64(seconds * 1e9)))
+        killDue = wakeUp(or: .after(seconds: seconds, from: now))
     }
 }

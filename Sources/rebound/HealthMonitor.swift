@@ -16,7 +16,6 @@ struct HealthMonitor {
     private(set) var policy: HealthCheckPolicy
     /// When the next check starts; nil while one runs.
     private var nextCheck: Deadline?
-    /// The check under way.
     private var running: RunningCheck?
 
     /// A check process, and its teardown once it has passed its timeout.
@@ -34,8 +33,6 @@ struct HealthMonitor {
         case timedOut(seconds: Double)
         /// `/bin/sh` could not be started; the text says why.
         case couldNotStart(String)
-
-        var passed: Bool { self == .passed }
 
         /// For the log and the status file: "passed", "exit 1", "killed by signal 9", "timed out after 2 s".
         var description: String {
@@ -56,7 +53,7 @@ struct HealthMonitor {
         self.settings = settings
         self.childStarted = childStarted
         policy = HealthCheckPolicy(retries: settings.retries, startPeriod: settings.startPeriod)
-        nextCheck = Deadline(nanoseconds: childStarted.nanoseconds + HealthMonitor.nanoseconds(settings.interval))
+        nextCheck = .after(seconds: settings.interval, from: childStarted)
     }
 
     /// When the loop must call ``advance(_:now:)``: the next check's start, the running check's
@@ -71,14 +68,12 @@ struct HealthMonitor {
     /// returns at once: a timed-out check has failed), or takes its teardown's next step. The outcome
     /// of a check that could not start comes back here too.
     mutating func advance(_ events: SupervisorEvents, now: Deadline = .now) -> Outcome? {
-        if var check = running {
+        if let check = running {
             let timingOut = check.teardown == nil
             if timingOut && now < check.timeoutAt { return nil }
             var progress = check.teardown ?? TeardownProgress(HealthMonitor.teardown)
-            let process = check.process
-            _ = progress.advance(now: now) { signal in try? process.send(signal, toGroup: true) }
-            check.teardown = progress
-            running = check
+            _ = progress.advance(now: now) { signal in try? check.process.send(signal, toGroup: true) }
+            running?.teardown = progress
             return timingOut ? .timedOut(seconds: settings.timeout) : nil
         }
         guard let due = nextCheck, now >= due else { return nil }
@@ -88,11 +83,11 @@ struct HealthMonitor {
         command.standardOutput = .null  // a passing check's chatter stays out of the log; stderr shows why one failed
         do {
             let process = try events.start(command)
-            running = RunningCheck(process: process, timeoutAt: Deadline(nanoseconds: now.nanoseconds + HealthMonitor.nanoseconds(settings.timeout)))
+            running = RunningCheck(process: process, timeoutAt: .after(seconds: settings.timeout, from: now))
             nextCheck = nil
             return nil
         } catch {
-            scheduleNext(after: now)
+            nextCheck = .after(seconds: settings.interval, from: now)
             return .couldNotStart(error.errno.description)
         }
     }
@@ -105,7 +100,7 @@ struct HealthMonitor {
         // The group outlives its leader while members remain, and its id cannot be reused until they are gone.
         try? Signal.kill.send(to: -pid)
         running = nil
-        scheduleNext(after: now)
+        nextCheck = .after(seconds: settings.interval, from: now)
         if check.teardown != nil { return nil }
         switch status {
         case .exited(let code): return code == 0 ? .passed : .exited(code: code)
@@ -116,7 +111,7 @@ struct HealthMonitor {
 
     /// Counts an outcome with the policy (``HealthCheckPolicy/record(passed:secondsSinceStart:)``).
     mutating func record(_ outcome: Outcome, now: Deadline = .now) -> HealthCheckPolicy.Verdict {
-        policy.record(passed: outcome.passed, secondsSinceStart: Double(now.nanoseconds - childStarted.nanoseconds) / 1e9)
+        policy.record(passed: outcome == .passed, secondsSinceStart: Double(now.nanoseconds - childStarted.nanoseconds) / 1e9)
     }
 
     /// Ends a check still running, with its group (the run of the child it checked is over); its
@@ -125,12 +120,6 @@ struct HealthMonitor {
         guard let running else { return }
         try? running.process.send(.kill, toGroup: true)
     }
-
-    private mutating func scheduleNext(after now: Deadline) {
-        nextCheck = Deadline(nanoseconds: now.nanoseconds + HealthMonitor.nanoseconds(settings.interval))
-    }
-
-    private static func nanoseconds(_ seconds: Double) -> Int64 { Int64(min(seconds, 1e9) * 1e9) }
 
     /// Seconds as the log shows them: "2", "0.5", "1.25".
     static func format(_ seconds: Double) -> String { ASCII.decimalText(Int64(seconds * 1000 + 0.5), decimals: 3, trimmed: true) }

@@ -80,7 +80,7 @@ extension ReboundOptions {
                      "health-start-period", "status-file"])
         var health = HealthCheckSettings(command: "")
         var healthOptionWithoutCommand: String?
-        while let option = try scanner.next(orThrow: { UsageError(message: $0.description) }) {
+        while let option = try scanner.next() {
             let value = option.value ?? ""
             switch option.name {
             case "h", "help": return .help
@@ -98,11 +98,9 @@ extension ReboundOptions {
             case "health-cmd":
                 guard !value.utf8.isEmpty else { throw UsageError(message: "--health-cmd needs a command") }
                 health.command = value
-            case "health-interval": health.interval = try positiveDuration(value, for: "--health-interval")
-            case "health-timeout": health.timeout = try positiveDuration(value, for: "--health-timeout")
-            case "health-start-period":
-                guard let seconds = OptionValue.duration(value) else { throw durationError(value, for: "--health-start-period") }
-                health.startPeriod = seconds
+            case "health-interval": health.interval = try duration(value, for: "--health-interval", aboveZero: true)
+            case "health-timeout": health.timeout = try duration(value, for: "--health-timeout", aboveZero: true)
+            case "health-start-period": health.startPeriod = try duration(value, for: "--health-start-period", aboveZero: false)
             case "health-retries":
                 health.retries = try count(value, for: "--health-retries", meaning: "at least 1")
                 guard health.retries > 0 else {
@@ -140,15 +138,14 @@ extension ReboundOptions {
         return number
     }
 
-    /// A duration above zero (plain seconds or Go's "30s", "1m30s" form), for the health check options.
-    private static func positiveDuration(_ text: String, for option: String) throws(UsageError) -> Double {
-        guard let seconds = OptionValue.duration(text) else { throw durationError(text, for: option) }
-        guard seconds > 0 else { throw UsageError(message: "\(option) must be more than 0: '\(text)'") }
+    /// A duration (plain seconds or Go's "30s", "1m30s" form), for the health check options; with
+    /// `aboveZero`, 0 is an error too.
+    private static func duration(_ text: String, for option: String, aboveZero: Bool) throws(UsageError) -> Double {
+        guard let seconds = OptionValue.duration(text) else {
+            throw UsageError(message: "not a valid duration for \(option): '\(text)' (use seconds, e.g. 30 or 0.5, or 30s, 1m30s, 500ms)")
+        }
+        guard seconds > 0 || !aboveZero else { throw UsageError(message: "\(option) must be more than 0: '\(text)'") }
         return seconds
-    }
-
-    private static func durationError(_ text: String, for option: String) -> UsageError {
-        UsageError(message: "not a valid duration for \(option): '\(text)' (use seconds, e.g. 30 or 0.5, or 30s, 1m30s, 500ms)")
     }
 
     private static func seconds(_ text: String, for option: String) throws(UsageError) -> Double {

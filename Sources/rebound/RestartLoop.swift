@@ -64,10 +64,9 @@ struct RestartLoop {
                 case .ended(let endedPID, let endedStatus, let stopped): (pid, status, unhealthy) = (endedPID, endedStatus, stopped)
                 }
                 let ranFor = Double(Deadline.now.nanoseconds - started.nanoseconds) / 1_000_000_000
-                let decision = policy.decide(after: status, ranFor: ranFor, unhealthy: unhealthy)
-                if case .stop = decision { statusFile?.ended(exitStatus: status.shellExitCode, restart: nil) }
-                switch decision {
+                switch policy.decide(after: status, ranFor: ranFor, unhealthy: unhealthy) {
                 case .stop(let reason, let code):
+                    statusFile?.ended(exitStatus: status.shellExitCode, restart: nil)
                     switch reason {
                     case .finished: log.info("child (pid \(pid)) exited with status 0, exiting")
                     case .terminated(let signal): log.info("child (pid \(pid)) terminated by signal \(signal.rawValue), exiting")
@@ -154,20 +153,18 @@ struct RestartLoop {
     /// (SIGTERM, with a SIGCONT so that a stopped child can act on it) to the child alone, never to
     /// what it left behind.
     func judge(_ outcome: HealthMonitor.Outcome, of child: ChildProcess?, health: inout HealthMonitor?, run: inout ChildRunPolicy) {
-        guard var monitor = health else { return }
-        let verdict = monitor.record(outcome)
-        health = monitor
-        let retries = monitor.settings.retries
+        guard let verdict = health?.record(outcome), let monitor = health else { return }
         switch verdict {
         case .healthy: break
         case .ignoredInStartPeriod: log.info("health check failed (in the start period, not counted): \(outcome.description)")
-        case .failed(let count), .unhealthy(let count): log.info("health check failed (\(count)/\(retries)): \(outcome.description)")
+        case .failed(let count), .unhealthy(let count):
+            log.info("health check failed (\(count)/\(monitor.settings.retries)): \(outcome.description)")
         }
         var unhealthy = false
         if case .unhealthy = verdict { unhealthy = true }
         // Docker's health states: "healthy" from a pass, "unhealthy" only at the retries-th failure.
         statusFile?.checked(result: outcome.description, failingStreak: monitor.policy.failures,
-                            healthy: outcome.passed ? true : unhealthy ? false : nil, unhealthy: unhealthy)
+                            healthy: outcome == .passed ? true : unhealthy ? false : nil, unhealthy: unhealthy)
         guard unhealthy else { return }
         monitor.stop()
         health = nil

@@ -17,7 +17,6 @@ final class StatusFile {
     enum State: String {
         /// About to start the child.
         case starting
-        /// The child runs.
         case running
         /// The child failed its health checks and is being stopped to be restarted.
         case unhealthy
@@ -114,7 +113,6 @@ final class StatusFile {
         write()
     }
 
-    /// Writes the file as it is now.
     func write() {
         do {
             try AtomicFile.replace(path, with: Array(json.utf8))
@@ -130,18 +128,15 @@ final class StatusFile {
 
     /// `text` as a JSON string: quotes and backslashes escaped, control characters as \u00XX.
     static func quoted(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count + 2)
-        bytes.append(UInt8(ascii: "\""))
+        let hex = Array("0123456789abcdef".utf8)
+        var bytes = [UInt8(ascii: "\"")]
         for byte in text.utf8 {
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 bytes.append(UInt8(ascii: "\\"))
             } else if byte < 0x20 || byte == 0x7f {
                 // Every control character as \u00XX (valid JSON; one rule keeps the static binary small).
                 bytes.append(contentsOf: "\\u00".utf8)
-                bytes.append(byte >> 4 == 0 ? 48 : byte == 0x7f ? 55 : 49)
-                let low = byte & 0xf
-                bytes.append(low < 10 ? 48 + low : 87 + low)
+                bytes += [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]]
                 continue
             }
             bytes.append(byte)

@@ -19,7 +19,7 @@ struct Log {
     func debug(_ message: @autoclosure () -> String) { if showsDebug { write("DEBUG", message()) } }
 
     /// Writes one line with its `[LEVEL swinit (PID)] ` prefix. Never inlined: the optimizer copies
-    /// each level method into every call site, and building the prefix there too cost ~0.5 KB a site.
+    /// each level method into every call site, and building the prefix there too would grow the binary.
     @inline(never)
     private func write(_ level: StaticString, _ message: String) {
         Output.error("[\(level) swinit (\(pid))] " + message)

@@ -22,7 +22,7 @@ struct SwinitOptions: Equatable {
     /// --rewrite FROM:TO rules applied to forwarded signals.
     var rewrites = SignalRewrites()
     /// --stop-sequence: what a SIGTERM turns into; empty forwards SIGTERM as usual.
-    var stopSequence = StopSequence.none
+    var stopSequence = StopSequence()
     /// -P: run no program, only reap, and exit 0 on SIGINT or SIGTERM (a pod's "pause" container).
     var pause = false
     /// Settings that were read leniently, as tini reads them, and deserve a warning at start-up.
@@ -42,10 +42,8 @@ extension SwinitOptions {
     /// the first non-option, `--` ends options, the TINI_/SWINIT_ variables switch flags on.
     static func parse(_ arguments: [[UInt8]], environment: (String) -> String?) throws(UsageError) -> SwinitRequest {
         var options = SwinitOptions()
-        if environment("TINI_SUBREAPER") != nil || environment("SWINIT_SUBREAPER") != nil { options.subreaper = true }
-        if environment("TINI_KILL_PROCESS_GROUP") != nil || environment("SWINIT_KILL_PROCESS_GROUP") != nil {
-            options.signalProcessGroup = true
-        }
+        options.subreaper = environment("TINI_SUBREAPER") != nil || environment("SWINIT_SUBREAPER") != nil
+        options.signalProcessGroup = environment("TINI_KILL_PROCESS_GROUP") != nil || environment("SWINIT_KILL_PROCESS_GROUP") != nil
         if let text = environment("SWINIT_VERBOSITY") ?? environment("TINI_VERBOSITY") {
             // tini reads the level with atoi() and starts whatever the text: an image that runs under
             // tini must run under swinit too, so the same reading, with a warning instead of silence.
@@ -59,7 +57,8 @@ extension SwinitOptions {
         if let text = environment("SWINIT_GRACE_SIGNAL") { options.graceSignal = try GraceOption.signal(text, for: "SWINIT_GRACE_SIGNAL") }
         var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g", "P"],
                                     valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence"])
-        while let option = try scanner.next(orThrow: { UsageError(message: $0.description) }) {
+        while let option = try scanner.next() {
+            let value = option.value ?? ""
             switch option.name {
             case "h", "help": return .help
             case "version": return .version
@@ -69,21 +68,17 @@ extension SwinitOptions {
             case "w": options.warnOnReap = true
             case "g": options.signalProcessGroup = true
             case "P": options.pause = true
-            case "grace": options.graceSeconds = try GraceOption.seconds(option.value ?? "", for: "--grace")
-            case "grace-signal": options.graceSignal = try GraceOption.signal(option.value ?? "", for: "--grace-signal")
-            case "rewrite": try options.rewrites.add(parsing: option.value ?? "")
-            case "stop-sequence": options.stopSequence = try StopSequence(parsing: option.value ?? "")
+            case "grace": options.graceSeconds = try GraceOption.seconds(value, for: "--grace")
+            case "grace-signal": options.graceSignal = try GraceOption.signal(value, for: "--grace-signal")
+            case "rewrite": try options.rewrites.add(parsing: value)
+            case "stop-sequence": options.stopSequence = try StopSequence(parsing: value)
             case "p":
-                let text = option.value ?? ""
-                do {
-                    options.parentDeathSignal = try Signal(parsing: text)
-                } catch {
-                    throw UsageError(message: "not a valid signal for -p: '\(text)'")
+                do { options.parentDeathSignal = try Signal(parsing: value) } catch {
+                    throw UsageError(message: "not a valid signal for -p: '\(value)'")
                 }
             default:  // "e"
-                let text = option.value ?? ""
-                guard let code = OptionValue.wholeNumber(text), code <= 255 else {
-                    throw UsageError(message: "not a valid exit code for -e: '\(text)' (use 0-255)")
+                guard let code = OptionValue.wholeNumber(value), code <= 255 else {
+                    throw UsageError(message: "not a valid exit code for -e: '\(value)' (use 0-255)")
                 }
                 options.remappedExitCodes.insert(code)
             }

@@ -30,12 +30,11 @@ struct SignalRewrites: Equatable {
         guard sides.count == 2, !sides[0].isEmpty, !sides[1].isEmpty else {
             throw UsageError(message: "not a valid --rewrite '\(text)' (use FROM:TO, e.g. TERM:QUIT, or TERM:0 to drop SIGTERM)")
         }
-        let fromText = String(decoding: sides[0], as: UTF8.self), toText = String(decoding: sides[1], as: UTF8.self)
         let from: Signal, to: Signal?
         do {
-            from = try Signal(parsing: fromText)
+            from = try Signal(parsing: String(decoding: sides[0], as: UTF8.self))
             // Bytes, not String's ==, which would link Unicode tables (see ProcessKit's ASCII).
-            to = sides[1].elementsEqual("0".utf8) ? nil : try Signal(parsing: toText)
+            to = sides[1].elementsEqual("0".utf8) ? nil : try Signal(parsing: String(decoding: sides[1], as: UTF8.self))
         } catch {
             throw UsageError(message: "not a valid --rewrite '\(text)': \(error)")
         }

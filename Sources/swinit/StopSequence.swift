@@ -19,10 +19,8 @@ struct StopSequence: Equatable {
 
     let steps: [Step]
 
-    /// The sequence from an empty step list: nothing to do, SIGTERM is forwarded as usual.
-    static let none = StopSequence(steps: [])
-
-    init(steps: [Step]) { self.steps = steps }
+    /// With no steps (the default) there is nothing to do: SIGTERM is forwarded as usual.
+    init(steps: [Step] = []) { self.steps = steps }
 
     /// Reads `TSTP,20,TERM`; the message of a thrown error names the bad item.
     init(parsing text: String) throws(UsageError) {
@@ -50,9 +48,7 @@ struct StopSequence: Equatable {
                     steps.append(Step(delay: 0, signal: nil))
                     continue
                 }
-                do {
-                    steps.append(Step(delay: delay, signal: try Signal(parsing: item)))
-                } catch {
+                do { steps.append(Step(delay: delay, signal: try Signal(parsing: item))) } catch {
                     throw failure("item \(position(index)) '\(item)' is not a signal")
                 }
             } else {

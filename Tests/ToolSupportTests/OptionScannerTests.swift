@@ -6,7 +6,7 @@ import Testing
 
     /// Every option and the operands left, or the error.
     func scan(_ arguments: [String], flags: [OptionScanner.Name] = ["v", "s", "g", "w", "verbose"],
-              valued: [OptionScanner.Name] = ["e", "p", "name"]) -> Result<([Option], [String]), OptionError> {
+              valued: [OptionScanner.Name] = ["e", "p", "name"]) -> Result<([Option], [String]), UsageError> {
         var scanner = OptionScanner(arguments.map { Array($0.utf8) }, flags: flags, valued: valued)
         var options: [Option] = []
         do {
@@ -19,8 +19,8 @@ import Testing
 
     func options(_ arguments: [String]) -> [Option]? { try? scan(arguments).get().0 }
     func operands(_ arguments: [String]) -> [String]? { try? scan(arguments).get().1 }
-    func error(_ arguments: [String]) -> OptionError? {
-        if case .failure(let error) = scan(arguments) { return error }
+    func error(_ arguments: [String]) -> String? {
+        if case .failure(let error) = scan(arguments) { return error.message }
         return nil
     }
 
@@ -52,22 +52,20 @@ import Testing
         #expect(options(["--name=", "x"]) == [Option(name: "name", value: "")])
         #expect(options(["--name=a=b", "x"]) == [Option(name: "name", value: "a=b")])
         #expect(options(["--verbose", "x"]) == [Option(name: "verbose", value: nil)])
-        #expect(error(["--verbose=1", "x"]) == .unexpectedValue("--verbose"))
+        #expect(error(["--verbose=1", "x"]) == "option '--verbose' takes no value")
     }
 
     @Test func missingValue() {
-        #expect(error(["-e"]) == .missingValue("-e"))
-        #expect(error(["-ve"]) == .missingValue("-e"))
-        #expect(error(["--name"]) == .missingValue("--name"))
-        #expect(OptionError.missingValue("-e").description == "option '-e' needs a value")
+        #expect(error(["-e"]) == "option '-e' needs a value")
+        #expect(error(["-ve"]) == "option '-e' needs a value")
+        #expect(error(["--name"]) == "option '--name' needs a value")
     }
 
     @Test func unknownOptions() {
-        #expect(error(["-x", "prog"]) == .unknown("-x"))
-        #expect(error(["-vx", "prog"]) == .unknown("-x"))
-        #expect(error(["--nope", "prog"]) == .unknown("--nope"))
-        #expect(error(["--nope=1", "prog"]) == .unknown("--nope"))
-        #expect(OptionError.unknown("-x").description == "unknown option '-x'")
+        #expect(error(["-x", "prog"]) == "unknown option '-x'")
+        #expect(error(["-vx", "prog"]) == "unknown option '-x'")
+        #expect(error(["--nope", "prog"]) == "unknown option '--nope'")
+        #expect(error(["--nope=1", "prog"]) == "unknown option '--nope'")
     }
 
     @Test func stopsAtTheFirstNonOption() {
@@ -101,14 +99,6 @@ import Testing
         #expect(try scanner.next() == Option(name: "v", value: nil))
         #expect(try scanner.next() == nil)
         #expect(scanner.operands == [latin1, [0xFF]])
-    }
-
-    @Test func mapsErrorsToTheCallersType() {
-        struct Wrapped: Error, Equatable { let text: String }
-        var scanner = OptionScanner([Array("-x".utf8)], flags: [], valued: [])
-        #expect(throws: Wrapped(text: "unknown option '-x'")) {
-            try scanner.next(orThrow: { Wrapped(text: $0.description) })
-        }
     }
 
     @Test func wholeNumbers() {

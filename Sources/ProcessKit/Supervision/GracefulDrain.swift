@@ -65,9 +65,7 @@ public struct GracefulDrain: Equatable, Sendable {
                     report: (Event) -> Void) {
         events.reapAll(orphan: orphan)
         let remaining: [ProcessEntry]
-        do {
-            remaining = try ProcessTable.descendantsOfThisProcess().filter { !$0.isZombie }
-        } catch {
+        do { remaining = try ProcessTable.descendantsOfThisProcess().filter { !$0.isZombie } } catch {
             report(.cannotList(error))
             return
         }

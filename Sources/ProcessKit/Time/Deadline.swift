@@ -11,8 +11,12 @@ public struct Deadline: Comparable, Hashable, Sendable {
     public static var now: Deadline { Deadline(nanoseconds: pk_monotonic_ns()) }
 
     /// `seconds` from now; fractions allowed.
-    public static func after(seconds: Double) -> Deadline {
-        Deadline(nanoseconds: now.nanoseconds + Int64(seconds * 1_000_000_000))
+    public static func after(seconds: Double) -> Deadline { after(seconds: seconds, from: now) }
+
+    /// `seconds` after `start` (fractions allowed), for code that plans from one reading of the clock;
+    /// held to 0 through a billion seconds, so that no setting can overflow the clock.
+    public static func after(seconds: Double, from start: Deadline) -> Deadline {
+        Deadline(nanoseconds: start.nanoseconds + Int64(max(0, min(seconds, 1e9)) * 1e9))
     }
 
     /// Seconds from now until this deadline (negative once it has passed).
