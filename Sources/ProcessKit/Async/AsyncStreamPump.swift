@@ -85,7 +85,7 @@ enum AsyncStreamPump {
         var collector = OutputCollector(limit: limit)
         guard pk_set_nonblocking(fd.rawValue, 1) == 0 else { throw Errno.current }
         do {
-            while !Task.isCancelled, let mayHaveMore = try collector.take(from: fd) {
+            while !Task.isCancelled, let mayHaveMore = try collector.takeAvailable(from: fd) {
                 if !mayHaveMore { try await EventPoller.shared.ready(fd.rawValue) }
             }
         } catch is CancellationError {}
