@@ -49,7 +49,7 @@ enum AsyncStreamPump {
                 let fired = Flag()
                 let timer = timeout.map { seconds in
                     Task {
-                        try await EventPoller.shared.sleep(until: .after(seconds: Swift.max(0, Swift.min(seconds, 1e9))))
+                        try await EventPoller.shared.sleep(until: .after(seconds: seconds))
                         fired.value.store(true, ordering: .releasing)
                         await tearDownAll()
                     }
