@@ -1,8 +1,7 @@
 #include "cprocesskit_events.h"
 
+#include <stddef.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 int pk_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
@@ -25,16 +24,4 @@ int pk_epoll_wait_tokens(int epoll, uint64_t *tokens, int capacity, int timeout_
     int count = epoll_wait(epoll, events, capacity, timeout_ms);
     for (int index = 0; index < count; index++) tokens[index] = events[index].data.u64;
     return count;
-}
-
-int pk_eventfd_create(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
-
-int pk_eventfd_signal(int fd) {
-    uint64_t one = 1;
-    return write(fd, &one, sizeof one) == sizeof one ? 0 : -1;
-}
-
-int pk_eventfd_drain(int fd) {
-    uint64_t value;
-    return read(fd, &value, sizeof value) == sizeof value ? 0 : -1;
 }

@@ -1,5 +1,5 @@
 // ProcessKit's event poller (hosted builds' async/await): one epoll instance watched by one thread,
-// woken through an eventfd. epoll_event is a packed struct on x86-64, which Swift does not import
+// woken through an eventfd (which Swift drives itself). epoll_event is a packed struct on x86-64, which Swift does not import
 // well, so it stays on this side.
 #pragma once
 
@@ -23,14 +23,5 @@ int pk_epoll_forget(int epoll, int fd);
 /// Waits for at most `capacity` events (forever when timeout_ms is negative) and stores their tokens.
 /// Returns how many, or -1 with errno.
 int pk_epoll_wait_tokens(int epoll, uint64_t *tokens, int capacity, int timeout_ms);
-
-/// A close-on-exec, non-blocking eventfd (for waking an epoll_wait), or -1 with errno.
-int pk_eventfd_create(void);
-
-/// Adds 1 to an eventfd's counter, making it readable. Returns 0, or -1 with errno.
-int pk_eventfd_signal(int fd);
-
-/// Resets an eventfd's counter to 0. Returns 0, or -1 with errno.
-int pk_eventfd_drain(int fd);
 
 #pragma clang assume_nonnull end

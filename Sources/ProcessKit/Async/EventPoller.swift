@@ -43,7 +43,7 @@ final class EventPoller: @unchecked Sendable {
 
     private init() {
         epoll = pk_epoll_create()
-        wake = epoll >= 0 ? pk_eventfd_create() : -1
+        wake = epoll >= 0 ? eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK)) : -1
         guard epoll >= 0, wake >= 0, pk_epoll_watch(epoll, wake, Self.wakeToken) == 0 else {
             startError = Errno.current
             return
@@ -105,7 +105,7 @@ final class EventPoller: @unchecked Sendable {
                                                deadline: deadline, continuation: continuation)
                 if let deadline {
                     state.timed[token] = deadline
-                    if state.sleepsUntil.map({ deadline < $0 }) ?? true { _ = pk_eventfd_signal(wake) }
+                    if state.sleepsUntil.map({ deadline < $0 }) ?? true { eventfd_write(wake, 1) }
                 }
                 return nil
             }
@@ -130,6 +130,7 @@ final class EventPoller: @unchecked Sendable {
     /// The poller thread's loop: wait for ready fds or the earliest deadline, resume their tasks.
     private func run() -> Never {
         var tokens = [UInt64](repeating: 0, count: 64)
+        var wakeCount: eventfd_t = 0
         while true {
             let earliest = withState { state in
                 state.sleepsUntil = state.timed.values.min()
@@ -139,7 +140,7 @@ final class EventPoller: @unchecked Sendable {
                 pk_epoll_wait_tokens(epoll, &tokens, 64, earliest.map { Swift.min($0.millisecondsRemaining, 3_600_000) } ?? -1)
             }) else { fatalError("ProcessKit: epoll_wait failed: \(Errno.current)") }
             for index in 0..<Int(count) {
-                if tokens[index] == Self.wakeToken { _ = pk_eventfd_drain(wake) } else { finish(tokens[index], with: .success(true)) }
+                if tokens[index] == Self.wakeToken { eventfd_read(wake, &wakeCount) } else { finish(tokens[index], with: .success(true)) }
             }
             if earliest != nil {
                 let now = Deadline.now
