@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -21,5 +20,3 @@ int pk_set_nonblocking(int fd, int enabled) {
 int pk_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
 int pk_dup_cloexec(int fd) { return (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 0); }
-
-int pk_rename(const char *from, const char *to) { return rename(from, to); }

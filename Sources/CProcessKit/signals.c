@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,9 +19,7 @@ int pk_signal_disposition(int signo) {
 }
 
 int pk_set_signal_disposition(int signo, int disposition) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = disposition == 1 ? SIG_IGN : SIG_DFL;
+    struct sigaction action = { .sa_handler = disposition == 1 ? SIG_IGN : SIG_DFL };
     return sigaction(signo, &action, NULL);
 }
 

@@ -12,7 +12,6 @@
 #include <sys/syscall.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #ifndef SYS_close_range
@@ -30,12 +29,7 @@
 // ThreadSanitizer's clone interceptor stops the process, and AddressSanitizer warns on the child's
 // standard error when it exits from that stack. Sanitized builds start a plain forked child instead,
 // which reports a failure through a close-on-exec pipe rather than through memory.
-#if defined(__has_feature)
-#  if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-#    define PK_SPAWN_FORKS 1
-#  endif
-#endif
-#if (defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)) && !defined(PK_SPAWN_FORKS)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
 #  define PK_SPAWN_FORKS 1
 #endif
 
@@ -132,14 +126,14 @@ static int child_arrange_fds(const pk_spawn_attributes *a, int spared) {
     // First move every source out of the way (a source may be another stream's target: stdout to fd 0).
     int moved[3];
     for (int target = 0; target < 3; target++) {
-        int source = a->streams[target].source;
+        int source = a->stream_sources[target];
         moved[target] = -1;
         if (source < 0 || source == target) continue;
         moved[target] = fd_control(source, F_DUPFD_CLOEXEC, 3);
         if (moved[target] < 0) return -1;
     }
     for (int target = 0; target < 3; target++) {
-        int source = a->streams[target].source;
+        int source = a->stream_sources[target];
         if (source == target) {
             if (fd_control(target, F_SETFD, 0) != 0) return -1;
         } else if (moved[target] >= 0) {

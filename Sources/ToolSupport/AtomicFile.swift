@@ -13,7 +13,7 @@ public enum AtomicFile {
         var failure: Errno?
         do { try file.writeAll(bytes) } catch { failure = error }
         do { try file.close() } catch { failure = failure ?? error }
-        if failure == nil && pk_rename(temporary, path) != 0 { failure = Errno.current }
+        if failure == nil && rename(temporary, path) != 0 { failure = Errno.current }
         if let failure {
             _ = unlink(temporary)
             throw failure
@@ -25,5 +25,5 @@ public enum AtomicFile {
 /// on the monotonic clock (``Deadline``), which does not jump.
 public enum WallClock {
     /// Now, in nanoseconds since the Unix epoch.
-    public static var nanosecondsSinceEpoch: Int64 { pk_realtime_ns() }
+    public static var nanosecondsSinceEpoch: Int64 { Deadline.clockNanoseconds(CLOCK_REALTIME) }
 }

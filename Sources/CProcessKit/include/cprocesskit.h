@@ -4,11 +4,13 @@
 // libc headers whose functions and constants Swift calls directly (Embedded Swift has no Glibc module).
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -20,12 +22,10 @@
 #include "cprocesskit_arguments.h"
 #include "cprocesskit_capture.h"
 #include "cprocesskit_child.h"
-#include "cprocesskit_clock.h"
 #include "cprocesskit_errno.h"
 #include "cprocesskit_events.h"
 #include "cprocesskit_files.h"
 #include "cprocesskit_process_control.h"
-#include "cprocesskit_process_table.h"
 #include "cprocesskit_signals.h"
 #include "cprocesskit_spawn.h"
 #include "cprocesskit_threads.h"

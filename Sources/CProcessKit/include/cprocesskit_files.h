@@ -18,8 +18,4 @@ int pk_pipe_cloexec(int fds[_Nonnull 2]);
 /// A close-on-exec duplicate of fd (F_DUPFD_CLOEXEC), or -1 with errno.
 int pk_dup_cloexec(int fd);
 
-/// rename(2): replaces `to` with `from` in one step, so a reader sees the old file or the new one,
-/// never half of one. Returns 0, or -1 with errno.
-int pk_rename(const char *from, const char *to);
-
 #pragma clang assume_nonnull end

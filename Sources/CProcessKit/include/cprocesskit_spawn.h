@@ -4,16 +4,10 @@
 // writing the step and errno into the parent's pk_spawn_outcome.
 #pragma once
 
-#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #pragma clang assume_nonnull begin
-
-/// Where the child's fd 0, 1 or 2 comes from.
-typedef struct {
-    int source;  // -1: keep what the parent has there; else dup2 this fd into place (or keep it if equal)
-} pk_spawn_stream;
 
 /// What the child does between clone and exec, in this order: session or process group, terminal
 /// foreground, parent death signal, standard streams and the other fds, signal dispositions,
@@ -31,7 +25,9 @@ typedef struct {
     int new_session;                 // nonzero: setsid() (process_group is then ignored)
     int foreground_terminal;         // -1 none; else make the child's group the foreground of this tty
     int parent_death_signal;         // 0 none
-    pk_spawn_stream streams[3];      // fd 0, 1, 2
+    // Where the child's fd 0, 1 and 2 come from: -1 keeps what the parent has there; else this fd is
+    // dup2'd into place (or kept if it is that fd already).
+    int stream_sources[3];
     const int *_Nullable kept_fds;   // fds >= 3 that stay open in the child (sorted ascending, no repeats)
     int kept_fd_count;
     int keep_all_fds;                // nonzero: fds that are not close-on-exec all stay open

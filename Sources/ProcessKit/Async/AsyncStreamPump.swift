@@ -49,7 +49,7 @@ enum AsyncStreamPump {
                 let fired = Flag()
                 let timer = timeout.map { seconds in
                     Task {
-                        try await EventPoller.shared.sleep(until: .after(seconds: Swift.max(0, Swift.min(seconds, 1e9))))
+                        try await EventPoller.shared.sleep(until: .after(seconds: seconds))
                         fired.value.store(true, ordering: .releasing)
                         await tearDownAll()
                     }
@@ -85,7 +85,7 @@ enum AsyncStreamPump {
         var collector = OutputCollector(limit: limit)
         guard pk_set_nonblocking(fd.rawValue, 1) == 0 else { throw Errno.current }
         do {
-            while !Task.isCancelled, let mayHaveMore = try collector.take(from: fd) {
+            while !Task.isCancelled, let mayHaveMore = try collector.takeAvailable(from: fd) {
                 if !mayHaveMore { try await EventPoller.shared.ready(fd.rawValue) }
             }
         } catch is CancellationError {}

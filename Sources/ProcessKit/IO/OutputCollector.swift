@@ -43,23 +43,29 @@ struct OutputCollector {
         }
     }
 
-    /// Reads what `fd` has into the collection. Returns nil at end of file, else whether more may be
-    /// waiting: true when the read filled all the room it was given, false after a shorter read or
-    /// when a non-blocking fd has nothing to read (EAGAIN).
+    /// Reads what `fd` has into the collection. Returns nil at end of file, else whether the read may
+    /// have left more behind (it filled all the room it was given); a non-blocking fd with nothing to
+    /// read throws EAGAIN.
     mutating func take(from fd: FileDescriptor) throws(Errno) -> Bool? {
-        do {
-            let room = limit - storage.count
-            if room <= 0 { return try drop(from: fd) }
-            if storage.count == storage.capacity { grow() }
-            let space = min(room, storage.capacity - storage.count)
-            var count = 0
-            try storage.append(addingCapacity: space) { (span: inout OutputSpan<UInt8>) throws(Errno) in
-                try span.withUnsafeMutableBufferPointer { (buffer, initialized) throws(Errno) in
-                    count = try fd.read(into: UnsafeMutableRawBufferPointer(buffer))
-                    initialized = count
-                }
+        let room = limit - storage.count
+        if room <= 0 { return try drop(from: fd) }
+        if storage.count == storage.capacity { grow() }
+        let space = min(room, storage.capacity - storage.count)
+        var count = 0
+        try storage.append(addingCapacity: space) { (span: inout OutputSpan<UInt8>) throws(Errno) in
+            try span.withUnsafeMutableBufferPointer { (buffer, initialized) throws(Errno) in
+                count = try fd.read(into: UnsafeMutableRawBufferPointer(buffer))
+                initialized = count
             }
-            return count == 0 ? nil : count == space
+        }
+        return count == 0 ? nil : count == space
+    }
+
+    /// ``take(from:)`` for the pumps' non-blocking pipes, where nothing to read now (EAGAIN) is
+    /// false, as after a short read: wait until the pipe is readable again.
+    mutating func takeAvailable(from fd: FileDescriptor) throws(Errno) -> Bool? {
+        do {
+            return try take(from: fd)
         } catch {
             if error != .tryAgain { throw error }
             return false

@@ -67,16 +67,9 @@ struct StreamPump {
             }
             mayHaveExited = false
         }
-        let running = statuses.contains(nil)
-        if !running && timedOut {
-            // Stopped by the teardown: what its descendants may still write is not waited for.
-            return false
-        }
-        let reading = outputs.contains { $0.fd != nil }
-        if !running && !reading {
-            closeInput()
-            return false
-        }
+        // Once the children are gone, it ends when every output is at end of file, or at once after
+        // a teardown: what their descendants may still write is not waited for. run() closes the rest.
+        if !statuses.contains(nil) && (timedOut || !outputs.contains { $0.fd != nil }) { return false }
         try advanceTeardown()
 
         var entries: [pollfd] = []
@@ -92,11 +85,9 @@ struct StreamPump {
         if !watchesExit { milliseconds = milliseconds < 0 ? 50 : min(milliseconds, 50) }
         let ready = entries.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), milliseconds) }
         if ready < 0 {
-            if Errno.current == .interrupted {
-                mayHaveExited = true
-                return true
-            }
-            throw Errno.current
+            guard Errno.current == .interrupted else { throw Errno.current }
+            mayHaveExited = true
+            return true
         }
         if !watchesExit { mayHaveExited = true }
         var position = 0
@@ -138,7 +129,7 @@ struct StreamPump {
     private mutating func drain(_ index: Int) throws(Errno) {
         guard let fd = outputs[index].fd else { return }
         for _ in 0..<16 {
-            guard let mayHaveMore = try outputs[index].collector.take(from: fd) else {
+            guard let mayHaveMore = try outputs[index].collector.takeAvailable(from: fd) else {
                 closeOutput(index)
                 return
             }

@@ -10,7 +10,7 @@ public enum ProcessTable {
     /// Every process in /proc right now; processes that exit while it is read are left out.
     public static func snapshot(proc: String = "/proc") throws(ProcessTableError) -> [ProcessEntry] {
         let pids: [Int32]
-        do { pids = try numericEntries(in: proc, capacity: 512) } catch { throw .unreadable(error) }
+        do { pids = try numericEntries(in: proc) } catch { throw .unreadable(error) }
         var entries: [ProcessEntry] = []
         entries.reserveCapacity(pids.count)
         for pid in pids {
@@ -45,17 +45,17 @@ public enum ProcessTable {
         return descendants(of: ProcessControl.pid, in: try snapshot(proc: proc))
     }
 
-    /// The entries of `directory` named by a number (pids in /proc, fds in /proc/self/fd), read
-    /// again into a larger buffer while they do not fit.
-    static func numericEntries(in directory: String, capacity: Int = 256) throws(Errno) -> [Int32] {
-        var capacity = capacity
-        while true {
-            var buffer = [Int32](repeating: 0, count: capacity)
-            let count = pk_list_numeric_entries(directory, &buffer, Int32(capacity))
-            if count < 0 { throw Errno.current }
-            if Int(count) <= capacity { return Array(buffer[..<Int(count)]) }
-            capacity = Int(count) + 64
+    /// The entries of `directory` named by a number (pids in /proc, fds in /proc/self/fd).
+    static func numericEntries(in directory: String) throws(Errno) -> [Int32] {
+        guard let listing = opendir(directory) else { throw Errno.current }
+        defer { closedir(listing) }
+        var numbers: [Int32] = []
+        while let entry = readdir(listing) {
+            if let number = withUnsafeBytes(of: &entry.pointee.d_name, { ASCII.decimal($0.prefix { $0 != 0 }) }) {
+                numbers.append(number)
+            }
         }
+        return numbers
     }
 
     /// This process's pid as /proc numbers it (the target of /proc/self), nil if unreadable.
@@ -66,11 +66,12 @@ public enum ProcessTable {
         return ASCII.decimal(buffer[..<length].map { UInt8(bitPattern: $0) })
     }
 
-    /// A small text file's contents, nil if it cannot be read (e.g. the process has gone).
+    /// A small text file's first 1023 bytes, nil if it cannot be read (e.g. the process has gone), in
+    /// one read: a /proc file such as /proc/PID/stat gives all it has to the first.
     static func readSmallFile(_ path: String) -> String? {
-        var buffer = [CChar](repeating: 0, count: 1024)
-        let length = pk_read_small_file(path, &buffer, 1024)
-        guard length >= 0 else { return nil }
-        return String(decoding: buffer[..<Int(length)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let fd = try? FileDescriptor.open(path, .read) else { return nil }
+        defer { try? fd.close() }
+        guard let bytes = try? fd.read(upToCount: 1023) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

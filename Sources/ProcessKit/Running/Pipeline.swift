@@ -37,10 +37,7 @@ public struct Pipeline: Sendable {
     func startForRun(input: [UInt8]?) throws(SpawnError) -> PreparedRun? {
         guard let first = commands.first, let last = commands.last else { return nil }
         // One pipe for every standard error that is captured; this process keeps only its read end.
-        let errors: (readEnd: FileDescriptor, writeEnd: FileDescriptor)
-        do { errors = try FileDescriptor.pipe() } catch {
-            throw SpawnError(program: first.program, step: .standardError, errno: error, detail: "standard error: pipe failed: \(error)")
-        }
+        let errors = try Pipeline.pipe(.standardError, of: first.program)
         defer { try? errors.writeEnd.close() }
         var errorLimit = StandardOutput.defaultCaptureLimit
         let children: [ChildProcess]
@@ -77,13 +74,7 @@ public struct Pipeline: Sendable {
         do throws(SpawnError) {
             for (index, command) in commands.enumerated() {
                 let isLast = index == commands.count - 1
-                var next: (readEnd: FileDescriptor, writeEnd: FileDescriptor)?
-                if !isLast {
-                    do { next = try FileDescriptor.pipe() } catch {
-                        throw SpawnError(program: command.program, step: .standardOutput, errno: error,
-                                         detail: "standard output: pipe failed: \(error)")
-                    }
-                }
+                let next = try isLast ? nil : Pipeline.pipe(.standardOutput, of: command.program)
                 defer { try? next?.writeEnd.close() }
                 let child = try command.start(input: previousReadEnd.map { .fileDescriptor($0) } ?? input,
                                               output: next.map { .fileDescriptor($0.writeEnd) } ?? output,
@@ -97,6 +88,14 @@ public struct Pipeline: Sendable {
             throw error
         }
         return children
+    }
+
+    /// A new pipe for `program`'s standard output or error (`stream`), or the error naming that stream.
+    private static func pipe(_ stream: SpawnError.Step, of program: String) throws(SpawnError)
+        -> (readEnd: FileDescriptor, writeEnd: FileDescriptor) {
+        do { return try FileDescriptor.pipe() } catch {
+            throw SpawnError(program: program, step: stream, errno: error, detail: stream.failure + ": pipe failed: " + error.description)
+        }
     }
 }
 

@@ -177,7 +177,7 @@ struct SpawnRequest {
             new_session: command.newSession ? 1 : 0,
             foreground_terminal: command.foregroundTerminal ?? -1,
             parent_death_signal: command.parentDeathSignal?.rawValue ?? 0,
-            streams: (pk_spawn_stream(source: sources[0]), pk_spawn_stream(source: sources[1]), pk_spawn_stream(source: sources[2])),
+            stream_sources: (sources[0], sources[1], sources[2]),
             kept_fds: cKept,
             kept_fd_count: Int32(kept.count),
             keep_all_fds: command.inheritsAllFileDescriptors ? 1 : 0,

@@ -8,7 +8,17 @@ public struct Deadline: Comparable, Hashable, Sendable {
     public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
 
     /// The monotonic clock's reading at this moment.
-    public static var now: Deadline { Deadline(nanoseconds: pk_monotonic_ns()) }
+    public static var now: Deadline { Deadline(nanoseconds: clockNanoseconds(CLOCK_MONOTONIC)) }
+
+    /// A clock's reading in nanoseconds: CLOCK_MONOTONIC for deadlines, CLOCK_REALTIME (since the Unix
+    /// epoch, and liable to jump) for times shown to people and other programs. Out of line: inlined
+    /// into every use of ``now``, it grows the static binaries.
+    @inline(never)
+    package static func clockNanoseconds(_ clock: clockid_t) -> Int64 {
+        var time = timespec()
+        clock_gettime(clock, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
 
     /// `seconds` from now; fractions allowed.
     public static func after(seconds: Double) -> Deadline { after(seconds: seconds, from: now) }
