@@ -151,19 +151,6 @@ static const char *const glibc_texts[] = {
 };
 
 const char *pk_strerror(int error) {
-    if (error >= 0 && error < (int)(sizeof glibc_texts / sizeof glibc_texts[0]) && glibc_texts[error] != NULL) {
-        return glibc_texts[error];
-    }
-    // glibc's "Unknown error N", without pulling printf in.
-    static _Thread_local char unknown[32] = "Unknown error ";
-    char digits[12];
-    unsigned int magnitude = error < 0 ? 0u - (unsigned int)error : (unsigned int)error;
-    int count = 0;
-    do { digits[count++] = (char)('0' + magnitude % 10); magnitude /= 10; } while (magnitude > 0);
-    int at = 14;
-    if (error < 0) unknown[at++] = '-';
-    while (count > 0) unknown[at++] = digits[--count];
-    unknown[at] = '\0';
-    return unknown;
+    return error >= 0 && error < (int)(sizeof glibc_texts / sizeof glibc_texts[0]) ? glibc_texts[error] : NULL;
 }
 #endif

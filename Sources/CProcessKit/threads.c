@@ -1,25 +1,10 @@
 #include "cprocesskit_threads.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdlib.h>
 
-struct thread_start { void (*body)(void *); void *context; };
-
-static void *thread_main(void *argument) {
-    struct thread_start start = *(struct thread_start *)argument;
-    free(argument);
-    start.body(start.context);
-    return NULL;
-}
-
-int pk_start_detached_thread(void (*body)(void *), void *context) {
-    struct thread_start *start = malloc(sizeof *start);
-    if (start == NULL) return ENOMEM;
-    start->body = body;
-    start->context = context;
+int pk_start_detached_thread(void *_Nullable (*_Nonnull body)(void *), void *context) {
     // A new thread starts with its creator's mask: block everything around pthread_create.
     sigset_t all, previous;
     sigfillset(&all);
@@ -29,10 +14,9 @@ int pk_start_detached_thread(void (*body)(void *), void *context) {
     pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attributes, 256 * 1024);
     pthread_t thread;
-    int result = pthread_create(&thread, &attributes, thread_main, start);
+    int result = pthread_create(&thread, &attributes, body, context);
     pthread_attr_destroy(&attributes);
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
-    if (result != 0) free(start);
     return result;
 }
 

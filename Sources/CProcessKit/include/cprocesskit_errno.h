@@ -5,7 +5,8 @@
 
 int pk_errno(void);
 
-/// strerror() in glibc's wording, whichever C library is linked.
-const char *pk_strerror(int error);
+/// strerror() in glibc's wording, whichever C library is linked; NULL (with musl) where glibc's text is
+/// "Unknown error N".
+const char *_Nullable pk_strerror(int error);
 
 #pragma clang assume_nonnull end

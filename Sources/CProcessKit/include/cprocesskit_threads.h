@@ -5,7 +5,7 @@
 
 /// Starts a detached thread running body(context) with every signal blocked, so it never takes a
 /// signal meant for the process. Returns 0 or an error number.
-int pk_start_detached_thread(void (*body)(void *), void *context);
+int pk_start_detached_thread(void *_Nullable (*_Nonnull body)(void *), void *context);
 
 /// A lock for state shared between threads and held only for a few system calls: an int, 0 when
 /// free, taken with an atomic exchange (the thread yields while another holds it). A pthread mutex

@@ -128,7 +128,7 @@ final class EventPoller: @unchecked Sendable {
     }
 
     /// The poller thread's loop: wait for ready fds or the earliest deadline, resume their tasks.
-    private func run() {
+    private func run() -> Never {
         var tokens = [UInt64](repeating: 0, count: 64)
         while true {
             let earliest = withState { state in

@@ -10,8 +10,8 @@ public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertib
     /// The calling thread's `errno` right now.
     public static var current: Errno { Errno(rawValue: pk_errno()) }
 
-    /// The C library's text, e.g. "No such file or directory".
-    public var description: String { String(cString: pk_strerror(rawValue)) }
+    /// The C library's text, e.g. "No such file or directory"; "Unknown error N" where it has none.
+    public var description: String { pk_strerror(rawValue).map { String(cString: $0) } ?? "Unknown error " + String(rawValue) }
 
     public static let noSuchFile = Errno(rawValue: ENOENT)
     public static let permissionDenied = Errno(rawValue: EACCES)
