@@ -39,7 +39,7 @@ struct ChildRunPolicy {
             let startsStop = RestartPolicy.isStopSignal(received.signal) && !stopping
             if startsStop {
                 stopping = true
-                if stopTimeout > 0 { killAfter(stopTimeout, now: now) }
+                if stopTimeout > 0 { killDue = wakeUp(or: .after(seconds: stopTimeout, from: now)) }
             }
             return .forward(received.signal, startsStop: startsStop)
         case .waitFailed(let error): return .fail(error)
@@ -58,16 +58,12 @@ struct ChildRunPolicy {
     /// ``HealthCheckSettings/defaultStopSeconds`` when that is 0 (waiting for ever would leave a hung child hung).
     mutating func stopUnhealthy(now: Deadline) {
         unhealthy = true
-        killAfter(stopTimeout > 0 ? stopTimeout : HealthCheckSettings.defaultStopSeconds, now: now)
+        killDue = wakeUp(or: .after(seconds: stopTimeout > 0 ? stopTimeout : HealthCheckSettings.defaultStopSeconds, from: now))
     }
 
     /// When the loop must wake up with no event: the SIGKILL or `other` (a health check's), the earlier.
     func wakeUp(or other: Deadline?) -> Deadline? {
         guard let killDue, let other else { return killDue ?? other }
         return min(killDue, other)
-    }
-
-    private mutating func killAfter(_ seconds: Double, now: Deadline) {
-        killDue = wakeUp(or: .after(seconds: seconds, from: now))
     }
 }

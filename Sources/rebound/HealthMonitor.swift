@@ -82,8 +82,7 @@ struct HealthMonitor {
         command.standardInput = .null
         command.standardOutput = .null  // a passing check's chatter stays out of the log; stderr shows why one failed
         do {
-            let process = try events.start(command)
-            running = RunningCheck(process: process, timeoutAt: .after(seconds: settings.timeout, from: now))
+            running = RunningCheck(process: try events.start(command), timeoutAt: .after(seconds: settings.timeout, from: now))
             nextCheck = nil
             return nil
         } catch {

@@ -103,9 +103,7 @@ extension ReboundOptions {
             case "health-start-period": health.startPeriod = try duration(value, for: "--health-start-period", aboveZero: false)
             case "health-retries":
                 health.retries = try count(value, for: "--health-retries", meaning: "at least 1")
-                guard health.retries > 0 else {
-                    throw UsageError(message: "--health-retries must be at least 1: '\(value)'")
-                }
+                guard health.retries > 0 else { throw UsageError(message: "--health-retries must be at least 1: '\(value)'") }
             case "status-file":
                 guard !value.utf8.isEmpty else { throw UsageError(message: "--status-file needs a path") }
                 options.statusFile = value
