@@ -1,6 +1,6 @@
 // ProcessKit's event poller (hosted builds' async/await): one epoll instance watched by one thread,
-// woken through an eventfd (which Swift drives itself). epoll_event is a packed struct on x86-64, which Swift does not import
-// well, so it stays on this side.
+// woken through an eventfd (which Swift drives itself). epoll_event is a packed struct on x86-64,
+// which Swift does not import well, so it stays on this side.
 #pragma once
 
 #include <stdint.h>
