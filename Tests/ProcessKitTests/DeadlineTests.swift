@@ -8,5 +8,6 @@ import ProcessKit
         #expect(Deadline.after(seconds: -5, from: start) == start)
         #expect(Deadline.after(seconds: 1e12, from: start) == Deadline.after(seconds: 1e9, from: start))
         #expect(Deadline.after(seconds: .nan, from: start) == start)
+        #expect(Deadline.after(seconds: 1, from: Deadline(nanoseconds: .max - 10)) == Deadline(nanoseconds: .max))
     }
 }

@@ -24,9 +24,11 @@ public struct Deadline: Comparable, Hashable, Sendable {
     public static func after(seconds: Double) -> Deadline { after(seconds: seconds, from: now) }
 
     /// `seconds` after `start` (fractions allowed), for code that plans from one reading of the clock;
-    /// held to 0 through a billion seconds, so that no setting can overflow the clock.
+    /// held to 0 through a billion seconds, and to the last representable time, so that no setting and
+    /// no `start` a caller passes can overflow.
     public static func after(seconds: Double, from start: Deadline) -> Deadline {
-        Deadline(nanoseconds: start.nanoseconds + Int64(max(0, min(seconds, 1e9)) * 1e9))
+        let (sum, overflowed) = start.nanoseconds.addingReportingOverflow(Int64(max(0, min(seconds, 1e9)) * 1e9))
+        return Deadline(nanoseconds: overflowed ? .max : sum)
     }
 
     /// Seconds from now until this deadline (negative once it has passed).

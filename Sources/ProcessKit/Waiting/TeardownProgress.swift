@@ -34,7 +34,7 @@ public struct TeardownProgress: Sendable {
             switch step {
             case .signal(let signal): try send(signal)
             case .wait(let seconds):
-                nextDue = Deadline(nanoseconds: now.nanoseconds &+ Int64(max(0, min(seconds, 1e9)) * 1e9))
+                nextDue = .after(seconds: seconds, from: now)
                 return nextDue
             }
         }
