@@ -341,6 +341,23 @@ import TestSupport
         #expect(theirs.caller.count == 2 && theirs.child == theirs.caller, "tini: caller \(theirs.caller), child \(theirs.child)")
     }
 
+    /// A directory found on the PATH ("." joined to any entry is one) fails as tini's execvp fails
+    /// there: "Permission denied", 126.
+    @Test func aDirectoryFoundOnThePathFailsAsInTini() throws {
+        try Harness.requireSubreaper()
+        func withoutPID(_ text: String) -> String {
+            text.replacingOccurrences(of: "\\([0-9]+\\)", with: "(P)", options: .regularExpression)
+        }
+        let ours = try Harness.run(Harness.swinit, ["-s", "--", "."])
+        #expect(ours.status == 126)
+        #expect(withoutPID(ours.stderr) == "[FATAL swinit (P)] exec . failed: Permission denied\n")
+        let tini = Harness.executable("/usr/bin/tini", "/bin/tini")
+        try Harness.require(tini != nil, "needs tini")
+        let theirs = try Harness.run(tini!, ["-s", "--", "."])
+        #expect(theirs.status == ours.status)
+        #expect(withoutPID(theirs.stderr).replacingOccurrences(of: "tini", with: "swinit") == withoutPID(ours.stderr))
+    }
+
     /// The synchronous fault signals are neither blocked nor waited for in swinit: one sent to swinit
     /// ends swinit itself (128 + N) instead of being forwarded. The child ignores them all, so a
     /// forwarded one changes nothing and swinit would run on until the child's sleep ended (exit 0).
