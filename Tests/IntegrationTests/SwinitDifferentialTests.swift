@@ -21,3 +21,15 @@ import TestSupport
                                                 emulated: DifferentialRun.emulated)
     }
 }
+
+/// docs/differential-tests.md shows the driver's table of intended differences unchanged.
+@Suite struct DifferentialTableTests {
+    @Test func theDocsShowTheDriversTable() throws {
+        let python = Harness.python3
+        try Harness.require(python != nil, "needs python3")
+        let table = try Harness.run(python!, [DifferentialRun.script, "--table"])
+        #expect(table.status == 0, "\(table)")
+        let docs = try String(contentsOfFile: ProbeProgram.repositoryRoot + "/docs/differential-tests.md", encoding: .utf8)
+        #expect(!table.stdout.isEmpty && docs.contains(table.stdout), "docs/differential-tests.md does not show this table:\n\(table.stdout)")
+    }
+}
