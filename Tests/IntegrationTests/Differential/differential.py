@@ -407,16 +407,23 @@ def proc_children(pid):
     return [int(p) for p in text.split()]
 
 
+def descendants(pid):
+    """Every process below `pid`, following /proc's children lists."""
+    found, queue = [], [pid]
+    while queue:
+        for child in proc_children(queue.pop()):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
 def find_reporter(rundir):
-    """The child's pid (in our namespace): the process whose cmdline is sh REPORTER RUNDIR ..."""
+    """The child's pid (in our namespace): the process below this worker whose cmdline is bash REPORTER RUNDIR ..."""
     needle = rundir.encode()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        cmdline = read_file("/proc/%s/cmdline" % entry, b"", "rb")
-        parts = cmdline.split(b"\0")
+    for pid in descendants(os.getpid()):
+        parts = read_file("/proc/%d/cmdline" % pid, b"", "rb").split(b"\0")
         if len(parts) > 2 and parts[0] == b"/bin/bash" and parts[1].endswith(b"/reporter.sh") and parts[2] == needle:
-            return int(entry)
+            return pid
     return None
 
 
@@ -558,24 +565,36 @@ class Run:
                 wait_until(lambda: os.path.exists(os.path.join(self.rundir, "gc-ready")), 10)
             tool = self.pids["tool"] = self.tool_pid(launched, child)
             for sig in events["running"]:
-                before = len(self.log_signals("sig"))
+                before = self.log_signals("sig").count(signame(sig))
                 os.kill(tool, sig)
                 # Until the child has it (so the next one comes after it), briefly when it never will.
-                invisible = sig in case["state"]["ignore"] or sig in (signal.SIGCHLD, signal.SIGTTIN, signal.SIGTTOU)
+                # (An ignored signal the child has blocked is not discarded: it waits, pending.)
+                invisible = (sig in case["state"]["ignore"] and sig not in case["state"]["mask"]) \
+                    or sig in (signal.SIGCHLD, signal.SIGTTIN, signal.SIGTTOU)
                 if case["pair"] == "timeout":  # it passes on only the signals it handles
                     invisible = sig not in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT,
                                             signal.SIGALRM, timeout_signal(case["flags"]))
+                # Arrived: logged once more, or (blocked in the child) logged or pending. bash blocks
+                # signals for moments of its own, so pending alone is not yet received.
                 group = "-g" in case.get("flags", []) or b"TINI_KILL_PROCESS_GROUP" in case["state"]["env"]
-                gc_before = len(self.log_signals("gc-sig"))
-                wait_until(lambda: (len(self.log_signals("sig")) > before or self.pending_in(child, sig))
+                blocked = sig in case["state"]["mask"]
+                name = signame(sig)
+                gc_before = self.log_signals("gc-sig").count(name)
+                wait_until(lambda: (self.log_signals("sig").count(name) > before
+                                    or (blocked and self.pending_in(child, sig)))
                            and (not group or case["plan"]["kind"] != "grandchild"
-                                or len(self.log_signals("gc-sig")) > gc_before),
-                           0.03 if invisible else 1)
+                                or self.log_signals("gc-sig").count(name) > gc_before),
+                           0.03 if invisible else 3)
             if events["parent-death"]:
+                flags = case["flags"]
+                sig = getattr(signal, flags[flags.index("-p") + 1])
+                before = self.log_signals("sig").count(signame(sig))
                 os.kill(s, signal.SIGKILL)
                 os.waitpid(s, 0)
-                self.session_dead = True
-                wait_until(lambda: len(self.log_signals("sig")) > 0, 0.5)
+                # The tool gets -p's signal and passes it on (SIGKILL kills the tool: nothing to wait for).
+                if sig != signal.SIGKILL and sig not in case["state"]["ignore"]:
+                    wait_until(lambda: self.log_signals("sig").count(signame(sig)) > before
+                               or (sig in case["state"]["mask"] and self.pending_in(child, sig)), 3)
             if case["pair"] == "timeout" and case["short"]:
                 self.wait_for_timeout(child, exit_status)
             plan = case["plan"]
@@ -688,8 +707,8 @@ class Run:
                     target = os.readlink("/proc/%d/fd/%s" % (child, name))
                 except OSError:
                     continue
-                if target.endswith("/reporter.sh") or target.endswith("/wait-fifo"):
-                    continue  # the shell's own descriptors: its script, its wait
+                if target.endswith(("/reporter.sh", "/wait-fifo", "/sig", "/gc-sig")):
+                    continue  # the shell's own descriptors: its script, its wait, a trap's log
                 flags = sig_lines(read_file("/proc/%d/fdinfo/%s" % (child, name)), ("flags",)).get("flags", "?")
                 target = re.sub(r"^(pipe|socket|anon_inode):\[?\d*\]?", r"\1", target)
                 target = re.sub(r"^/dev/pts/\d+$", "/dev/pts/N", target)
@@ -705,20 +724,11 @@ class Run:
 
     def cleanup(self, s, hold_w, report_r, master):
         """Kill whatever this run left in its session, reap it, remove the run's files."""
-        sid = s
+        # This worker is a subreaper and runs one case at a time: whatever the run left is below it.
         for _ in range(3):
-            for entry in os.listdir("/proc"):
-                if entry.isdigit():
-                    fields = stat_fields(int(entry))
-                    if fields and int(fields[3]) == sid:
-                        try:
-                            os.kill(int(entry), signal.SIGKILL)
-                        except OSError:
-                            pass
-            gc = read_file(os.path.join(self.rundir, "gc-ready"), "").strip()
-            if gc.isdigit() and self.case.get("mode") != "pid1":
+            for pid in descendants(os.getpid()):
                 try:
-                    os.kill(int(gc), signal.SIGKILL)
+                    os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
         os.close(hold_w)
