@@ -251,7 +251,9 @@ def gen_timeout_case(rng, emulated):
             flags.append("--preserve-status")
         if rng.random() < 0.25:
             flags.append("-v")
-        if short and rng.random() < 0.3:
+        # Not with -s ALRM: GNU ignores SIGALRM once it has sent it to its group, and its -k timer is a
+        # SIGALRM, so the KILL never comes (the reference fails; ours sends it).
+        if short and rng.random() < 0.3 and "ALRM" not in flags:
             flags += ["-k", "0.5"]
         return flags
     short = rng.random() < 0.3
@@ -270,7 +272,10 @@ def gen_timeout_case(rng, emulated):
                                           for _ in range(rng.choices([0, 1, 2], [3, 4, 2])[0])],
               "after": [], "parent-death": False}
     if plan["kind"] != "grandchild" and rng.random() < 0.2:
-        events["after"] = [rng.choice([signal.SIGCHLD, signal.SIGCONT, signal.SIGWINCH])]
+        # Only signals neither timeout acts on: one it acts on may come before or after it has seen
+        # the command end, and -v's message with it.
+        acted_on = {timeout_signal(flags)} | ({timeout_signal(outer)} if nested else set())
+        events["after"] = [rng.choice([s for s in (signal.SIGCHLD, signal.SIGCONT, signal.SIGWINCH) if s not in acted_on])]
     return {"pair": "timeout", "flags": flags, "outer": outer, "nested": nested, "short": short,
             "command": command, "state": state, "plan": plan, "events": events}
 
@@ -566,7 +571,10 @@ class Run:
             tool = self.pids["tool"] = self.tool_pid(launched, child)
             for sig in events["running"]:
                 before = self.log_signals("sig").count(signame(sig))
-                os.kill(tool, sig)
+                try:
+                    os.kill(tool, sig)
+                except ProcessLookupError:
+                    break  # a signal before this one ended the tool (GNU timeout dies of SIGUSR1)
                 # Until the child has it (so the next one comes after it), briefly when it never will.
                 # (An ignored signal the child has blocked is not discarded: it waits, pending.)
                 invisible = (sig in case["state"]["ignore"] and sig not in case["state"]["mask"]) \
@@ -581,10 +589,11 @@ class Run:
                 name = signame(sig)
                 gc_before = self.log_signals("gc-sig").count(name)
                 wait_until(lambda: (self.log_signals("sig").count(name) > before
-                                    or (blocked and self.pending_in(child, sig)))
-                           and (not group or case["plan"]["kind"] != "grandchild"
-                                or self.log_signals("gc-sig").count(name) > gc_before),
-                           0.03 if invisible else 3)
+                                              or (blocked and self.pending_in(child, sig)))
+                                     and (not group or case["plan"]["kind"] != "grandchild"
+                                          or self.log_signals("gc-sig").count(name) > gc_before),
+                                     0.03 if invisible else 3)
+
             if events["parent-death"]:
                 flags = case["flags"]
                 sig = getattr(signal, flags[flags.index("-p") + 1])
@@ -601,7 +610,10 @@ class Run:
             self.go(plan)
             if plan["kind"] == "stop":
                 if wait_until(lambda: (stat_fields(child) or ["X"])[0] == "T", 10):
-                    os.kill(tool, signal.SIGCONT)
+                    try:
+                        os.kill(tool, signal.SIGCONT)
+                    except ProcessLookupError:
+                        pass
                     if not wait_until(lambda: (stat_fields(child) or ["X"])[0] != "T", 2):
                         self.result["stop"] = "SIGCONT to the tool did not continue the stopped child"
                         os.kill(child, signal.SIGCONT)
@@ -629,7 +641,13 @@ class Run:
             # one at a moment of its own choosing (its `read -t` unblocks them) or leaves it pending.
             blocked = set(self.case["state"]["mask"])
             logged = [int(s) for s in (read_file(os.path.join(self.rundir, "sig"), "") or "").split()]
-            self.result["child-signals"] = " ".join(signame(s) for s in logged if s not in blocked) or "-"
+            received = [s for s in logged if s not in blocked]
+            if self.case["pair"] == "timeout":
+                # Each signal timeout passes on goes to the command and to its group, with a SIGCONT
+                # after it: how many of the copies bash takes apart, and whether the SIGCONT comes
+                # before the command ends, is timing.
+                received = sorted(set(received) - {signal.SIGCONT})
+            self.result["child-signals"] = " ".join(signame(s) for s in received) or "-"
             end = sig_lines(read_file(os.path.join(self.rundir, "end-status")), ("SigPnd", "ShdPnd"))
             pending = {s for s in range(1, 65) for v in end.values() if int(v, 16) & (1 << (s - 1))}
             received = sorted((set(logged) & blocked) | pending)
@@ -639,7 +657,8 @@ class Run:
             time.sleep(0.05)
             if gc and case.get("mode") != "pid1":
                 self.result["grandchild-after-exit"] = "running" if (stat_fields(self.outer_pid(gc)) or ["Z"])[0] != "Z" else "gone"
-            self.result["grandchild-signals"] = " ".join(self.log_signals("gc-sig")) or "-"
+            gc = self.log_signals("gc-sig")
+            self.result["grandchild-signals"] = " ".join(sorted(set(gc)) if self.case["pair"] == "timeout" else gc) or "-"
         self.result["stdout"] = self.normalized(read_file(os.path.join(self.rundir, "out"), "", "rb"))
         self.result["stderr"] = self.normalized(read_file(os.path.join(self.rundir, "err"), "", "rb"))
 
@@ -700,6 +719,18 @@ class Run:
             self.result["child-cwd"] = self.normalized(os.readlink("/proc/%d/cwd" % child).encode("utf-8", "surrogateescape"))
         except OSError:
             self.result["child-cwd"] = "?"
+        # A trap that runs (a signal that was pending) moves the shell's descriptors for a moment:
+        # the snapshot is the first that two reads 20 ms apart agree on.
+        previous = None
+        for _ in range(10):
+            fds = self.descriptors(child)
+            if fds == previous:
+                break
+            previous = fds
+            time.sleep(0.02)
+        self.result["child-fds"] = " ".join(fds)
+
+    def descriptors(self, child):
         fds = []
         try:
             for name in sorted(os.listdir("/proc/%d/fd" % child), key=int):
@@ -715,7 +746,7 @@ class Run:
                 fds.append("%s:%s:%s" % (name, self.normalized(target.encode()), flags))
         except OSError:
             pass
-        self.result["child-fds"] = " ".join(fds)
+        return fds
 
     def normalized(self, data):
         text = data.decode("utf-8", "backslashreplace")
@@ -842,7 +873,12 @@ def compare(case, peer, ours):
         for key in ("stdout", "stderr"):
             if key in side:
                 # Sorted: the lines a forked child writes (an exec failure) and the parent's race.
-                side[key] = "".join(sorted(normalize_messages(side[key], case["pair"]).splitlines(keepends=True)))
+                lines = normalize_messages(side[key], case["pair"]).splitlines(keepends=True)
+                if case["pair"] == "timeout":
+                    # A timeout under timeout gets each signal twice (to it, to its group), and says
+                    # so once or twice as the two copies come together or apart.
+                    lines = set(lines)
+                side[key] = "".join(sorted(lines))
     diffs = []
     for key in sorted(set(peer) | set(ours)):
         if peer.get(key) != ours.get(key):
@@ -862,6 +898,17 @@ def describe(case):
 
 
 def run_case(job):
+    """Runs a case; one that differs runs twice more, and fails only if it differs every time (a
+    difference that comes and goes is timing on a loaded machine, and is counted as such)."""
+    started = time.monotonic()
+    for attempt in range(3):
+        index, diffs, applied, case = run_case_once(job)
+        if not diffs:
+            break
+    return index, diffs, applied, case, time.monotonic() - started, attempt
+
+
+def run_case_once(job):
     pair, seed, index, peer_tool, ours_tool, base, emulated = job
     case = gen_case(pair, seed, index, emulated)
     try:
@@ -923,10 +970,15 @@ def main():
     started = time.monotonic()
     failures = 0
     applied_total = {}
+    durations = []
+    retried = []
     jobs = [(args.pair, args.seed, i, peer, ours, base, args.emulated) for i in indexes]
     try:
         with multiprocessing.get_context("fork").Pool(args.jobs, initializer=worker_init) as pool:
-            for index, diffs, applied, case in pool.imap_unordered(run_case, jobs):
+            for index, diffs, applied, case, seconds, attempt in pool.imap_unordered(run_case, jobs):
+                durations.append((seconds, index))
+                if attempt and not diffs:
+                    retried.append(index)
                 for name in applied:
                     applied_total[name] = applied_total.get(name, 0) + 1
                 if args.verbose or diffs:
@@ -946,10 +998,14 @@ def main():
         shutil.rmtree(base, ignore_errors=True)
     elapsed = time.monotonic() - started
     applied = ", ".join("%s x%d" % kv for kv in sorted(applied_total.items())) or "none"
+    if args.verbose:
+        print("slowest cases: " + ", ".join("%d (%.1f s)" % (i, t) for t, i in sorted(durations, reverse=True)[:10]))
     # Figures for scripts/reliability-report, then the summary line the tests quote.
-    print("cases=%d\nseed=%d\ndiffered=%d\nseconds=%.0f\nintended=%s" % (len(indexes), args.seed, failures, elapsed, applied))
-    print("%s: %d cases of seed %d, %d differed, in %.1f s; intended differences applied: %s" % (
-        args.pair, len(indexes), args.seed, failures, elapsed, applied))
+    print("cases=%d\nseed=%d\ndiffered=%d\nretried=%d\nseconds=%.0f\nintended=%s" % (
+        len(indexes), args.seed, failures, len(retried), elapsed, applied))
+    print("%s: %d cases of seed %d, %d differed (%d more passed only on a retry%s), in %.1f s; intended differences applied: %s" % (
+        args.pair, len(indexes), args.seed, failures, len(retried),
+        ": " + " ".join(map(str, sorted(retried))) if retried else "", elapsed, applied))
     sys.exit(1 if failures else 0)
 
 
