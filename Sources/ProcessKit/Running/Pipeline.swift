@@ -26,11 +26,13 @@ public struct Pipeline: Sendable {
     /// says, `/dev/null` when neither is set), captures the last one's standard output and the standard
     /// error of every command that does not send it elsewhere (all into one stream, as a terminal
     /// would show them), and returns them with every command's status. Past `timeout` seconds every
-    /// command still running is stopped with `teardown`.
-    public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> PipelineResult {
+    /// command still running is stopped with `teardown`; the bounds and `readingUntil` are those of
+    /// ``Command/run(input:timeout:teardown:readingUntil:)``.
+    public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard,
+                    readingUntil outputEnd: OutputEnd = .endOfFile) throws(SpawnError) -> PipelineResult {
         guard let prepared = try startForRun(input: input) else { return PreparedRun.noCommands }
         let deadline = timeout.map { Deadline.after(seconds: $0) }
-        return prepared.pipelineResult(try StreamPump(prepared, deadline: deadline, teardown: teardown).run())
+        return prepared.pipelineResult(try RunExchange.run(prepared, deadline: deadline, teardown: teardown, outputEnd: outputEnd))
     }
 
     /// Starts the commands as ``run(input:timeout:teardown:)`` wants them; nil for no commands.
@@ -60,8 +62,9 @@ public struct Pipeline: Sendable {
     }
 
     /// ``run(input:timeout:teardown:)`` with the input as UTF-8 text.
-    public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> PipelineResult {
-        try run(input: Array(input.utf8), timeout: timeout, teardown: teardown)
+    public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard,
+                    readingUntil outputEnd: OutputEnd = .endOfFile) throws(SpawnError) -> PipelineResult {
+        try run(input: Array(input.utf8), timeout: timeout, teardown: teardown, readingUntil: outputEnd)
     }
 
     /// Starts the commands with pipes between them, the first reading `input`, the last writing to
