@@ -27,6 +27,20 @@ extension Command {
     }
 }
 
+extension Command {
+    /// The scoped ``run(teardown:_:)-sync`` from async code: whether `body` returns, throws or its task
+    /// is cancelled, the child is stopped with `teardown` if it still runs and reaped before this
+    /// returns (cancellation does not cut that short).
+    public func run<Value>(teardown: Teardown = .standard, isolation: isolated (any Actor)? = #isolation,
+                           _ body: (ChildProcess) async throws -> Value) async throws -> Value {
+        let child = try spawn()
+        let outcome: Result<Value, any Error>
+        do { outcome = .success(try await body(child)) } catch { outcome = .failure(error) }
+        _ = try? await child.tearDown(teardown)
+        return try outcome.get()
+    }
+}
+
 extension FileDescriptor {
     /// What this fd delivers from now on, as an `AsyncSequence` of byte chunks (see ``AsyncByteChunks``).
     public var chunks: AsyncByteChunks { AsyncByteChunks(reading: rawValue) }

@@ -111,7 +111,9 @@ public struct Command: Sendable {
 
     /// Starts the program with the standard streams as set (inherited where nil). Throws with the
     /// failing step and `errno` when the input is unusable, the child could not be set up or the
-    /// program could not be executed (a failed child is already reaped then).
+    /// program could not be executed (a failed child is already reaped then). The caller is then
+    /// responsible for waiting for the child (``ChildProcess/wait()``, ``ChildProcess/tearDown(_:)``),
+    /// or it stays a zombie; the scoped `run { child in ... }` does that itself.
     public func spawn() throws(SpawnError) -> ChildProcess {
         try start(input: standardInput ?? .inherit, output: standardOutput ?? .inherit, error: standardError ?? .inherit)
     }

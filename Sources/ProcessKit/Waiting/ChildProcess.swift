@@ -7,7 +7,9 @@ import CProcessKit
 ///
 /// It owns its pidfd and pipe ends and closes them when it goes away; it does not stop or reap the
 /// child then (a child never waited for stays a zombie until this process exits or an init-style
-/// ``Reaper`` collects it). Safe to share between threads: waits, signals and closes are serialized
+/// ``Reaper`` collects it). So whoever calls ``Command/spawn()`` is responsible for the wait; the
+/// scoped `command.run { child in ... }` takes that over, stopping and reaping the child when its
+/// body ends. Safe to share between threads: waits, signals and closes are serialized
 /// where they must be, and a status reaped by one thread is returned to every waiter.
 ///
 /// ```swift
