@@ -9,9 +9,10 @@ import TestSupport
 @Suite struct ScopedRunTests {
     struct BodyFailed: Error {}
 
-    /// A child that runs until it is stopped, and says when it has started.
+    /// A child that runs until it is stopped (longer than a starved cooperative pool can keep an async
+    /// test from running), and says when it has started.
     static var sleeper: Command {
-        var command = Command("sh", arguments: ["-c", "echo ready; exec sleep 30"])
+        var command = Command("sh", arguments: ["-c", "echo ready; exec sleep 600"])
         command.standardOutput = .pipe
         return command
     }
