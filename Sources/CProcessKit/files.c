@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/syscall.h>
+#include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef SYS_close_range
@@ -34,4 +36,27 @@ void pk_close_range(unsigned int low, unsigned int high) {
     unsigned int last = high;
     if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, limit) == 0 && limit[0] - 1 < last) last = (unsigned int)(limit[0] - 1);
     for (unsigned int fd = low; fd <= last; fd++) close((int)fd);
+}
+
+int pk_path_kind(const char *path) {
+    struct stat status;
+    if (lstat(path, &status) != 0) return errno == ENOENT ? PK_PATH_MISSING : -1;
+    if (S_ISREG(status.st_mode)) return PK_PATH_REGULAR;
+    return S_ISLNK(status.st_mode) ? PK_PATH_SYMLINK : PK_PATH_OTHER;
+}
+
+int pk_owner_and_mode(const char *path, unsigned *owner, unsigned *mode) {
+    struct stat status;
+    if (stat(path, &status) != 0) return -1;
+    *owner = status.st_uid;
+    *mode = status.st_mode & 07777;
+    return 0;
+}
+
+int pk_set_mode(int fd, int mode) { return fchmod(fd, (mode_t)mode); }
+
+long pk_random_bytes(void *buffer, unsigned long count) {
+    long got;
+    do got = (long)getrandom(buffer, count, GRND_NONBLOCK); while (got < 0 && errno == EINTR);
+    return got;
 }
