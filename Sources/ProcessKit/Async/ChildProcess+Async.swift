@@ -22,7 +22,7 @@ extension ChildProcess {
     }
 
     /// ``collect(until:teardown:readingUntil:)`` from async code (see
-    /// ``Command/run(input:timeout:teardown:readingUntil:)-async``).
+    /// ``Command/run(input:timeout:teardown:readingUntil:)-766eu``).
     public func collect(timeout: Double? = nil, teardown: Teardown = .standard,
                         readingUntil outputEnd: OutputEnd = .endOfFile) async throws -> RunResult {
         let prepared = takePreparedRun()

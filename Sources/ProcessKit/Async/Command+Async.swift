@@ -28,7 +28,7 @@ extension Command {
 }
 
 extension Command {
-    /// The scoped ``run(teardown:_:)-sync`` from async code: whether `body` returns, throws or its task
+    /// The scoped ``run(teardown:_:)`` from async code: whether `body` returns, throws or its task
     /// is cancelled, the child is stopped with `teardown` if it still runs and reaped before this
     /// returns (cancellation does not cut that short).
     public func run<Value>(teardown: Teardown = .standard, isolation: isolated (any Actor)? = #isolation,

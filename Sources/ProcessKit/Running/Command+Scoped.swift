@@ -12,7 +12,7 @@ extension Command {
     /// ```
     ///
     /// Hosted builds only (`body` throws untyped errors); Embedded code calls ``spawn()`` and then
-    /// ``ChildProcess/tearDown(_:)`` in a `defer`.
+    /// ``ChildProcess/tearDown(_:)-8fyqs`` in a `defer`.
     public func run<Value>(teardown: Teardown = .standard, _ body: (ChildProcess) throws -> Value) throws -> Value {
         let child = try spawn()
         defer { _ = try? child.tearDown(teardown) }

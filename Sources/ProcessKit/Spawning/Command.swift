@@ -60,13 +60,13 @@ public struct Command: Sendable {
     /// Signals set to their default action even when ``ignoredSignals`` is ``SignalSetting/inherit``
     /// (an explicit set in ``ignoredSignals`` wins over this).
     public var defaultSignals = SignalSet()
-    /// Where fd 0 comes from. nil: inherited by ``spawn()``; `/dev/null` for ``run(input:timeout:teardown:)-3dtr1``
+    /// Where fd 0 comes from. nil: inherited by ``spawn()``; `/dev/null` for ``run(input:timeout:teardown:readingUntil:)-6rohl``
     /// unless it is given input.
     public var standardInput: StandardInput?
     /// Where fd 1 goes. nil: inherited by ``spawn()``, captured (``StandardOutput/capture(limit:)``)
-    /// by ``run(input:timeout:teardown:)-3dtr1``.
+    /// by ``run(input:timeout:teardown:readingUntil:)-6rohl``.
     public var standardOutput: StandardOutput?
-    /// Where fd 2 goes. nil: inherited by ``spawn()``, captured by ``run(input:timeout:teardown:)-3dtr1``.
+    /// Where fd 2 goes. nil: inherited by ``spawn()``, captured by ``run(input:timeout:teardown:readingUntil:)-6rohl``.
     public var standardError: StandardOutput?
     /// fds of this process that the child gets under the same numbers; every other fd above 2 is closed
     /// in the child, close-on-exec or not. (0-2 are set with ``standardInput``, ``standardOutput`` and
@@ -114,7 +114,7 @@ public struct Command: Sendable {
     /// Starts the program with the standard streams as set (inherited where nil). Throws with the
     /// failing step and `errno` when the input is unusable, the child could not be set up or the
     /// program could not be executed (a failed child is already reaped then). The caller is then
-    /// responsible for waiting for the child (``ChildProcess/wait()``, ``ChildProcess/tearDown(_:)``),
+    /// responsible for waiting for the child (``ChildProcess/wait()``, ``ChildProcess/tearDown(_:)-8fyqs``),
     /// or it stays a zombie; the scoped `run { child in ... }` does that itself.
     public func spawn() throws(SpawnError) -> ChildProcess {
         try start(input: standardInput ?? .inherit, output: standardOutput ?? .inherit, error: standardError ?? .inherit)

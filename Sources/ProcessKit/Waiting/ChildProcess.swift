@@ -27,7 +27,7 @@ public final class ChildProcess: @unchecked Sendable {
     /// when the kernel has none (before Linux 5.3). Owned by this object.
     public let pidDescriptor: FileDescriptor?
 
-    /// The bytes ``StandardInput/bytes(_:)`` asked to feed it, for ``collect(until:teardown:)``.
+    /// The bytes ``StandardInput/bytes(_:)`` asked to feed it, for ``collect(until:teardown:readingUntil:)``.
     let pendingInput: [UInt8]?
     /// The limits of captured streams (``StandardOutput/capture(limit:)``); nil for a plain pipe.
     let outputLimit: Int?, errorLimit: Int?
