@@ -36,7 +36,8 @@ import TestSupport
         return status.st_mode & S_IFMT
     }
 
-    /// What the other user puts where rebound's temporary file used to be (`PATH.tmp`) or at the path itself.
+    /// What the other user puts at the name a temporary file is most easily guessed to have
+    /// (`PATH.tmp`), or at the path itself.
     enum Plant: String, CaseIterable, CustomTestStringConvertible {
         case fifo, symlink, device, theirFile, directory
         var testDescription: String { rawValue }
@@ -65,10 +66,10 @@ import TestSupport
         }
     }
 
-    /// The old fixed temporary name, `PATH.tmp`, taken by the other user: rebound goes on (a FIFO
-    /// there froze it, a link made it write a root-only file, their own file became the status file,
-    /// a device was removed). The status file is root's, 0644, a regular file with the real state; the
-    /// planted thing and the root-only file are untouched; the directory is warned about.
+    /// The guessable temporary name `PATH.tmp` taken by the other user (a FIFO there would freeze a
+    /// blocking open, a link would make root write a root-only file, their own file would become the
+    /// status file): rebound goes on, the status file is root's, 0644, a regular file with the real
+    /// state; the planted thing and the root-only file are untouched; the directory is warned about.
     @Test(arguments: Plant.allCases)
     func whatAnotherUserPlantsAtTheTemporaryNameIsNeverFollowedOrOpened(plant: Plant) throws {
         try Self.withUsersDirectory { scratch, own in
