@@ -30,7 +30,8 @@ public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let exec = Step(rawValue: PK_SPAWN_STEP_EXEC)
         /// Putting the standard streams and passed fds in place in the child, or checking them before.
         public static let fileDescriptors = Step(rawValue: PK_SPAWN_STEP_FILE_DESCRIPTORS)
-        /// Setting a resource limit in the child (`setrlimit`), or checking it before (a soft limit above the hard one).
+        /// Setting a resource limit in the child (`setrlimit`): EINVAL for a soft limit above the hard
+        /// one, EPERM for raising a hard limit without the privilege.
         public static let resourceLimits = Step(rawValue: PK_SPAWN_STEP_RESOURCE_LIMITS)
         /// Setting the child's supplementary groups (`setgroups`).
         public static let groups = Step(rawValue: PK_SPAWN_STEP_GROUPS)

@@ -23,7 +23,6 @@ struct SpawnRequest {
         do throws(SpawnError) {
             let strings = try strings()
             try checkInheritedFileDescriptors()
-            try checkIdentityAndLimits()
             try prepare(SpawnRequest.sharedForm(input), fd: 0)
             try prepare(output, fd: 1)
             try prepare(error, fd: 2)
@@ -46,14 +45,6 @@ struct SpawnRequest {
     private func checkInheritedFileDescriptors() throws(SpawnError) {
         for fd in command.inheritedFileDescriptors where !fd.isOpen {
             throw failure(.fileDescriptors, EBADF, fd.description + " is not open")
-        }
-    }
-
-    /// Limits the kernel would refuse whatever the privileges, named here rather than by errno alone.
-    private func checkIdentityAndLimits() throws(SpawnError) {
-        for limit in command.resourceLimits where limit.soft > limit.hard {
-            throw failure(.resourceLimits, EINVAL, limit.resource.description + ": the soft limit " + String(limit.soft)
-                          + " is above the hard limit " + String(limit.hard))
         }
     }
 
