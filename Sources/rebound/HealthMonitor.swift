@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// Runs the health checks of one run of the child inside rebound's signal loop, never blocking it: it
 /// says when it next needs the loop (``nextDeadline``: a check to start, a timeout, a teardown step),
@@ -11,6 +12,8 @@ import ProcessKit
 /// check leaves nothing behind. The next check starts an interval after the previous one ended.
 struct HealthMonitor {
     let settings: HealthCheckSettings
+    /// --user: the checks run as the child's user, as Docker runs HEALTHCHECK as the container's USER.
+    let user: UserIdentity?
     /// When the child (this run of it) started: the start period counts from here.
     let childStarted: Deadline
     private(set) var policy: HealthCheckPolicy
@@ -49,8 +52,9 @@ struct HealthMonitor {
     /// A timed-out check's group gets SIGTERM, then this long to end, then SIGKILL.
     static let teardown = Teardown(Teardown.standard.steps, signalsProcessGroup: true)
 
-    init(settings: HealthCheckSettings, childStarted: Deadline = .now) {
+    init(settings: HealthCheckSettings, user: UserIdentity? = nil, childStarted: Deadline = .now) {
         self.settings = settings
+        self.user = user
         self.childStarted = childStarted
         policy = HealthCheckPolicy(retries: settings.retries, startPeriod: settings.startPeriod)
         nextCheck = .after(seconds: settings.interval, from: childStarted)
@@ -81,6 +85,7 @@ struct HealthMonitor {
         command.processGroup = .new
         command.standardInput = .null
         command.standardOutput = .null  // a passing check's chatter stays out of the log; stderr shows why one failed
+        user?.apply(to: &command)
         do {
             running = RunningCheck(process: try events.start(command), timeoutAt: .after(seconds: settings.timeout, from: now))
             nextCheck = nil
