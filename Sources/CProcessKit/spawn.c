@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "cprocesskit_spawn.h"
 #include "cprocesskit_child.h"
+#include "cprocesskit_files.h"
+#include "cprocesskit_signals.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,9 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
 #endif
@@ -55,17 +54,12 @@ static long set_kernel_mask(int how, const uint64_t *set, uint64_t *old) {
     return syscall(SYS_rt_sigprocmask, how, set, old, KERNEL_SIGSET_SIZE);
 }
 
-// The kernel's struct sigaction starts with the handler on x86-64, arm64 and riscv; flags, restorer and
-// mask fit in the words after it. Zeroed apart from the handler, it asks for SIG_DFL or SIG_IGN plainly.
-static long set_disposition(int signo, void (*handler)(int)) {
-    unsigned long action[4] = { (unsigned long)handler, 0, 0, 0 };
-    return syscall(SYS_rt_sigaction, signo, action, NULL, KERNEL_SIGSET_SIZE);
-}
+static long set_disposition(int signo, void (*handler)(int)) { return pk_kernel_sigaction(signo, &handler, NULL); }
 
 static void (*current_disposition(int signo))(int) {
-    unsigned long action[4] = { 0 };
-    if (syscall(SYS_rt_sigaction, signo, NULL, action, KERNEL_SIGSET_SIZE) != 0) return SIG_DFL;
-    return (void (*)(int))action[0];
+    void (*handler)(int) = SIG_DFL;
+    pk_kernel_sigaction(signo, NULL, &handler);
+    return handler;
 }
 
 // A process that ignores SIGCHLD (or asked for SA_NOCLDWAIT) has its children reaped by the kernel
@@ -116,24 +110,13 @@ static int child_reset_dispositions(const pk_spawn_attributes *a) {
     return 0;
 }
 
-// Closes fds low...high (inclusive) in the child, with close_range where the kernel has it.
-static void child_close_range(unsigned int low, unsigned int high) {
-    if (low > high) return;
-    if (syscall(SYS_close_range, low, high, 0) == 0) return;
-    // Before Linux 5.9: one close per fd up to the fd limit (prlimit64 directly, as for fcntl).
-    unsigned long long limit[2];
-    unsigned int last = high;
-    if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, limit) == 0 && limit[0] - 1 < last) last = (unsigned int)(limit[0] - 1);
-    for (unsigned int fd = low; fd <= last; fd++) close((int)fd);
-}
-
 // Closes fds low...high except `spared` (the report pipe of a forked child, or -1).
 static void child_close_range_sparing(unsigned int low, unsigned int high, int spared) {
     if (spared >= 0 && (unsigned int)spared >= low && (unsigned int)spared <= high) {
-        if ((unsigned int)spared > low) child_close_range(low, (unsigned int)spared - 1);
-        if ((unsigned int)spared < high) child_close_range((unsigned int)spared + 1, high);
+        if ((unsigned int)spared > low) pk_close_range(low, (unsigned int)spared - 1);
+        if ((unsigned int)spared < high) pk_close_range((unsigned int)spared + 1, high);
     } else {
-        child_close_range(low, high);
+        pk_close_range(low, high);
     }
 }
 

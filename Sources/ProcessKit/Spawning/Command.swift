@@ -67,13 +67,13 @@ public struct Command: Sendable {
     /// Signals set to their default action even when ``ignoredSignals`` is ``SignalSetting/inherit``
     /// (an explicit set in ``ignoredSignals`` wins over this).
     public var defaultSignals = SignalSet()
-    /// Where fd 0 comes from. nil: inherited by ``spawn()``; `/dev/null` for ``run(input:timeout:teardown:)-3dtr1``
+    /// Where fd 0 comes from. nil: inherited by ``spawn()``; `/dev/null` for ``run(input:timeout:teardown:readingUntil:)-6rohl``
     /// unless it is given input.
     public var standardInput: StandardInput?
     /// Where fd 1 goes. nil: inherited by ``spawn()``, captured (``StandardOutput/capture(limit:)``)
-    /// by ``run(input:timeout:teardown:)-3dtr1``.
+    /// by ``run(input:timeout:teardown:readingUntil:)-6rohl``.
     public var standardOutput: StandardOutput?
-    /// Where fd 2 goes. nil: inherited by ``spawn()``, captured by ``run(input:timeout:teardown:)-3dtr1``.
+    /// Where fd 2 goes. nil: inherited by ``spawn()``, captured by ``run(input:timeout:teardown:readingUntil:)-6rohl``.
     public var standardError: StandardOutput?
     /// fds of this process that the child gets under the same numbers; every other fd above 2 is closed
     /// in the child, close-on-exec or not. (0-2 are set with ``standardInput``, ``standardOutput`` and
@@ -120,39 +120,11 @@ public struct Command: Sendable {
 
     /// Starts the program with the standard streams as set (inherited where nil). Throws with the
     /// failing step and `errno` when the input is unusable, the child could not be set up or the
-    /// program could not be executed (a failed child is already reaped then).
+    /// program could not be executed (a failed child is already reaped then). The caller is then
+    /// responsible for waiting for the child (``ChildProcess/wait()``, ``ChildProcess/tearDown(_:)-8fyqs``),
+    /// or it stays a zombie; the scoped `run { child in ... }` does that itself.
     public func spawn() throws(SpawnError) -> ChildProcess {
         try start(input: standardInput ?? .inherit, output: standardOutput ?? .inherit, error: standardError ?? .inherit)
-    }
-
-    /// Runs the program to its end: feeds it `input` (or what ``standardInput`` says, `/dev/null` when
-    /// neither is set), captures its standard output and error (unless they are set to go elsewhere)
-    /// and returns them with its status. Past `timeout` seconds the child is stopped with `teardown`
-    /// and the result says ``RunResult/timedOut``. A ``StandardOutput/pipe`` is captured here (nobody
-    /// else could read it), and a ``StandardInput/pipe`` is closed at once (nobody else could write it).
-    public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
-        try startForRun(input: input).collect(until: timeout.map { Deadline.after(seconds: $0) }, teardown: teardown)
-    }
-
-    /// Starts the child as the sync and the async `run` both want it: `input`, else the standard input
-    /// setting (no bytes for a pipe, `/dev/null` when unset); both outputs captured unless set otherwise.
-    func startForRun(input: [UInt8]?) throws(SpawnError) -> ChildProcess {
-        try start(input: Command.forRun(input.map { .bytes($0) } ?? standardInput ?? .null),
-                  output: Command.forRun(standardOutput), error: Command.forRun(standardError))
-    }
-
-    /// A standard input setting as ``run(input:timeout:teardown:)`` uses it: a pipe gets no bytes.
-    static func forRun(_ input: StandardInput) -> StandardInput { input == .pipe ? .bytes([]) : input }
-
-    /// An output setting as ``run(input:timeout:teardown:)`` uses it: unset or a pipe is captured.
-    static func forRun(_ output: StandardOutput?) -> StandardOutput {
-        guard let output, output != .pipe else { return .capture() }
-        return output
-    }
-
-    /// ``run(input:timeout:teardown:)`` with the input as UTF-8 text.
-    public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
-        try run(input: Array(input.utf8), timeout: timeout, teardown: teardown)
     }
 
     /// An environment variable of this process.

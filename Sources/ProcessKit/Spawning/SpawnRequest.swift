@@ -208,7 +208,7 @@ struct SpawnRequest {
 }
 
 extension Command {
-    /// Starts the child with these standard streams (``spawn()`` and ``run(input:timeout:teardown:)``
+    /// Starts the child with these standard streams (``spawn()`` and ``run(input:timeout:teardown:readingUntil:)-6rohl``
     /// differ only in their defaults).
     func start(input: StandardInput, output: StandardOutput, error: StandardOutput) throws(SpawnError) -> ChildProcess {
         var request = SpawnRequest(self)
