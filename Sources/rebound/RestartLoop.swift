@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// rebound's main loop: start the child, act on each event of the ``SupervisorEvents`` as the
 /// ``ChildRunPolicy`` decides, and when the child has ended ask the ``RestartPolicy`` whether to start
@@ -29,24 +30,14 @@ struct RestartLoop {
 
     /// Runs the child until a restart rule says stop, and returns rebound's exit code.
     func run() -> Int32 {
-        if ProcessControl.pid != 1 && !ProcessControl.isChildSubreaper {
-            // Not PID 1: adopt orphans anyway so their zombies are reaped. Not fatal if refused.
-            do { try ProcessControl.setChildSubreaper() } catch {
-                log.info("cannot register as a child subreaper (\(error)); orphaned processes will not be reaped")
-            }
-        }
+        // Not PID 1: adopt orphans anyway so their zombies are reaped. Not fatal if refused.
+        guard let events = SupervisorStartup.events(subreaper: .whenNotPID1, fatal: log.fatal, note: { log.info($0) }) else { return 1 }
         if let warning = statusFile?.directoryWarning { log.info(warning) }
-        let events: SupervisorEvents
-        do { events = try SupervisorEvents() } catch {
-            log.fatal("cannot set up signal handling: \(error)")
-            return 1
-        }
         let code = runUntilDone(events)
         if let drain = options.drain {
             // --grace: stop what is left (the database a control plane started with `pg_ctl`) rather
             // than leave it to the kernel's SIGKILL; rebound has no debug level, so no details.
-            drain.run(events) { event in
-                let (text, importance) = drain.describe(event)
+            SupervisorStartup.drain(drain, events) { text, importance in
                 if importance != .detail { log.info("grace: " + text) }
             }
         }

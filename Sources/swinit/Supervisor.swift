@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// The init loop: set up signals and start the child (none in pause mode), then act on each event
 /// as ``SupervisorPolicy`` decides, until the main child has exited.
@@ -23,12 +24,8 @@ final class Supervisor {
                 return 1
             }
         }
-        if options.subreaper {
-            do { try ProcessControl.setChildSubreaper() } catch {
-                log.fatal("cannot register as a child subreaper: \(error) (requires Linux >= 3.4)")
-                return 1
-            }
-        }
+        guard let events = SupervisorStartup.events(subreaper: options.subreaper ? .required : .unchanged, fatal: log.fatal, note: { _ in })
+        else { return 1 }
         if ProcessControl.pid != 1 && !ProcessControl.isChildSubreaper {
             log.warning("""
                 swinit is not running as PID 1 and isn't registered as a child subreaper. \
@@ -38,11 +35,6 @@ final class Supervisor {
                 """)
         }
 
-        let events: SupervisorEvents
-        do { events = try SupervisorEvents() } catch {
-            log.fatal("cannot set up signal handling: \(error)")
-            return 1
-        }
         var child: ChildProcess?
         if options.pause {
             // What catatonit does for a pause container: pin no mount, hold nothing it inherited open.
@@ -101,8 +93,7 @@ final class Supervisor {
         if let drain = options.drain {
             // --grace: stop what is left (a worker an entrypoint script started without `exec`)
             // before the kernel SIGKILLs it: progress at -v, details at -vv, problems as warnings.
-            drain.run(events, orphan: orphanLog) { event in
-                let (text, importance) = drain.describe(event)
+            SupervisorStartup.drain(drain, events, orphan: orphanLog) { text, importance in
                 switch importance {
                 case .progress: log.info("Grace: " + text)
                 case .detail: log.debug("Grace: " + text)
