@@ -116,6 +116,18 @@ import TestSupport
         }
     }
 
+    /// As a subreaper (not PID 1) the kernel kills nothing when rebound exits: the straggler is gone
+    /// only because the drain's SIGKILL reached it.
+    @Test func asASubreaperStragglersAreKilledWhenTheGracePeriodEnds() throws {
+        try Harness.requireSubreaper()
+        try Harness.requirePIDNamespaces()
+        try Harness.withTemporaryDirectory { directory in
+            let result = try SwinitFeatureTests.drainAsSubreaper("\"$REBOUND\" --grace 0.5", exitCode: 0, in: directory)
+            #expect(result.stdout.contains("status=0"), "\(result)")
+            #expect(result.stdout.contains("straggler=gone"), "the straggler outlived rebound's --grace: \(result)")
+        }
+    }
+
     /// As a subreaper (not PID 1) the drain reaches rebound's descendants only: a sibling started by
     /// the same shell survives.
     @Test func subreaperDrainsOnlyItsOwnDescendants() throws {

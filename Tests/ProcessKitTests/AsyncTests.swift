@@ -121,7 +121,7 @@ import TestSupport
         let directory = try Harness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pidFile = directory + "/pid", termFile = directory + "/term"
-        let script = "trap 'echo TERM > \(termFile)' TERM; echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); while :; do sleep 0.05; done"
+        let script = "trap 'echo TERM > \(termFile)' TERM; echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); " + TeardownTests.giveUp(marking: directory + "/gave-up")
         let command = Command("sh", arguments: ["-c", script])
         let task = Task { try await command.run(teardown: Teardown([.signal(.terminate), .wait(seconds: 3)])) }
         let pidText = try #require(await Self.contents(of: pidFile), "the child never started")
@@ -131,6 +131,7 @@ import TestSupport
         #expect(Self.isGone(pid), "the child \(pid) is still there (or a zombie) after the cancelled run")
         // It saw SIGTERM first (and survived it: only the SIGKILL after the wait ended it).
         #expect((try? String(contentsOfFile: termFile, encoding: .utf8)) == "TERM\n")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/gave-up"), "no SIGKILL came: the child gave up by itself")
     }
 
     @Test func cancellingAWaitTearsTheChildDown() async throws {
