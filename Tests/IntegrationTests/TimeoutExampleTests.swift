@@ -41,7 +41,7 @@ import TestSupport
         "1m true", "1h true", "1d true", "1e999 true", "-- 1 true", "--pres --fore -k1 1 true",
         "--kill-after=1 --signal=HUP 1 true", "--sig HUP 1 true", "-vk 1 1 true",
         // The command's own status, and failures to run it.
-        "1 sh -c 'exit 3'", "0 sh -c 'exit 9'", "1 nosuchcommand", "1 /etc", "1 ./not-executable", "1 -- true",
+        "1 sh -c 'exit 3'", "0 sh -c 'exit 9'", "1 nosuchcommand", "10 .", "1 /etc", "1 ./not-executable", "1 -- true",
         "1 sh -c 'kill -SEGV $$'", "1 sh -c 'kill -INT $$'",
         // Timing out.
         "0.1 sleep 10", "-v 0.1 sleep 10", "-v -s INT 0.1 sleep 10", "-v -s 35 0.1 sleep 10",

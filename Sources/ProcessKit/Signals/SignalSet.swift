@@ -120,8 +120,9 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
         return SignalSet(old)
     }
 
-    /// The catchable signals this process ignores right now.
+    /// The signals this process ignores right now, any number 1-64: the C library's own real-time
+    /// ones too, which exec hands on as ignored like any other.
     public static func currentlyIgnored() -> SignalSet {
-        SignalSet(bits: pk_ignored_signals()).intersection(catchable)
+        SignalSet(bits: pk_ignored_signals())
     }
 }
