@@ -284,38 +284,6 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
         #expect(rebound.waitForExit().status == 143)
     }
 
-    /// A caller's blocked and ignored signals reach the child: python blocks SIGUSR1, ignores SIGUSR2
-    /// and execs rebound, whose child shows exactly that mask, and SIGUSR2 ignored. (Harness starts
-    /// programs with no signal blocked, and a shell would clear the mask: python sets it just before
-    /// the exec.)
-    @Test func childGetsTheCallersSignalMaskAndIgnoredSignals() throws {
-        try Harness.require(Harness.python3 != nil, "needs python3")
-        let code = """
-            import os, signal, sys
-            signal.pthread_sigmask(signal.SIG_SETMASK, {signal.SIGUSR1})
-            for s in (signal.SIGPIPE, signal.SIGXFSZ):  # python ignores these itself
-                signal.signal(s, signal.SIG_DFL)
-            signal.signal(signal.SIGUSR2, signal.SIG_IGN)
-            os.execv(sys.argv[1], sys.argv[1:])
-            """
-        let result = try Harness.run(Harness.python3!, ["-c", code, Harness.rebound, "-q", "--", "grep", "-E", "^Sig(Blk|Ign):", "/proc/self/status"])
-        #expect(result.status == 0, "\(result.stderr)")
-        // Signals 32 and 33 are glibc's own (thread cancellation, setxid): no program can set their
-        // disposition, and a sanitizer runtime in rebound takes 33 over, so they are left out.
-        let glibcInternal: UInt64 = 0b11 << 31
-        var masks: [String: UInt64] = [:]
-        for line in result.stdout.split(separator: "\n") {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            masks[String(parts[0])] = UInt64(parts[1].trimmingCharacters(in: .whitespaces), radix: 16).map { $0 & ~glibcInternal }
-        }
-        func bit(_ signal: Int32) -> UInt64 { 1 << UInt64(signal - 1) }
-        let blocked = try #require(masks["SigBlk"], "\(result.stdout)")
-        let ignored = try #require(masks["SigIgn"], "\(result.stdout)")
-        #expect(blocked == bit(SIGUSR1), "SigBlk \(String(blocked, radix: 16))")
-        #expect(ignored == bit(SIGUSR2), "SigIgn \(String(ignored, radix: 16))")
-    }
-
     /// The child starts with exactly the signal mask and ignored signals rebound was started with:
     /// the synchronous faults, SIGCHLD, a terminal signal and real-time ones included.
     @Test func childStartsWithExactlyTheCallersMaskAndIgnoredSignals() throws {
