@@ -103,7 +103,9 @@ import TestSupport
     @Test func captureLimitTruncatesAndKeepsReading() async throws {
         var command = Command("sh", arguments: ["-c", "head -c 1000000 /dev/zero"])
         command.standardOutput = .capture(limit: 1000)
-        let result = try await command.run()
+        // Bounded: should reading stop at the limit, head would block on the full pipe for ever.
+        let result = try await command.run(timeout: 60)
+        #expect(!result.timedOut, "the output past the limit was not read")
         #expect(result.status == .exited(code: 0))
         #expect(result.standardOutput.count == 1000)
         #expect(result.standardOutputTruncated)

@@ -45,7 +45,9 @@ import TestSupport
     @Test func captureLimitTruncatesAndSaysSo() throws {
         var command = sh("head -c 1000000 /dev/zero; echo done >&2")
         command.standardOutput = .capture(limit: 10)
-        let result = try command.run()
+        // Bounded: should reading stop at the limit, head would block on the full pipe for ever.
+        let result = try command.run(timeout: 60)
+        #expect(!result.timedOut, "the output past the limit was not read")
         #expect(result.succeeded)
         #expect(result.standardOutput == [UInt8](repeating: 0, count: 10))
         #expect(result.standardOutputTruncated)
