@@ -146,6 +146,26 @@ import TestSupport
             """)
     }
 
+    /// A process left stopped (SIGSTOP, as a shell's job control leaves one) acts on the drain's
+    /// SIGTERM only once it runs again: the drain's SIGCONT lets it save in time instead of being
+    /// SIGKILLed, still stopped, when the grace period ends.
+    @Test func aStoppedProcessIsContinuedToActOnTheSignal() throws {
+        try Harness.requirePIDNamespaces()
+        try Harness.withTemporaryDirectory { directory in
+            let worker = try worker(directory, secondsToSave: "0.1")
+            let main = try Harness.writeScript(directory, "main.sh", """
+                \(worker) &
+                i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 3000 ]; do i=$((i+1)); sleep 0.01; done
+                kill -STOP $!
+                exit 4
+                """)
+            let result = try Harness.shell("unshare --pid --fork --mount-proc \"$SWINIT\" -v --grace 10 -- \(main); echo \"status=$?\"")
+            #expect(result.stdout.contains("status=4"), "\(result)")
+            #expect(exists(directory + "/saved"), "the stopped worker never acted on SIGTERM: \(result)")
+            #expect(result.stderr.contains("Grace: every process left in time"), "\(result.stderr)")
+        }
+    }
+
     /// Nothing left behind: --grace costs no time.
     @Test func graceWithNothingLeftExitsAtOnce() throws {
         try Harness.requirePIDNamespaces()

@@ -36,12 +36,17 @@ import TestSupport
                 print("child \(childEnd(events).map { "\($0)" } ?? "never ended")")
             case "orphans":
                 // Twenty orphans, adopted by this subreaper when the child that made them exits, are
-                // killed together: their SIGCHLDs coalesce, and every one of them must still be reaped.
+                // killed together, and all are zombies before the next event is asked for: their
+                // SIGCHLDs have coalesced into one pending signal, and every one must still be reaped.
                 try ProcessControl.setChildSubreaper()
                 let events = try SupervisorEvents()
                 let child = try events.start(events.command(["/bin/sh", "-c", "for i in $(seq 20); do (sleep 60 &); done"].map { Array($0.utf8) }, newProcessGroup: true))
                 print("child \(childEnd(events).map { "\($0)" } ?? "never ended")")
                 try Signal.kill.send(to: -child.pid)  // the orphans are still in the child's group
+                let zombies = Deadline.after(seconds: 30)
+                func zombieCount() -> Int { ((try? ProcessTable.descendantsOfThisProcess()) ?? []).filter(\.isZombie).count }
+                while zombieCount() < 20 && !zombies.hasPassed { Deadline.after(seconds: 0.01).sleep() }
+                print("zombies \(zombieCount())")
                 var reaped = 0
                 let deadline = Deadline.after(seconds: 10)
                 var outcome = "deadline"
@@ -86,6 +91,7 @@ import TestSupport
         let result = try Harness.run(try Self.probe.get(), ["orphans"], timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("child exited with status 0"), "\(result.stdout)")
+        #expect(result.stdout.contains("zombies 20"), "\(result.stdout)")
         #expect(result.stdout.contains("reaped 20, no children left"), "\(result.stdout)")
     }
 }
