@@ -4,9 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
 
 int pk_open(const char *path, int flags, int mode) { return open(path, flags | O_CLOEXEC, mode); }
 
@@ -22,6 +27,16 @@ int pk_set_nonblocking(int fd, int enabled) {
 int pk_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
 int pk_dup_cloexec(int fd) { return (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 0); }
+
+void pk_close_range(unsigned int low, unsigned int high) {
+    if (low > high) return;
+    if (syscall(SYS_close_range, low, high, 0) == 0) return;
+    // Before Linux 5.9: one close per fd up to the fd limit (prlimit64 directly, as for fcntl).
+    unsigned long long limit[2];
+    unsigned int last = high;
+    if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, limit) == 0 && limit[0] - 1 < last) last = (unsigned int)(limit[0] - 1);
+    for (unsigned int fd = low; fd <= last; fd++) close((int)fd);
+}
 
 int pk_path_kind(const char *path) {
     struct stat status;

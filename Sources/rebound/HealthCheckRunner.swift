@@ -1,8 +1,9 @@
+import CProcessKit
 import ProcessKit
 import ToolSupport
 
 /// The process between rebound and a health check's `/bin/sh -c CMD`, so that nothing a check
-/// started outlives it. rebound starts its own binary again (through /proc/self/exe) with argv[0]
+/// started outlives it. rebound starts its own binary again (the path /proc/self/exe gives) with argv[0]
 /// ``name``; this registers as a child subreaper, runs the shell in a process group of its own, and
 /// once the shell has exited SIGKILLs the group and every process still below it, found through
 /// /proc (``GracefulDrain`` over ``GracefulDrain/Scope/descendants``). A process cannot leave a
@@ -57,6 +58,18 @@ enum HealthCheckRunner {
             case .childEnded, .signal, .deadline, .noChildrenLeft: continue
             }
         }
+    }
+
+    /// rebound's own binary, as /proc/self/exe names it, nil when it cannot be read (no /proc). The
+    /// path it names rather than /proc/self/exe itself: an emulator (qemu-user) makes the link name
+    /// the emulated program, but executing the link may start the emulator instead.
+    static func executablePath() -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let length = buffer.withUnsafeMutableBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { readlink("/proc/self/exe", $0.baseAddress!, 4095) }
+        }
+        guard length > 0 else { return nil }
+        return Array(buffer[..<length])
     }
 
     /// Writes `report` for rebound and exits 0.

@@ -1,5 +1,6 @@
 import CProcessKit
 import ProcessKit
+import ToolSupport
 
 /// Runs the health checks of one run of the child inside rebound's signal loop, never blocking it: it
 /// says when it next needs the loop (``nextDeadline``: a check to start, a timeout, a teardown step),
@@ -7,17 +8,20 @@ import ProcessKit
 /// loop's events in ``ended(pid:status:now:)``. Meanwhile signals are still forwarded and the child's
 /// own exit is still seen.
 ///
-/// Each check runs `/bin/sh -c CMD` under a ``HealthCheckRunner`` (rebound's own binary again,
-/// a subreaper), in a process group of its own: when the shell exits, the runner SIGKILLs whatever
-/// the check left, also what moved to a session of its own; when the timeout has passed, the runner
-/// gets SIGTERM (which it passes on, with SIGKILL after 5 s), and SIGKILL after 10 s should it still
-/// be there. Where rebound cannot execute itself (no /proc), the shell runs directly and only its
-/// process group is SIGKILLed at its end. The next check starts an interval after the previous one ended.
+/// Each check runs `/bin/sh -c CMD` under a ``HealthCheckRunner`` (rebound's own binary again, found
+/// through /proc/self/exe; a subreaper), in a process group of its own: when the shell exits, the
+/// runner SIGKILLs whatever the check left, also what moved to a session of its own; when the timeout
+/// has passed, the runner gets SIGTERM (which it passes on, with SIGKILL after 5 s), and SIGKILL
+/// after 10 s should it still be there. Where rebound cannot execute itself (no /proc, an emulator),
+/// the shell runs directly and only its process group is SIGKILLed at its end. The next check starts
+/// an interval after the previous one ended.
 ///
 /// A check that cannot be started (no process, fd or memory left) is ``Outcome/notRun(_:)``: it says
 /// nothing about the child, so it never counts as a failure.
 struct HealthMonitor {
     let settings: HealthCheckSettings
+    /// --user: the checks run as the child's user, as Docker runs HEALTHCHECK as the container's USER.
+    let user: UserIdentity?
     /// When the child (this run of it) started: the start period counts from here.
     let childStarted: Deadline
     private(set) var policy: HealthCheckPolicy
@@ -27,8 +31,10 @@ struct HealthMonitor {
 
     /// Checks in a row that could not be started (``Outcome/notRun(_:)``), up to the last one recorded.
     private(set) var notRunInARow: Int32 = 0
-    /// True once this run's checks go straight to `/bin/sh` (rebound could not execute itself).
-    private var direct = false
+    /// rebound's own binary, which runs each check as a ``HealthCheckRunner``; nil once the checks
+    /// go straight to `/bin/sh` (rebound cannot execute itself).
+    private var runner: [UInt8]?
+    private var direct: Bool { runner == nil }
     /// Why, until ``takeNotice()`` hands it to the log.
     private var notice: String?
 
@@ -68,11 +74,14 @@ struct HealthMonitor {
     /// runner takes to stop what is below it, so its SIGKILL comes first.
     static let teardown = Teardown([.signal(.terminate), .wait(seconds: 2 * HealthCheckRunner.stopSeconds)], signalsProcessGroup: true)
 
-    init(settings: HealthCheckSettings, childStarted: Deadline = .now) {
+    init(settings: HealthCheckSettings, user: UserIdentity? = nil, childStarted: Deadline = .now) {
         self.settings = settings
+        self.user = user
         self.childStarted = childStarted
         policy = HealthCheckPolicy(retries: settings.retries, startPeriod: settings.startPeriod)
         nextCheck = .after(seconds: settings.interval, from: childStarted)
+        runner = HealthCheckRunner.executablePath()
+        if runner == nil { notice = HealthMonitor.withoutRunner("/proc/self/exe cannot be read") }
     }
 
     /// When the loop must call ``advance(_:now:)``: the next check's start, the running check's
@@ -111,29 +120,35 @@ struct HealthMonitor {
         } catch {
             try? report?.readEnd.close()
             if !direct && error.step == .exec && HealthMonitor.cannotExecuteItself(error.errno) {
-                // No /proc/self/exe, or an emulator that cannot execute it: the checks go on without the runner.
-                direct = true
-                notice = "health checks run without \(HealthCheckRunner.name) (\(error.description)): what a check leaves outside its process group can outlive it"
+                // Gone since it started, or an emulator that cannot execute it: the checks go on without the runner.
+                runner = nil
+                notice = HealthMonitor.withoutRunner(error.description)
                 nextCheck = now
                 return advance(events, now: now)
             }
-            return .notRun(HealthMonitor.describe(error))
+            return .notRun(describe(error))
         }
     }
 
-    /// A start that failed, naming the runner by its name rather than as /proc/self/exe.
-    static func describe(_ error: SpawnError) -> String {
+    /// A start that failed, naming the runner by its name rather than by rebound's path.
+    func describe(_ error: SpawnError) -> String {
+        guard let runner else { return error.description }
         // Bytes, not characters: String's own comparisons would bring Unicode's tables into the static binary.
-        let text = Array(error.description.utf8), shown = "cannot start /proc/self/exe".utf8
+        let text = Array(error.description.utf8), shown = Array("cannot start ".utf8) + runner
         guard text.starts(with: shown) else { return error.description }
         return "cannot start " + HealthCheckRunner.name + String(decoding: text.dropFirst(shown.count), as: UTF8.self)
+    }
+
+    /// The log line that says the checks run without the runner, and why.
+    static func withoutRunner(_ reason: String) -> String {
+        "health checks run without \(HealthCheckRunner.name) (\(reason)): what a check leaves outside its process group can outlive it"
     }
 
     /// The command of one check: the runner, its standard output the report pipe; when ``direct``, the shell.
     private func command(reportingTo report: FileDescriptor?) -> Command {
         var command: Command
-        if let report {
-            command = Command(bytes: Array("/proc/self/exe".utf8), arguments: [Array(settings.command.utf8)])
+        if let report, let runner {
+            command = Command(bytes: runner, arguments: [Array(settings.command.utf8)])
             command.argumentZero = HealthCheckRunner.name
             command.standardOutput = .fileDescriptor(report)
             command.parentDeathSignal = .terminate  // rebound gone: the runner stops its check
@@ -143,6 +158,7 @@ struct HealthMonitor {
         }
         command.processGroup = .new
         command.standardInput = .null
+        user?.apply(to: &command)  // the runner too: it only signals what its check started
         return command
     }
 

@@ -4,8 +4,9 @@ import TestSupport
 
 /// rebound, run as root, against an unprivileged user (uid 65534) who can write in the status file's
 /// directory, and against a machine out of processes or fds: what that user plants is never followed,
-/// opened or waited on, a check rebound cannot start never restarts a healthy child, and nothing a
-/// check started outlives it. The rows of docs/reliability.md's "Adversarial" table.
+/// opened or waited on (and, in ReboundHealthAdversarialTests, a check rebound cannot start never
+/// restarts a healthy child, and nothing a check started outlives it). The rows of
+/// docs/reliability.md's "Adversarial" table.
 @Suite struct ReboundAdversarialTests {
     /// A directory `own` owned by uid 65534 (inside a scratch directory others may enter), and a
     /// root-only file `root-only` beside it, then `body(scratch, own)`.
@@ -35,7 +36,8 @@ import TestSupport
         return status.st_mode & S_IFMT
     }
 
-    /// What the other user puts where rebound's temporary file used to be (`PATH.tmp`) or at the path itself.
+    /// What the other user puts at the name a temporary file is most easily guessed to have
+    /// (`PATH.tmp`), or at the path itself.
     enum Plant: String, CaseIterable, CustomTestStringConvertible {
         case fifo, symlink, device, theirFile, directory
         var testDescription: String { rawValue }
@@ -64,10 +66,10 @@ import TestSupport
         }
     }
 
-    /// The old fixed temporary name, `PATH.tmp`, taken by the other user: rebound goes on (a FIFO
-    /// there froze it, a link made it write a root-only file, their own file became the status file,
-    /// a device was removed). The status file is root's, 0644, a regular file with the real state; the
-    /// planted thing and the root-only file are untouched; the directory is warned about.
+    /// The guessable temporary name `PATH.tmp` taken by the other user (a FIFO there would freeze a
+    /// blocking open, a link would make root write a root-only file, their own file would become the
+    /// status file): rebound goes on, the status file is root's, 0644, a regular file with the real
+    /// state; the planted thing and the root-only file are untouched; the directory is warned about.
     @Test(arguments: Plant.allCases)
     func whatAnotherUserPlantsAtTheTemporaryNameIsNeverFollowedOrOpened(plant: Plant) throws {
         try Self.withUsersDirectory { scratch, own in
@@ -132,7 +134,12 @@ import TestSupport
             #expect(try String(contentsOfFile: scratch + "/root-only", encoding: .utf8) == "secret")
         }
     }
+}
 
+/// rebound's health checks against an exhausted machine and checks that try to leave processes
+/// behind. Not run under qemu-user (scripts/test's emulated pass, like ReboundHealthIntegrationTests):
+/// there the checks' runner cannot become a subreaper, and rebound cannot execute itself again.
+@Suite struct ReboundHealthAdversarialTests {
     /// Where a health check cannot start.
     enum Exhaustion: String, CaseIterable, CustomTestStringConvertible {
         /// RLIMIT_NPROC 3 for uid 65534 in a user namespace: unshare, rebound and the child; no
@@ -164,7 +171,7 @@ import TestSupport
     @Test(.serialized, arguments: Exhaustion.allCases)
     func aCheckThatCannotStartNeverRestartsAHealthyChild(exhaustion: Exhaustion) throws {
         try Harness.requirePIDNamespaces()
-        try Self.withUsersDirectory { scratch, _ in
+        try ReboundAdversarialTests.withUsersDirectory { scratch, _ in
             let own = scratch + "/limited"
             try #require(mkdir(own, 0o755) == 0 && chown(own, uid_t(Exhaustion.user), gid_t(Exhaustion.user)) == 0)
             let path = own + "/status.json"

@@ -18,6 +18,10 @@ int pk_pipe_cloexec(int fds[_Nonnull 2]);
 /// A close-on-exec duplicate of fd (F_DUPFD_CLOEXEC), or -1 with errno.
 int pk_dup_cloexec(int fd);
 
+/// Closes every fd from low to high (inclusive): close_range, or before Linux 5.9 one close per fd up
+/// to the fd limit. System calls only, so the spawned child calls it too, between clone and exec.
+void pk_close_range(unsigned int low, unsigned int high);
+
 /// What is at a path, without following a final symbolic link (lstat): for a file that must be
 /// replaced, never written through.
 enum {
