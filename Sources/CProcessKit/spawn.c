@@ -64,6 +64,22 @@ static void (*current_disposition(int signo))(int) {
     return handler;
 }
 
+// A process that ignores SIGCHLD (or asked for SA_NOCLDWAIT) has its children reaped by the kernel
+// as they end, and their status is lost: a wait for one ends in ECHILD. As GNU timeout does, SIGCHLD
+// is set back to its default action (or SA_NOCLDWAIT cleared, the handler kept) before a child
+// starts, so that its wait gets the real status. Flags are the word after the handler on every
+// architecture built for.
+static void keep_children_for_waiting(void) {
+    unsigned long action[4] = { 0 };
+    if (syscall(SYS_rt_sigaction, SIGCHLD, NULL, action, KERNEL_SIGSET_SIZE) != 0) return;
+    if (action[0] == (unsigned long)SIG_IGN) {
+        set_disposition(SIGCHLD, SIG_DFL);
+    } else if (action[1] & SA_NOCLDWAIT) {
+        action[1] &= ~(unsigned long)SA_NOCLDWAIT;
+        syscall(SYS_rt_sigaction, SIGCHLD, action, NULL, KERNEL_SIGSET_SIZE);
+    }
+}
+
 static int in_set(uint64_t set, int signo) { return (set >> (signo - 1)) & 1; }
 
 __attribute__((noreturn)) static void child_fail(struct child_context *context, int step) {
@@ -325,6 +341,7 @@ static pid_t start_child(struct child_context *context, int *pidfd) {
 
 int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
     *outcome = (pk_spawn_outcome){ .pidfd = -1 };
+    keep_children_for_waiting();
 
     struct child_context context = {
         .attributes = a, .parent = getpid(), .failed_step = 0, .error = 0, .failed_resource = 0, .report_fd = -1,

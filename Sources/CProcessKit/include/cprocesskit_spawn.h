@@ -115,6 +115,8 @@ typedef struct {
 /// Starts the child. Returns 0 with outcome->pid (and pidfd) set, or -1 with the step and errno in
 /// outcome; a child whose set-up or exec failed has been reaped by then. Safe to call from many
 /// threads at once; every signal is blocked in the calling thread for the duration of the clone.
+/// A SIGCHLD this process ignores is set back to its default action first (SA_NOCLDWAIT cleared),
+/// so that the kernel leaves the child's status for its wait, as GNU timeout does.
 int pk_spawn(const pk_spawn_attributes *attributes, pk_spawn_outcome *outcome);
 
 #pragma clang assume_nonnull end

@@ -8,6 +8,12 @@ import CProcessKit
 /// them, their signal mask is empty and every signal is at its default action, whatever the thread
 /// that starts them had.
 ///
+/// A process that ignores SIGCHLD (or set `SA_NOCLDWAIT`) has its children reaped by the kernel, and
+/// their status is lost. So, as GNU timeout does, every start first sets SIGCHLD back to its default
+/// action in this process (or clears `SA_NOCLDWAIT`, keeping the handler): waits get the real status.
+/// Set to ignored again while a child runs, the kernel reaps that child, and its wait throws
+/// ``Errno/noChildProcess`` (ECHILD) instead of hanging.
+///
 /// ```swift
 /// let result = try Command("git", arguments: ["--version"]).run()
 /// print(result.standardOutputText)           // captured, as is standard error
@@ -56,7 +62,8 @@ public struct Command: Sendable {
     /// of the thread that calls ``spawn()``.
     public var signalMask: SignalSetting = []
     /// The signals the child starts ignoring; every other signal starts at its default action. None by
-    /// default; ``SignalSetting/inherit`` keeps those this process ignores ignored.
+    /// default; ``SignalSetting/inherit`` keeps those this process ignores ignored (never SIGCHLD, which
+    /// a start sets back to its default action in this process first).
     public var ignoredSignals: SignalSetting = []
     /// Signals set to their default action even when ``ignoredSignals`` is ``SignalSetting/inherit``
     /// (an explicit set in ``ignoredSignals`` wins over this).

@@ -11,6 +11,7 @@ import CProcessKit
 ///                           ResourceLimit(.coreFileSize, 0)]
 /// ```
 public struct ResourceLimit: Equatable, Sendable {
+    /// What is limited.
     public var resource: Resource
     /// The limit the kernel enforces (`rlim_cur`); ``unlimited`` for none.
     public var soft: UInt64
@@ -32,7 +33,9 @@ public struct ResourceLimit: Equatable, Sendable {
 
     /// A resource the kernel limits, by its `RLIMIT_*` number.
     public struct Resource: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        /// The `RLIMIT_*` number.
         public let rawValue: Int32
+        /// The resource with this `RLIMIT_*` number (one this type does not name works too).
         public init(rawValue: Int32) { self.rawValue = rawValue }
 
         /// CPU time in seconds (`RLIMIT_CPU`): SIGXCPU at the soft limit, SIGKILL at the hard one.
