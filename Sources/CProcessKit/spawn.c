@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -43,6 +44,7 @@ struct child_context {
     pid_t parent;
     volatile int failed_step;
     volatile int error;
+    volatile int failed_resource;  // the RLIMIT_* a failed setrlimit was for
     int report_fd;  // -1, or the pipe a forked child reports a failure to
 };
 
@@ -62,13 +64,29 @@ static void (*current_disposition(int signo))(int) {
     return handler;
 }
 
+// A process that ignores SIGCHLD (or asked for SA_NOCLDWAIT) has its children reaped by the kernel
+// as they end, and their status is lost: a wait for one ends in ECHILD. As GNU timeout does, SIGCHLD
+// is set back to its default action (or SA_NOCLDWAIT cleared, the handler kept) before a child
+// starts, so that its wait gets the real status. Flags are the word after the handler on every
+// architecture built for.
+static void keep_children_for_waiting(void) {
+    unsigned long action[4] = { 0 };
+    if (syscall(SYS_rt_sigaction, SIGCHLD, NULL, action, KERNEL_SIGSET_SIZE) != 0) return;
+    if (action[0] == (unsigned long)SIG_IGN) {
+        set_disposition(SIGCHLD, SIG_DFL);
+    } else if (action[1] & SA_NOCLDWAIT) {
+        action[1] &= ~(unsigned long)SA_NOCLDWAIT;
+        syscall(SYS_rt_sigaction, SIGCHLD, action, NULL, KERNEL_SIGSET_SIZE);
+    }
+}
+
 static int in_set(uint64_t set, int signo) { return (set >> (signo - 1)) & 1; }
 
 __attribute__((noreturn)) static void child_fail(struct child_context *context, int step) {
     context->error = errno;
     context->failed_step = step;
     if (context->report_fd >= 0) {
-        int report[2] = { step, context->error };
+        int report[3] = { step, context->error, context->failed_resource };
         ssize_t ignored = write(context->report_fd, report, sizeof report);
         (void)ignored;
     }
@@ -131,6 +149,36 @@ static int child_arrange_fds(const pk_spawn_attributes *a, int spared) {
         next = (unsigned int)fd + 1;
     }
     if (!a->keep_all_fds) child_close_range_sparing(next, ~0U, spared);
+    return 0;
+}
+
+// The identity and limits go straight to the kernel. The C library's setuid, setgid, setgroups (and
+// musl's setrlimit) change every thread of the calling process, signalling each one; this child
+// shares the parent's memory, and with it the parent's list of threads, which would be changed instead.
+// Each call changes only the calling process here (prlimit64 with pid 0: this process).
+
+// Resource limits in order; on failure, which one failed is noted in the context.
+static int child_set_limits(const pk_spawn_attributes *a, struct child_context *context) {
+    for (int index = 0; index < a->resource_limit_count; index++) {
+        const pk_resource_limit *limit = &a->resource_limits[index];
+        unsigned long long wanted[2] = { limit->soft, limit->hard };
+        if (syscall(SYS_prlimit64, 0, limit->resource, wanted, NULL) != 0) {
+            context->failed_resource = limit->resource;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+// Supplementary groups, group id, user id, in that order; returns the failed step, or 0.
+static int child_set_identity(const pk_spawn_attributes *a) {
+    if (a->set_groups) {
+        if (syscall(SYS_setgroups, a->group_count, a->groups) != 0) return PK_SPAWN_STEP_GROUPS;
+    } else if (a->user_id >= 0) {
+        if (syscall(SYS_setgroups, 0, NULL) != 0 && errno != EPERM) return PK_SPAWN_STEP_GROUPS;
+    }
+    if (a->group_id >= 0 && syscall(SYS_setgid, (gid_t)a->group_id) != 0) return PK_SPAWN_STEP_GROUP_ID;
+    if (a->user_id >= 0 && syscall(SYS_setuid, (uid_t)a->user_id) != 0) return PK_SPAWN_STEP_USER_ID;
     return 0;
 }
 
@@ -211,13 +259,17 @@ static int child_main(void *argument) {
         && errno != ENOTTY && errno != ENXIO && errno != EBADF) {
         child_fail(context, PK_SPAWN_STEP_FOREGROUND);
     }
+    if (child_arrange_fds(a, context->report_fd) != 0) child_fail(context, PK_SPAWN_STEP_FILE_DESCRIPTORS);
+    if (child_reset_dispositions(a) != 0) child_fail(context, PK_SPAWN_STEP_SIGNALS);
+    if (child_set_limits(a, context) != 0) child_fail(context, PK_SPAWN_STEP_RESOURCE_LIMITS);
+    if (a->umask >= 0) umask((mode_t)a->umask);
+    int identity_step = child_set_identity(a);
+    if (identity_step != 0) child_fail(context, identity_step);
     if (a->parent_death_signal > 0) {
         if (prctl(PR_SET_PDEATHSIG, a->parent_death_signal, 0, 0, 0) != 0)
             child_fail(context, PK_SPAWN_STEP_PARENT_DEATH_SIGNAL);
         if (getppid() != context->parent) kill(getpid(), a->parent_death_signal);
     }
-    if (child_arrange_fds(a, context->report_fd) != 0) child_fail(context, PK_SPAWN_STEP_FILE_DESCRIPTORS);
-    if (child_reset_dispositions(a) != 0) child_fail(context, PK_SPAWN_STEP_SIGNALS);
     if (a->working_directory && chdir(a->working_directory) != 0)
         child_fail(context, PK_SPAWN_STEP_WORKING_DIRECTORY);
     uint64_t mask = a->inherit_signal_mask ? context->parent_mask : a->signal_mask;
@@ -252,7 +304,7 @@ static pid_t start_child(struct child_context *context, int *pidfd) {
         errno = fork_error;
         return -1;
     }
-    int got[2];
+    int got[3];
     ssize_t count;
     do {
         count = read(report[0], got, sizeof got);
@@ -261,6 +313,7 @@ static pid_t start_child(struct child_context *context, int *pidfd) {
     if (count == (ssize_t)sizeof got) {
         context->failed_step = got[0];
         context->error = got[1];
+        context->failed_resource = got[2];
     }
     *pidfd = pk_pidfd_open(pid);
     return pid;
@@ -288,9 +341,10 @@ static pid_t start_child(struct child_context *context, int *pidfd) {
 
 int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
     *outcome = (pk_spawn_outcome){ .pidfd = -1 };
+    keep_children_for_waiting();
 
     struct child_context context = {
-        .attributes = a, .parent = getpid(), .failed_step = 0, .error = 0, .report_fd = -1,
+        .attributes = a, .parent = getpid(), .failed_step = 0, .error = 0, .failed_resource = 0, .report_fd = -1,
     };
 
     // No handler of this process may run in the child, which shares its memory: every signal stays
@@ -313,6 +367,7 @@ int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
         outcome->failed_step = context.failed_step;
         outcome->error = context.error;
         outcome->failed_child = pid;
+        outcome->failed_resource = context.failed_resource;
         return -1;
     }
     outcome->pid = pid;

@@ -7,12 +7,15 @@ import ToolSupport
 /// check, and reaps zombies throughout.
 struct RestartLoop {
     let options: ReboundOptions
+    /// --user, resolved: who the child and its health checks run as; nil runs them as rebound's own user.
+    let user: UserIdentity?
     let log: Log
     /// --status-file's contents, nil without the option.
     let statusFile: StatusFile?
 
-    init(options: ReboundOptions) {
+    init(options: ReboundOptions, user: UserIdentity? = nil) {
         self.options = options
+        self.user = user
         log = Log(quiet: options.quiet)
         statusFile = options.statusFile.map {
             StatusFile(path: $0, command: options.program, log: Log(quiet: options.quiet), healthChecked: options.healthCheck != nil)
@@ -94,9 +97,11 @@ struct RestartLoop {
         var child: ChildProcess?, pid: Int32 = 0
         var health: HealthMonitor?
         do {
-            let started = try events.start(events.command(options.command, newProcessGroup: options.ownProcessGroup))
+            var command = events.command(options.command, newProcessGroup: options.ownProcessGroup)
+            user?.apply(to: &command)
+            let started = try events.start(command)
             (child, pid) = (started, started.pid)
-            health = options.healthCheck.map { HealthMonitor(settings: $0) }
+            health = options.healthCheck.map { HealthMonitor(settings: $0, user: user) }
             statusFile?.running(pid: pid)
         } catch {
             // The child's end (127, 126 or 1) is the next event.

@@ -25,8 +25,17 @@ struct SwinitOptions: Equatable {
     var stopSequence = StopSequence()
     /// -P: run no program, only reap, and exit 0 on SIGINT or SIGTERM (a pod's "pause" container).
     var pause = false
+    /// --user USER[:GROUP]: who the child runs as; nil keeps swinit's user.
+    var user: UserSpecification?
     /// Settings that were read leniently, as tini reads them, and deserve a warning at start-up.
     var warnings: [String] = []
+
+    /// The code swinit exits with for a main child that ended with `status`: its shell exit code
+    /// (128+N for signal N), or 0 when -e names that code.
+    func exitCode(for status: WaitStatus) -> Int32 {
+        let code = status.shellExitCode
+        return remappedExitCodes.contains(code) ? 0 : code
+    }
 }
 
 /// What the command line asks for.
@@ -56,7 +65,7 @@ extension SwinitOptions {
         if let text = environment("SWINIT_GRACE") { options.graceSeconds = try GraceOption.seconds(text, for: "SWINIT_GRACE") }
         if let text = environment("SWINIT_GRACE_SIGNAL") { options.graceSignal = try GraceOption.signal(text, for: "SWINIT_GRACE_SIGNAL") }
         var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g", "P"],
-                                    valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence"])
+                                    valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence", "user"])
         while let option = try scanner.next() {
             let value = option.value ?? ""
             switch option.name {
@@ -72,6 +81,7 @@ extension SwinitOptions {
             case "grace-signal": options.graceSignal = try GraceOption.signal(value, for: "--grace-signal")
             case "rewrite": try options.rewrites.add(parsing: value)
             case "stop-sequence": options.stopSequence = try StopSequence(parsing: value)
+            case "user": options.user = try UserSpecification(parsing: Array(value.utf8), for: "--user")
             case "p":
                 do { options.parentDeathSignal = try Signal(parsing: value) } catch {
                     throw UsageError(message: "not a valid signal for -p: '\(value)'")
@@ -110,6 +120,7 @@ extension SwinitOptions {
             guard rewrites.isEmpty, stopSequence.steps.isEmpty else {
                 throw UsageError(message: "-P runs no program, so --rewrite and --stop-sequence have nothing to send signals to")
             }
+            if let user { throw UsageError(message: "-P runs no program, so --user \(user.text) has nothing to run as that user") }
             return
         }
         guard !command.isEmpty else { throw UsageError(message: "no program to run") }

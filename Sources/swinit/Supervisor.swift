@@ -5,12 +5,15 @@ import ToolSupport
 /// as ``SupervisorPolicy`` decides, until the main child has exited.
 final class Supervisor {
     let options: SwinitOptions
+    /// --user, resolved: who the child runs as; nil runs it as swinit's own user.
+    let user: UserIdentity?
     let log: Log
     /// Logs a reaped orphan (-w, or -vv); nil without them, so that reaping a zombie calls nothing.
     var orphanLog: ((ReapedChild) -> Void)? { (options.warnOnReap ? log.showsWarnings : log.showsDebug) ? reaped : nil }
 
-    init(options: SwinitOptions) {
+    init(options: SwinitOptions, user: UserIdentity? = nil) {
         self.options = options
+        self.user = user
         log = Log(verbosity: options.verbosity)
     }
 
@@ -43,7 +46,9 @@ final class Supervisor {
             log.info("Pause mode: reaping until SIGINT or SIGTERM")
         } else {
             do {
-                let started = try events.start(events.command(options.command, newProcessGroup: true))
+                var command = events.command(options.command, newProcessGroup: true)
+                user?.apply(to: &command)
+                let started = try events.start(command)
                 log.info("Spawned child process '\(options.program)' with pid '\(started.pid)'")
                 child = started
             } catch {
@@ -101,8 +106,7 @@ final class Supervisor {
                 }
             }
         }
-        let code = status.shellExitCode
-        return options.remappedExitCodes.contains(code) ? 0 : code  // -e
+        return options.exitCode(for: status)
     }
 
     /// Logs an adopted orphan swinit reaped: with -w as a warning, at -vv for debugging.

@@ -1,11 +1,18 @@
 import CProcessKit
 
 /// A program to start and how its process begins life: arguments, environment, working directory,
-/// standard streams and other fds, process group, session, terminal, signal mask and dispositions.
+/// standard streams and other fds, process group, session, terminal, signal mask and dispositions,
+/// user and groups, resource limits and umask.
 ///
 /// Children start clean unless asked otherwise: only fds 0-2 (and ``inheritedFileDescriptors``) reach
 /// them, their signal mask is empty and every signal is at its default action, whatever the thread
 /// that starts them had.
+///
+/// A process that ignores SIGCHLD (or set `SA_NOCLDWAIT`) has its children reaped by the kernel, and
+/// their status is lost. So, as GNU timeout does, every start first sets SIGCHLD back to its default
+/// action in this process (or clears `SA_NOCLDWAIT`, keeping the handler): waits get the real status.
+/// Set to ignored again while a child runs, the kernel reaps that child, and its wait throws
+/// ``Errno/noChildProcess`` (ECHILD) instead of hanging.
 ///
 /// ```swift
 /// let result = try Command("git", arguments: ["--version"]).run()
@@ -55,7 +62,8 @@ public struct Command: Sendable {
     /// of the thread that calls ``spawn()``.
     public var signalMask: SignalSetting = []
     /// The signals the child starts ignoring; every other signal starts at its default action. None by
-    /// default; ``SignalSetting/inherit`` keeps those this process ignores ignored.
+    /// default; ``SignalSetting/inherit`` keeps those this process ignores ignored (never SIGCHLD, which
+    /// a start sets back to its default action in this process first).
     public var ignoredSignals: SignalSetting = []
     /// Signals set to their default action even when ``ignoredSignals`` is ``SignalSetting/inherit``
     /// (an explicit set in ``ignoredSignals`` wins over this).
@@ -75,6 +83,33 @@ public struct Command: Sendable {
     /// Pass on every fd that is not close-on-exec, as plain fork and exec do (what an init such as tini
     /// does, for fds its own parent handed it); ``inheritedFileDescriptors`` is then not needed.
     public var inheritsAllFileDescriptors = false
+    /// The user id the child runs as (`setuid`, its real, effective and saved ids); nil keeps this
+    /// process's. Set last of the identity: the supplementary groups (`setgroups`), then ``groupID``
+    /// (`setgid`), then this, since once it is dropped the others may no longer change. Without
+    /// ``supplementaryGroups`` the child gets none where this process may change them (a root
+    /// parent's groups would otherwise stay with the child it drops). ``workingDirectory`` is entered
+    /// after the drop, as the child's user; ``parentDeathSignal`` is set after it too (the kernel
+    /// clears it when the ids change).
+    ///
+    /// ```swift
+    /// var command = Command("postgres", arguments: ["-D", "/var/lib/postgresql/data"])
+    /// command.userID = 101
+    /// command.groupID = 104
+    /// command.supplementaryGroups = [103]
+    /// command.environment.set("HOME", to: "/var/lib/postgresql")
+    /// ```
+    public var userID: UInt32?
+    /// The group id the child runs as (`setgid`, its real, effective and saved ids); nil keeps this process's.
+    public var groupID: UInt32?
+    /// The child's supplementary groups (`setgroups`): exactly these, none for `[]`. nil keeps this
+    /// process's, except with ``userID`` set (see there).
+    public var supplementaryGroups: [UInt32]?
+    /// Limits set in the child (`setrlimit`, one call each, in this order), before it drops to
+    /// ``userID``; the others stay as this process has them.
+    public var resourceLimits: [ResourceLimit] = []
+    /// The child's file mode creation mask (`umask`), such as 0o027 (only its permission bits, 0o777,
+    /// count); nil keeps this process's.
+    public var umask: UInt32?
 
     /// Which process group a child joins.
     public enum ProcessGroup: Equatable, Sendable {

@@ -1,7 +1,7 @@
 import CProcessKit
 
 /// Why a command could not be started or run: the step that failed and the `errno` it failed with.
-/// The C side's steps (``Step/fork`` to ``Step/fileDescriptors``) start the child or run in it before
+/// The C side's steps (``Step/fork`` to ``Step/userID``) start the child or run in it before
 /// exec; the others check the input before any child exists, or (``Step/communication``, ``Step/wait``)
 /// fail after it started, once it has been stopped and reaped. No step leaves a child behind.
 public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -43,6 +43,15 @@ public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let exec = Step(rawValue: PK_SPAWN_STEP_EXEC)
         /// Putting the standard streams and passed fds in place in the child, or checking them before.
         public static let fileDescriptors = Step(rawValue: PK_SPAWN_STEP_FILE_DESCRIPTORS)
+        /// Setting a resource limit in the child (`setrlimit`): EINVAL for a soft limit above the hard
+        /// one, EPERM for raising a hard limit without the privilege.
+        public static let resourceLimits = Step(rawValue: PK_SPAWN_STEP_RESOURCE_LIMITS)
+        /// Setting the child's supplementary groups (`setgroups`).
+        public static let groups = Step(rawValue: PK_SPAWN_STEP_GROUPS)
+        /// Setting the child's group id (`setgid`).
+        public static let groupID = Step(rawValue: PK_SPAWN_STEP_GROUP_ID)
+        /// Setting the child's user id (`setuid`).
+        public static let userID = Step(rawValue: PK_SPAWN_STEP_USER_ID)
         /// The program name is unusable (it contains a NUL byte).
         public static let program = Step(rawValue: 100)
         /// An argument is unusable (it contains a NUL byte).
@@ -94,6 +103,10 @@ extension SpawnError.Step {
         case .workingDirectory: return "chdir failed"
         case .exec: return "exec failed"
         case .fileDescriptors: return "setting up its file descriptors failed"
+        case .resourceLimits: return "setrlimit failed"
+        case .groups: return "setgroups failed"
+        case .groupID: return "setgid failed"
+        case .userID: return "setuid failed"
         case .program: return "the program name is not usable"
         case .arguments: return "an argument is not usable"
         case .environment: return "the environment is not usable"

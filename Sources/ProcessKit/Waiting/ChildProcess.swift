@@ -114,7 +114,7 @@ public final class ChildProcess: @unchecked Sendable {
     public var reaped: WaitStatus? { lock.withLock { reapedStatus } }
 
     /// Reaps it if it has exited, without blocking; nil while it runs. ECHILD when something else
-    /// (a ``Reaper``, `waitpid(-1)`) reaped it first.
+    /// (a ``Reaper``, `waitpid(-1)`, the kernel while SIGCHLD was ignored) reaped it first.
     public func tryWait() throws(Errno) -> WaitStatus? {
         try lock.withLock { () throws(Errno) -> WaitStatus? in
             if let reapedStatus { return reapedStatus }
