@@ -28,6 +28,8 @@ int pk_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
 int pk_dup_cloexec(int fd) { return (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 0); }
 
+int pk_set_pipe_size(int fd, int size) { return (int)syscall(SYS_fcntl, fd, F_SETPIPE_SZ, size); }
+
 void pk_close_range(unsigned int low, unsigned int high) {
     if (low > high) return;
     if (syscall(SYS_close_range, low, high, 0) == 0) return;
