@@ -77,7 +77,7 @@ struct HealthMonitor {
             return timingOut ? .timedOut(seconds: settings.timeout) : nil
         }
         guard let due = nextCheck, now >= due else { return nil }
-        var command = Command(bytes: Array("/bin/sh".utf8), arguments: [Array("-c".utf8), Array(settings.command.utf8)])
+        var command = Command(bytes: Array("/bin/sh".utf8), arguments: [Array("-c".utf8), settings.command])
         command.processGroup = .new
         command.standardInput = .null
         command.standardOutput = .null  // a passing check's chatter stays out of the log; stderr shows why one failed

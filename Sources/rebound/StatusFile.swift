@@ -26,7 +26,8 @@ final class StatusFile {
         case stopping
     }
 
-    let path: String
+    /// Where the file goes, byte for byte as given.
+    let path: [UInt8]
     let command: String
     let log: Log
     var state = State.starting
@@ -41,7 +42,7 @@ final class StatusFile {
     var lastHealthResult: String?
     private var failing = false
 
-    init(path: String, command: String, log: Log, healthChecked: Bool) {
+    init(path: [UInt8], command: String, log: Log, healthChecked: Bool) {
         self.path = path
         self.command = command
         self.log = log
@@ -118,7 +119,7 @@ final class StatusFile {
             try AtomicFile.replace(path, with: Array(json.utf8))
             failing = false
         } catch {
-            if !failing { log.info("cannot write status file \(path): \(error)") }
+            if !failing { log.info("cannot write status file " + Output.printable(path) + ": \(error)") }
             failing = true
         }
     }
