@@ -8,7 +8,10 @@ import ProcessKit
 /// Like GNU's, it puts itself in a process group of its own (unless `--foreground`) so the signal
 /// reaches everything the command started, and forwards INT, QUIT, HUP and TERM to the command. It
 /// waits with no signal handler and no polling: the signals stay blocked and it sleeps in
-/// `sigtimedwait` until one comes or the deadline passes.
+/// `sigtimedwait` until one comes or the deadline passes. The command starts as GNU's does: with
+/// timeout's signal mask, the signals timeout handles (ALRM, INT, QUIT, HUP, TERM, CHLD and `-s`'s)
+/// and the terminal ones at their default action, any other signal timeout inherited as ignored
+/// still ignored.
 @main
 struct Timeout {
     static let cannotStart: Int32 = 125

@@ -24,12 +24,8 @@ struct TimeoutRun {
     /// Runs the command to its end; returns the exit status, or does not return when it dies of the
     /// command's own fatal signal.
     mutating func start() -> Int32 {
-        // Ignored signals pass on to the command (as exec passes them), but for the two ignored here
-        // so that a background timeout is never stopped by its terminal.
         let inheritedIgnored = SignalSet.currentlyIgnored()
         if !options.foreground { try? ProcessControl.startNewProcessGroup() }
-        try? Signal.terminalInput.setDisposition(.ignore)
-        try? Signal.terminalOutput.setDisposition(.ignore)
 
         var handled: SignalSet = [.alarm, .interrupt, .quit, .hangup, .terminate, .child]
         if let signal { handled.insert(signal) }
@@ -38,10 +34,20 @@ struct TimeoutRun {
             Timeout.printError("\(name): warning: sigprocmask: \(error)")
             return Timeout.cannotStart
         }
+        // GNU catches each signal it handles, so they start at their default action in the command
+        // whatever timeout inherited (a background job's ignored SIGINT and SIGQUIT too). Blocked and
+        // taken here instead, they are set to their default action: SIGCHLD ignored would also have
+        // the kernel reap the command itself, and no SIGCHLD would ever come.
+        for signal in handled { try? signal.setDisposition(.default) }
+        // Ignored here so that a background timeout is never stopped by its terminal; at their
+        // default action in the command, as GNU sets them.
+        try? Signal.terminalInput.setDisposition(.ignore)
+        try? Signal.terminalOutput.setDisposition(.ignore)
         guard let program = options.command.first else { return Timeout.cannotStart }
         var command = Command(bytes: program, arguments: Array(options.command.dropFirst()))
         command.signalMask = .exactly(waiter.previousMask)
-        command.ignoredSignals = .exactly(inheritedIgnored.subtracting([.terminalInput, .terminalOutput]))
+        // Every other signal timeout inherited as ignored stays ignored in the command, as exec passes it on.
+        command.ignoredSignals = .exactly(inheritedIgnored.subtracting(handled).subtracting([.terminalInput, .terminalOutput]))
         command.inheritsAllFileDescriptors = true  // as exec would: GNU timeout passes every fd on
         let child: ChildProcess
         do { child = try command.spawn() } catch {

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -71,4 +72,27 @@ long pk_write_without_blocking(int fd, const void *bytes, unsigned long count) {
     }
     do { written = write(fd, bytes, count); } while (written < 0 && errno == EINTR);
     return written;
+}
+
+int pk_path_kind(const char *path) {
+    struct stat status;
+    if (lstat(path, &status) != 0) return errno == ENOENT ? PK_PATH_MISSING : -1;
+    if (S_ISREG(status.st_mode)) return PK_PATH_REGULAR;
+    return S_ISLNK(status.st_mode) ? PK_PATH_SYMLINK : PK_PATH_OTHER;
+}
+
+int pk_owner_and_mode(const char *path, unsigned *owner, unsigned *mode) {
+    struct stat status;
+    if (stat(path, &status) != 0) return -1;
+    *owner = status.st_uid;
+    *mode = status.st_mode & 07777;
+    return 0;
+}
+
+int pk_set_mode(int fd, int mode) { return fchmod(fd, (mode_t)mode); }
+
+long pk_random_bytes(void *buffer, unsigned long count) {
+    long got;
+    do got = (long)getrandom(buffer, count, GRND_NONBLOCK); while (got < 0 && errno == EINTR);
+    return got;
 }

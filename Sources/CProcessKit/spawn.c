@@ -159,19 +159,20 @@ static int is_directory(const char *path) {
 }
 
 // execve of one candidate; returns 1 when the search should go on with the next, 0 when it ends
-// (errno says why). A file without a #! line (ENOEXEC) is run by /bin/sh, as execvp does. A directory
-// is skipped during a PATH search and reported as EISDIR when it was named by path.
+// (errno says why). A file without a #! line (ENOEXEC) is run by /bin/sh, as execvp does. EACCES
+// during a PATH search is remembered and the search goes on, as execvp does, also for a directory
+// (a PATH entry joined with the name "." is the directory itself); a directory named by path is
+// reported as EISDIR, which says more than execve's EACCES.
 static int child_try(const pk_spawn_attributes *a, char *path, int *saw_eacces) {
     execve(path, a->argv, a->envp);
     switch (errno) {
     case EACCES:
-        if (!is_directory(path)) {
+        if (a->search_path) {
             *saw_eacces = 1;
-            errno = EACCES;  // is_directory's open failed with an errno of its own
             return 1;
         }
-        errno = a->search_path ? ENOENT : EISDIR;
-        return a->search_path != NULL;
+        errno = is_directory(path) ? EISDIR : EACCES;  // is_directory's open failed with an errno of its own
+        return 0;
     case ENOENT: case ENOTDIR: case ESTALE: case ENODEV: case ETIMEDOUT: case ELOOP: case ENAMETOOLONG:
         return 1;
     case ENOEXEC:

@@ -1,3 +1,4 @@
+import CProcessKit
 import ProcessKit
 
 /// Runs the health checks of one run of the child inside rebound's signal loop, never blocking it: it
@@ -6,9 +7,16 @@ import ProcessKit
 /// loop's events in ``ended(pid:status:now:)``. Meanwhile signals are still forwarded and the child's
 /// own exit is still seen.
 ///
-/// Each check runs `/bin/sh -c CMD` in a process group of its own. When its shell has exited, or
-/// the timeout has passed (SIGTERM to the group, up to 5 s, SIGKILL), the group is SIGKILLed, so a
-/// check leaves nothing behind. The next check starts an interval after the previous one ended.
+/// Each check runs `/bin/sh -c CMD` under a ``HealthCheckRunner`` (rebound's own binary again, found
+/// through /proc/self/exe; a subreaper), in a process group of its own: when the shell exits, the
+/// runner SIGKILLs whatever the check left, also what moved to a session of its own; when the timeout
+/// has passed, the runner gets SIGTERM (which it passes on, with SIGKILL after 5 s), and SIGKILL
+/// after 10 s should it still be there. Where rebound cannot execute itself (no /proc, an emulator),
+/// the shell runs directly and only its process group is SIGKILLed at its end. The next check starts
+/// an interval after the previous one ended.
+///
+/// A check that cannot be started (no process, fd or memory left) is ``Outcome/notRun(_:)``: it says
+/// nothing about the child, so it never counts as a failure.
 struct HealthMonitor {
     let settings: HealthCheckSettings
     /// When the child (this run of it) started: the start period counts from here.
@@ -18,9 +26,20 @@ struct HealthMonitor {
     private var nextCheck: Deadline?
     private var running: RunningCheck?
 
-    /// A check process, and its teardown once it has passed its timeout.
+    /// Checks in a row that could not be started (``Outcome/notRun(_:)``), up to the last one recorded.
+    private(set) var notRunInARow: Int32 = 0
+    /// rebound's own binary, which runs each check as a ``HealthCheckRunner``; nil once the checks
+    /// go straight to `/bin/sh` (rebound cannot execute itself).
+    private var runner: [UInt8]?
+    private var direct: Bool { runner == nil }
+    /// Why, until ``takeNotice()`` hands it to the log.
+    private var notice: String?
+
+    /// A check process (the runner, or the shell when ``direct``), the read end of its report pipe,
+    /// and its teardown once it has passed its timeout.
     private struct RunningCheck {
         let process: ChildProcess
+        let report: FileDescriptor?
         let timeoutAt: Deadline
         var teardown: TeardownProgress?
     }
@@ -31,29 +50,34 @@ struct HealthMonitor {
         case exited(code: Int32)
         case killed(Signal)
         case timedOut(seconds: Double)
-        /// `/bin/sh` could not be started; the text says why.
-        case couldNotStart(String)
+        /// The check could not be started (fork, pipe, exec failed: no process, fd or memory left);
+        /// the text says which step and why. Not a failure.
+        case notRun(String)
 
-        /// For the log and the status file: "passed", "exit 1", "killed by signal 9", "timed out after 2 s".
+        /// For the log and the status file: "passed", "exit 1", "killed by signal 9", "timed out after
+        /// 2 s", "not run: cannot start /bin/sh: fork failed: Resource temporarily unavailable".
         var description: String {
             switch self {
             case .passed: return "passed"
             case .exited(let code): return "exit \(code)"
             case .killed(let signal): return "killed by signal \(signal.rawValue)"
             case .timedOut(let seconds): return "timed out after \(HealthMonitor.format(seconds)) s"
-            case .couldNotStart(let reason): return "cannot run /bin/sh: " + reason
+            case .notRun(let reason): return "not run: " + reason
             }
         }
     }
 
-    /// A timed-out check's group gets SIGTERM, then this long to end, then SIGKILL.
-    static let teardown = Teardown(Teardown.standard.steps, signalsProcessGroup: true)
+    /// A timed-out check's group gets SIGTERM, then this long to end, then SIGKILL: longer than the
+    /// runner takes to stop what is below it, so its SIGKILL comes first.
+    static let teardown = Teardown([.signal(.terminate), .wait(seconds: 2 * HealthCheckRunner.stopSeconds)], signalsProcessGroup: true)
 
     init(settings: HealthCheckSettings, childStarted: Deadline = .now) {
         self.settings = settings
         self.childStarted = childStarted
         policy = HealthCheckPolicy(retries: settings.retries, startPeriod: settings.startPeriod)
         nextCheck = .after(seconds: settings.interval, from: childStarted)
+        runner = HealthCheckRunner.executablePath()
+        if runner == nil { notice = HealthMonitor.withoutRunner("/proc/self/exe cannot be read") }
     }
 
     /// When the loop must call ``advance(_:now:)``: the next check's start, the running check's
@@ -77,18 +101,72 @@ struct HealthMonitor {
             return timingOut ? .timedOut(seconds: settings.timeout) : nil
         }
         guard let due = nextCheck, now >= due else { return nil }
-        var command = Command(bytes: Array("/bin/sh".utf8), arguments: [Array("-c".utf8), settings.command])
-        command.processGroup = .new
-        command.standardInput = .null
-        command.standardOutput = .null  // a passing check's chatter stays out of the log; stderr shows why one failed
+        nextCheck = .after(seconds: settings.interval, from: now)  // unless one starts
+        var report: (readEnd: FileDescriptor, writeEnd: FileDescriptor)?
+        if !direct {
+            do { report = try FileDescriptor.pipe() } catch { return .notRun("cannot create a pipe for the check: " + error.description) }
+        }
+        defer { try? report?.writeEnd.close() }
         do {
-            running = RunningCheck(process: try events.start(command), timeoutAt: .after(seconds: settings.timeout, from: now))
+            let process = try events.start(command(reportingTo: report?.writeEnd))
+            if let report { _ = pk_set_nonblocking(report.readEnd.rawValue, 1) }  // read once the runner has exited
+            running = RunningCheck(process: process, report: report?.readEnd, timeoutAt: .after(seconds: settings.timeout, from: now))
             nextCheck = nil
             return nil
         } catch {
-            nextCheck = .after(seconds: settings.interval, from: now)
-            return .couldNotStart(error.errno.description)
+            try? report?.readEnd.close()
+            if !direct && error.step == .exec && HealthMonitor.cannotExecuteItself(error.errno) {
+                // Gone since it started, or an emulator that cannot execute it: the checks go on without the runner.
+                runner = nil
+                notice = HealthMonitor.withoutRunner(error.description)
+                nextCheck = now
+                return advance(events, now: now)
+            }
+            return .notRun(describe(error))
         }
+    }
+
+    /// A start that failed, naming the runner by its name rather than by rebound's path.
+    func describe(_ error: SpawnError) -> String {
+        guard let runner else { return error.description }
+        // Bytes, not characters: String's own comparisons would bring Unicode's tables into the static binary.
+        let text = Array(error.description.utf8), shown = Array("cannot start ".utf8) + runner
+        guard text.starts(with: shown) else { return error.description }
+        return "cannot start " + HealthCheckRunner.name + String(decoding: text.dropFirst(shown.count), as: UTF8.self)
+    }
+
+    /// The log line that says the checks run without the runner, and why.
+    static func withoutRunner(_ reason: String) -> String {
+        "health checks run without \(HealthCheckRunner.name) (\(reason)): what a check leaves outside its process group can outlive it"
+    }
+
+    /// The command of one check: the runner, its standard output the report pipe; when ``direct``, the shell.
+    private func command(reportingTo report: FileDescriptor?) -> Command {
+        var command: Command
+        if let report, let runner {
+            command = Command(bytes: runner, arguments: [settings.command])
+            command.argumentZero = HealthCheckRunner.name
+            command.standardOutput = .fileDescriptor(report)
+            command.parentDeathSignal = .terminate  // rebound gone: the runner stops its check
+        } else {
+            command = Command(bytes: Array("/bin/sh".utf8), arguments: [Array("-c".utf8), settings.command])
+            command.standardOutput = .null  // a passing check's chatter stays out of the log; stderr shows why one failed
+        }
+        command.processGroup = .new
+        command.standardInput = .null
+        return command
+    }
+
+    /// Exec errors that mean rebound cannot start itself again at all, as opposed to a machine short
+    /// of memory: not there, not executable, not a format this kernel runs.
+    static func cannotExecuteItself(_ error: Errno) -> Bool {
+        [ENOENT, ENOTDIR, EACCES, ENOEXEC, EPERM].contains(error.rawValue)
+    }
+
+    /// Why the checks run without the runner, once.
+    mutating func takeNotice() -> String? {
+        defer { notice = nil }
+        return notice
     }
 
     /// Takes note of a child of rebound's that ended: if it was the running check, the check is over
@@ -100,7 +178,13 @@ struct HealthMonitor {
         try? Signal.kill.send(to: -pid)
         running = nil
         nextCheck = .after(seconds: settings.interval, from: now)
+        var report: [UInt8] = []
+        if let readEnd = check.report {
+            report = (try? readEnd.read(upToCount: 512)) ?? []
+            try? readEnd.close()
+        }
         if check.teardown != nil { return nil }
+        if let outcome = HealthCheckRunner.outcome(of: report) { return outcome }
         switch status {
         case .exited(let code): return code == 0 ? .passed : .exited(code: code)
         case .signaled(let signal, _), .stopped(let signal): return .killed(signal)
@@ -108,16 +192,24 @@ struct HealthMonitor {
         }
     }
 
-    /// Counts an outcome with the policy (``HealthCheckPolicy/record(passed:secondsSinceStart:)``).
-    mutating func record(_ outcome: Outcome, now: Deadline = .now) -> HealthCheckPolicy.Verdict {
-        policy.record(passed: outcome == .passed, secondsSinceStart: Double(now.nanoseconds - childStarted.nanoseconds) / 1e9)
+    /// Counts an outcome with the policy (``HealthCheckPolicy/record(passed:secondsSinceStart:)``);
+    /// nil for a check that did not run, which the policy never sees.
+    mutating func record(_ outcome: Outcome, now: Deadline = .now) -> HealthCheckPolicy.Verdict? {
+        if case .notRun = outcome {
+            notRunInARow += 1
+            return nil
+        }
+        notRunInARow = 0
+        return policy.record(passed: outcome == .passed, secondsSinceStart: Double(now.nanoseconds - childStarted.nanoseconds) / 1e9)
     }
 
-    /// Ends a check still running, with its group (the run of the child it checked is over); its
-    /// shell's end comes later as an event nobody waits for.
+    /// Ends a check still running (the run of the child it checked is over): SIGTERM to the runner,
+    /// which stops what is below it within ``HealthCheckRunner/stopSeconds`` and a second; SIGKILL to
+    /// the group of a shell run directly. Its end comes later as an event nobody waits for.
     func stop() {
         guard let running else { return }
-        try? running.process.send(.kill, toGroup: true)
+        try? running.process.send(direct ? .kill : .terminate, toGroup: true)
+        try? running.report?.close()
     }
 
     /// Seconds as the log shows them: "2", "0.5", "1.25".

@@ -133,7 +133,7 @@ extension ReboundOptions {
 
 /// The texts rebound prints for --version and --help.
 enum ReboundText {
-    static let version = "rebound version 0.1.0"
+    static let version = "rebound version " + ReleaseVersion.number
 
     static let usage = """
         Usage: rebound [OPTIONS] [--] PROGRAM [ARGS...]

@@ -7,7 +7,17 @@ import ToolSupport
 @main
 struct Rebound {
     static func main() {
-        switch UsageError.parseOrExit("rebound", usage: ReboundText.usage, ReboundOptions.parse) {
+        let arguments = Arguments.currentBytes
+        if arguments.first.map({ $0.elementsEqual(HealthCheckRunner.name.utf8) }) == true {
+            HealthCheckRunner.main(Array(arguments.dropFirst()))
+        }
+        let request = UsageError.parseOrExit("rebound", usage: ReboundText.usage) { arguments throws(UsageError) in
+            let request = try ReboundOptions.parse(arguments)
+            // On the file system, so not in parse, which only reads the words.
+            if case .run(let options) = request, let path = options.statusFile { try StatusFile.check(path) }
+            return request
+        }
+        switch request {
         case .help: Output.exit(showing: ReboundText.usage)
         case .version: Output.exit(showing: ReboundText.version)
         case .run(let options): ProcessControl.exit(RestartLoop(options: options).run())

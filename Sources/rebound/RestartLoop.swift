@@ -35,6 +35,7 @@ struct RestartLoop {
                 log.info("cannot register as a child subreaper (\(error)); orphaned processes will not be reaped")
             }
         }
+        if let warning = statusFile?.directoryWarning { log.info(warning) }
         let events: SupervisorEvents
         do { events = try SupervisorEvents() } catch {
             log.fatal("cannot set up signal handling: \(error)")
@@ -124,6 +125,7 @@ struct RestartLoop {
             if let due = health?.nextDeadline, due.hasPassed, let outcome = health?.advance(events) {
                 judge(outcome, of: child, health: &health, run: &run)
             }
+            if let notice = health?.takeNotice() { log.info(notice) }
             switch run.decide(events.next(until: run.wakeUp(or: health?.nextDeadline)), child: pid, now: .now) {
             case .childEnded(let status, let unhealthy): return .ended(pid: pid, status: status, unhealthy: unhealthy)
             case .shutDown(let status):
@@ -153,7 +155,16 @@ struct RestartLoop {
     /// (SIGTERM, with a SIGCONT so that a stopped child can act on it) to the child alone, never to
     /// what it left behind.
     func judge(_ outcome: HealthMonitor.Outcome, of child: ChildProcess?, health: inout HealthMonitor?, run: inout ChildRunPolicy) {
-        guard let verdict = health?.record(outcome), let monitor = health else { return }
+        let notRunBefore = health?.notRunInARow ?? 0
+        let recorded = health?.record(outcome)
+        guard let monitor = health else { return }
+        guard let verdict = recorded else {
+            // Not started: says nothing about the child. Logged at the first of a series.
+            if monitor.notRunInARow == 1, case .notRun(let reason) = outcome { log.info("health check not run (not counted): " + reason) }
+            statusFile?.notRun(result: outcome.description)
+            return
+        }
+        if notRunBefore > 0 { log.info("health checks run again, after \(notRunBefore) not run") }
         switch verdict {
         case .healthy: break
         case .ignoredInStartPeriod: log.info("health check failed (in the start period, not counted): \(outcome.description)")

@@ -7,11 +7,13 @@ import ToolSupport
 /// ```json
 /// {"state":"running","pid":42,"command":"control-plane","restarts":1,"last_exit_status":137,
 ///  "last_restart_time":1764123456.789,"health":"healthy","failing_streak":0,
-///  "last_health_time":1764123466.801,"last_health_result":"passed"}
+///  "last_health_time":1764123466.801,"last_health_result":"passed","health_checks_not_run":0}
 /// ```
 ///
 /// Times are Unix seconds (wall clock); fields with nothing to say yet are null. A file that cannot
-/// be written is logged once (until a write works again) and never stops rebound.
+/// be written is logged once (until a write works again) and never stops rebound. The writes never
+/// follow a symbolic link, open a FIFO or a device, or block (``AtomicFile``); a path that is one of
+/// those at start-up is refused (``check(_:)``).
 final class StatusFile {
     /// What rebound is doing; the raw value is its name in the file.
     enum State: String {
@@ -40,6 +42,8 @@ final class StatusFile {
     var failingStreak: Int32 = 0
     var lastHealthTime: Int64?
     var lastHealthResult: String?
+    /// Health checks that could not be started (not counted as failures), over rebound's life.
+    var healthChecksNotRun: Int32 = 0
     private var failing = false
 
     init(path: [UInt8], command: String, log: Log, healthChecked: Bool) {
@@ -61,6 +65,7 @@ final class StatusFile {
         text += ",\"failing_streak\":" + String(failingStreak)
         text += ",\"last_health_time\":" + (lastHealthTime.map(StatusFile.seconds) ?? "null")
         text += ",\"last_health_result\":" + (lastHealthResult.map(StatusFile.quoted) ?? "null")
+        text += ",\"health_checks_not_run\":" + String(healthChecksNotRun)
         return text + "}\n"
     }
 
@@ -97,6 +102,14 @@ final class StatusFile {
         write()
     }
 
+    /// A health check could not be started (`result` says why): counted apart, health unchanged.
+    func notRun(result: String) {
+        lastHealthTime = WallClock.nanosecondsSinceEpoch
+        lastHealthResult = result
+        healthChecksNotRun += 1
+        write()
+    }
+
     /// rebound is stopping (a stop signal came).
     func stopping() {
         state = .stopping
@@ -113,6 +126,17 @@ final class StatusFile {
         if unhealthy { state = .unhealthy }
         write()
     }
+
+    /// Refuses a --status-file path where something other than a regular file is: rebound would
+    /// replace it (a symbolic link, /dev/full) without a word.
+    static func check(_ path: [UInt8]) throws(UsageError) {
+        if let refusal = AtomicFile.refusal(for: path) {
+            throw UsageError(message: "--status-file " + Output.printable(path) + " " + refusal)
+        }
+    }
+
+    /// The start-up warning when another user can replace the file (``AtomicFile/directoryWarning(for:)``).
+    var directoryWarning: String? { AtomicFile.directoryWarning(for: path).map { "warning: status file " + $0 } }
 
     func write() {
         do {

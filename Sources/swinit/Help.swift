@@ -1,6 +1,8 @@
+import ToolSupport
+
 /// The texts swinit prints for --version, -h and -l.
 enum SwinitText {
-    static let version = "swinit version 0.1.0"
+    static let version = "swinit version " + ReleaseVersion.number
 
     static let usage = """
         \(version)

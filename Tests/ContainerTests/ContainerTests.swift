@@ -11,10 +11,10 @@ import TestSupport
 /// each other on a loaded machine.
 @Suite(.serialized) struct ContainerTests {
     /// `podman stop` sends SIGTERM to PID 1; swinit forwards it, and the container exits with the child's code.
-    @Test func podmanStopReachesTheChildThroughSwinit() throws {
+    @Test(arguments: InitRoute.allCases) func podmanStopReachesTheChildThroughSwinit(route: InitRoute) throws {
         let image = try ContainerImage.shared()
         try Harness.withTemporaryDirectory { data in
-            let container = try Container(image: image, volume: data, arguments: [
+            let container = try Container(image: image, volume: data, route: route, arguments: [
                 "sh", "-c", #"trap 'echo child got TERM; exit 42' TERM; echo ready > /data/ready; while :; do sleep 0.1; done"#,
             ])
             defer { container.remove() }
@@ -128,7 +128,7 @@ import TestSupport
 
     /// Orphans inside the container are re-parented to swinit (PID 1), which reaps them: once they have
     /// all exited, no zombie is left in /proc.
-    @Test func zombiesInsideTheContainerAreReaped() throws {
+    @Test(arguments: InitRoute.allCases) func zombiesInsideTheContainerAreReaped(route: InitRoute) throws {
         let image = try ContainerImage.shared()
         let script = #"""
         i=0
@@ -143,13 +143,41 @@ import TestSupport
         done
         echo "orphans=$orphans alive=$alive zombies=$zombies"
         """#
-        let result = try Container.runToEnd(image: image, arguments: ["sh", "-c", script], timeout: 60)
+        let result = try Container.runToEnd(image: image, route: route, arguments: ["sh", "-c", script], timeout: 60)
         #expect(result.status == 0, "\(result.stderr)")
         let line = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
         // Our sh is PID 1's child too, so at least the 10 orphans plus it.
         let orphans = Int(line.split(separator: " ").first?.split(separator: "=").last ?? "") ?? 0
         #expect(orphans >= 11, "the orphans were not re-parented to PID 1: \(line)")
         #expect(line.hasSuffix("alive=0 zombies=0"), "\(line)\n\(result.stderr)")
+    }
+
+    /// What a user of `podman run --init --init-path swinit` sees: swinit is PID 1 as podman starts its init
+    /// (`/run/podman-init -- CMD`), and the container exits with the child's code, 128+N for a signal.
+    @Test(arguments: [(#"tr '\0' ' ' < /proc/1/cmdline; echo; exit 3"#, Int32(3)), ("kill -TERM $$", Int32(143))])
+    func initPathKeepsTheChildsExitCode(script: String, expected: Int32) throws {
+        let image = try ContainerImage.shared()
+        let result = try Container.runToEnd(image: image, route: .initPath, arguments: ["sh", "-c", script], timeout: 60)
+        #expect(result.status == expected, "\(result)")
+        if expected == 3 { #expect(result.stdout.hasPrefix("/run/podman-init -- sh -c "), "\(result)") }
+    }
+}
+
+/// How swinit becomes the container's PID 1: as the image's ENTRYPOINT, or bind-mounted by podman from the
+/// host with `podman run --init --init-path PATH` (what `init_path` in containers.conf and Docker's
+/// `dockerd --init-path` configure), in front of the image's command.
+enum InitRoute: CaseIterable, Sendable, CustomStringConvertible {
+    case entrypoint, initPath
+
+    var description: String { self == .entrypoint ? "ENTRYPOINT" : "--init --init-path" }
+
+    /// The `podman run` flags that make this route; `arguments` are then the whole command.
+    var runFlags: [String] {
+        switch self {
+        case .entrypoint: []
+        // The image's ENTRYPOINT is swinit itself: clear it, so the bind-mounted swinit runs the command.
+        case .initPath: ["--init", "--init-path", ContainerImage.swinitPath, "--entrypoint", ""]
+        }
     }
 }
 
@@ -193,6 +221,15 @@ struct ContainerTestError: Error, CustomStringConvertible {
 enum ContainerImage {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var built: Result<String, ContainerTestError>?
+    nonisolated(unsafe) private static var swinitUsed = ""
+
+    /// The static swinit the image holds, on the host: what `podman run --init-path` bind-mounts. Valid
+    /// once ``shared(sourceLocation:)`` has returned.
+    static var swinitPath: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return swinitUsed
+    }
 
     static var packageRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -240,6 +277,7 @@ enum ContainerImage {
                 swinit = packageRoot + "/dist/swinit"
                 rebound = packageRoot + "/dist/rebound"
             }
+            swinitUsed = swinit
             guard let busybox = Harness.executable("/bin/busybox", "/usr/bin/busybox"), isStatic(busybox) else {
                 return .failure(ContainerTestError(message: "busybox is not the static one (apt-get install busybox-static)"))
             }
@@ -271,10 +309,10 @@ enum ContainerImage {
 struct Container {
     let name: String
 
-    init(image: String, volume: String? = nil, entrypoint: String? = nil, arguments: [String],
-         sourceLocation: SourceLocation = #_sourceLocation) throws {
+    init(image: String, volume: String? = nil, entrypoint: String? = nil, route: InitRoute = .entrypoint,
+         arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
         name = "processkit-test-" + UUID().uuidString.prefix(12).lowercased()
-        var run = ["run", "-d", "--name", name] + Podman.runFlags
+        var run = ["run", "-d", "--name", name] + Podman.runFlags + route.runFlags
         if let volume { run += ["-v", volume + ":/data"] }
         if let entrypoint { run += ["--entrypoint", entrypoint] }
         do {
@@ -286,10 +324,10 @@ struct Container {
     }
 
     /// `podman run --rm` to the end, bounded; its output and exit code.
-    static func runToEnd(image: String, arguments: [String], timeout: Double) throws -> ProgramRun {
+    static func runToEnd(image: String, route: InitRoute = .entrypoint, arguments: [String], timeout: Double) throws -> ProgramRun {
         let name = "processkit-test-" + UUID().uuidString.prefix(12).lowercased()
         defer { _ = try? Podman.run(["rm", "-f", "-t", "0", name], timeout: 60, check: false) }
-        return try Podman.run(["run", "--rm", "--name", name] + Podman.runFlags + [image] + arguments,
+        return try Podman.run(["run", "--rm", "--name", name] + Podman.runFlags + route.runFlags + [image] + arguments,
                               timeout: timeout, check: false)
     }
 

@@ -300,6 +300,23 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
         #expect(masks.count == 4 && (masks[1] ?? 0) & (1 << (UInt64(SIGUSR2) - 1)) != 0, "the caller's SIGUSR2 is not ignored: \(result.stdout)")
     }
 
+    /// The child starts with exactly the signal mask and ignored signals rebound was started with:
+    /// the synchronous faults, SIGCHLD, a terminal signal and real-time ones included.
+    @Test func childStartsWithExactlyTheCallersMaskAndIgnoredSignals() throws {
+        let seen = try InheritedSignals.run([Harness.rebound, "-q", "--"], ignoring: InheritedSignals.ignored,
+                                            blocking: InheritedSignals.blocked)
+        #expect(seen.run.status == 0, "\(seen.run.stderr)")
+        #expect(seen.caller.count == 2 && seen.child == seen.caller, "caller SigBlk, SigIgn \(seen.caller), child \(seen.child)")
+    }
+
+    /// A directory found on the PATH ("." joined to any entry is one) fails as execvp fails there:
+    /// "Permission denied", 126.
+    @Test func aDirectoryFoundOnThePathIsPermissionDenied() throws {
+        let result = try runRebound(["-r", "1", "--", "."])
+        #expect(result.status == 126)
+        #expect(logLines(result.stderr).contains("rebound: exec .: Permission denied"), "\(result.stderr)")
+    }
+
     // MARK: Zombies
 
     /// A child that makes an orphan (its parent exits first), checks the orphan was adopted by

@@ -323,6 +323,41 @@ import TestSupport
         }
     }
 
+    /// The child starts with exactly the signal mask and ignored signals swinit was started with, as
+    /// tini's does: the synchronous faults (which swinit neither blocks nor waits for), SIGCHLD (which
+    /// swinit takes back for itself), a terminal signal and real-time ones included.
+    @Test func childStartsWithExactlyTheCallersMaskAndIgnoredSignals() throws {
+        try Harness.requireSubreaper()
+        let ours = try InheritedSignals.run([Harness.swinit, "-s", "--"], ignoring: InheritedSignals.ignored,
+                                            blocking: InheritedSignals.blocked)
+        #expect(ours.run.status == 0, "\(ours.run.stderr)")
+        #expect(ours.caller.count == 2 && ours.child == ours.caller, "caller SigBlk, SigIgn \(ours.caller), child \(ours.child)")
+        // tini, the reference, hands on the same (with SIGCHLD ignored it would hang: the kernel reaps
+        // its child, and it never learns of the end).
+        let tini = Harness.executable("/usr/bin/tini", "/bin/tini")
+        try Harness.require(tini != nil, "needs tini")
+        let theirs = try InheritedSignals.run([tini!, "-s", "--"], ignoring: InheritedSignals.ignored.filter { $0 != "CHLD" },
+                                              blocking: InheritedSignals.blocked)
+        #expect(theirs.caller.count == 2 && theirs.child == theirs.caller, "tini: caller \(theirs.caller), child \(theirs.child)")
+    }
+
+    /// A directory found on the PATH ("." joined to any entry is one) fails as tini's execvp fails
+    /// there: "Permission denied", 126.
+    @Test func aDirectoryFoundOnThePathFailsAsInTini() throws {
+        try Harness.requireSubreaper()
+        func withoutPID(_ text: String) -> String {
+            text.replacingOccurrences(of: "\\([0-9]+\\)", with: "(P)", options: .regularExpression)
+        }
+        let ours = try Harness.run(Harness.swinit, ["-s", "--", "."])
+        #expect(ours.status == 126)
+        #expect(withoutPID(ours.stderr) == "[FATAL swinit (P)] exec . failed: Permission denied\n")
+        let tini = Harness.executable("/usr/bin/tini", "/bin/tini")
+        try Harness.require(tini != nil, "needs tini")
+        let theirs = try Harness.run(tini!, ["-s", "--", "."])
+        #expect(theirs.status == ours.status)
+        #expect(withoutPID(theirs.stderr).replacingOccurrences(of: "tini", with: "swinit") == withoutPID(ours.stderr))
+    }
+
     /// The synchronous fault signals are neither blocked nor waited for in swinit: one sent to swinit
     /// ends swinit itself (128 + N) instead of being forwarded. The child ignores them all, so a
     /// forwarded one changes nothing and swinit would run on until the child's sleep ended (exit 0).

@@ -41,7 +41,7 @@ import TestSupport
         "1m true", "1h true", "1d true", "1e999 true", "-- 1 true", "--pres --fore -k1 1 true",
         "--kill-after=1 --signal=HUP 1 true", "--sig HUP 1 true", "-vk 1 1 true",
         // The command's own status, and failures to run it.
-        "1 sh -c 'exit 3'", "0 sh -c 'exit 9'", "1 nosuchcommand", "1 /etc", "1 ./not-executable", "1 -- true",
+        "1 sh -c 'exit 3'", "0 sh -c 'exit 9'", "1 nosuchcommand", "10 .", "1 /etc", "1 ./not-executable", "1 -- true",
         "1 sh -c 'kill -SEGV $$'", "1 sh -c 'kill -INT $$'",
         // Timing out.
         "0.1 sleep 10", "-v 0.1 sleep 10", "-v -s INT 0.1 sleep 10", "-v -s 35 0.1 sleep 10",
@@ -97,6 +97,69 @@ import TestSupport
                 let result = try Harness.run("/bin/sh", ["-c", "cd '\(directory)' || exit\n\(script)"], environment: environment,
                                              timeout: 120)
                 #expect(result.stdout == "status 143\n", "\(timeout): \(result.stdout) \(result.stderr)")
+            }
+        }
+    }
+
+    /// Runs `script` in sh with `$TIMEOUT` set to `timeout`, in `directory`.
+    static func runScript(_ script: String, timeout: String, in directory: String) throws -> ProgramRun {
+        var environment = ProcessInfo.processInfo.environment
+        environment["TIMEOUT"] = timeout
+        // cd on a line of its own: `cd && timeout &` would put the pair in a subshell, and $! would be that.
+        return try Harness.run("/bin/sh", ["-c", "cd '\(directory)' || exit\n\(Harness.shellWaits)\(script)"],
+                               environment: environment, timeout: 120)
+    }
+
+    /// Started with SIGCHLD ignored, timeout sets it back to its default action before it starts the
+    /// command, as GNU's does: left ignored, the kernel would reap the command itself, no SIGCHLD
+    /// would come, and timeout would wait for ever. It returns the command's status at once.
+    @Test func aCallerThatIgnoresSIGCHLD() throws {
+        let gnu = try #require(Self.gnu, "GNU timeout is not installed")
+        // bash, not dash: dash's `trap '' CHLD` leaves SIGCHLD at its default action.
+        let bash = try #require(Harness.executable("/bin/bash", "/usr/bin/bash"), "needs bash")
+        for timeout in [gnu, Self.ours] {
+            let result = try Harness.run(bash, ["-c", "trap '' CHLD; exec \"$0\" 30 sh -c 'exit 5'", timeout], timeout: 120)
+            #expect(result.status == 5, "\(timeout): \(result.stderr)")
+        }
+    }
+
+    /// The command starts with the signals timeout handles (ALRM, INT, QUIT, HUP, TERM, CHLD and
+    /// `-s`'s) at their default action, every other signal timeout inherited as ignored still ignored,
+    /// and timeout's own signal mask: what GNU's command gets.
+    @Test func theCommandStartsWithTheDispositionsGNUGivesIt() throws {
+        let gnu = try #require(Self.gnu, "GNU timeout is not installed")
+        // SIGCHLD ignored is aCallerThatIgnoresSIGCHLD's.
+        let ignored = InheritedSignals.ignored.filter { $0 != "CHLD" } + ["INT", "QUIT", "TERM", "ALRM", "USR1", "TTOU", "PIPE"]
+        func seen(_ timeout: String) throws -> InheritedSignals.Seen {
+            try InheritedSignals.run([timeout, "-s", "USR1", "30"], ignoring: ignored, blocking: InheritedSignals.blocked)
+        }
+        let theirs = try seen(gnu), ours = try seen(Self.ours)
+        #expect(theirs.caller.count == 2 && theirs.caller == ours.caller, "GNU \(theirs.caller), ours \(ours.caller)")
+        #expect(theirs.child.count == 2 && ours.child == theirs.child, "SigBlk, SigIgn: GNU's command \(theirs.child), ours \(ours.child)")
+    }
+
+    /// Run as a background job, which a non-interactive shell starts with SIGINT and SIGQUIT ignored,
+    /// `timeout -s INT` still interrupts the command: its `trap ... INT` runs, as under GNU's. Also
+    /// nested, with the ALRM that times the inner timeout out sent to the outer one.
+    @Test(arguments: ["-s INT 25", "-s ALRM 30 \"$TIMEOUT\" --preserve-status -s INT 25"])
+    func aBackgroundCommandGetsTheSignalTimeoutSends(_ timeouts: String) throws {
+        let gnu = try #require(Self.gnu, "GNU timeout is not installed")
+        for timeout in [gnu, Self.ours] {
+            try Harness.withTemporaryDirectory { directory in
+                try Harness.writeExecutable("""
+                    #!/bin/sh
+                    trap 'echo "got INT"; kill $sleeper; exit 7' INT
+                    sleep 5 & sleeper=$!
+                    echo ready > ready
+                    wait $sleeper
+                    echo "no INT"
+                    """, to: directory + "/command")
+                let result = try Self.runScript("""
+                    "$TIMEOUT" --preserve-status \(timeouts) ./command & pid=$!
+                    wait_for ready
+                    kill -ALRM $pid; wait $pid; echo "status $?"
+                    """, timeout: timeout, in: directory)
+                #expect(result.stdout == "got INT\nstatus 7\n", "\(timeout): \(result.stdout) \(result.stderr)")
             }
         }
     }

@@ -90,13 +90,23 @@ import TestSupport
         #expect(error.step == .exec && error.errno.rawValue == EISDIR)
         #expect(error.description == "exec /tmp failed: Is a directory")
         #expect(error.shellExitCode == 126)
-        // Found on PATH, a directory is skipped like execvp's search does: not found at all.
+        // Found on PATH, a directory is passed over as execvp passes it: EACCES is remembered, a later
+        // entry that has the program still runs it, and with none the failure is "Permission denied"
+        // (126), as `timeout 10 .` and `tini .` say: "." joined to any PATH entry is that directory.
         try Harness.withTemporaryDirectory { directory in
             try FileManager.default.createDirectory(atPath: directory + "/tool", withIntermediateDirectories: false)
-            var command = Command("tool")
-            command.environment = .inherit.updating(["PATH": directory])
-            let notFound = try #require(failure(command))
-            #expect(notFound.errno == .noSuchFile && notFound.shellExitCode == 127)
+            try FileManager.default.createDirectory(atPath: directory + "/later", withIntermediateDirectories: false)
+            try Harness.writeExecutable("#!/bin/sh\necho later\n", to: directory + "/later/tool", mode: "755")
+            for program in ["tool", "."] {
+                var command = Command(program)
+                command.environment = .inherit.updating(["PATH": directory + ":/nonexistent"])
+                let denied = try #require(failure(command))
+                #expect(denied.errno == .permissionDenied && denied.shellExitCode == 126, "\(program): \(denied)")
+                #expect(denied.description == "exec \(program) failed: Permission denied")
+            }
+            var found = Command("tool")
+            found.environment = .inherit.updating(["PATH": directory + ":" + directory + "/later"])
+            #expect(try found.run().standardOutputText == "later\n")
         }
     }
 

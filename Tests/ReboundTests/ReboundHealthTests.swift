@@ -118,7 +118,7 @@ import ToolSupport
         file.lastHealthTime = 1_764_123_466_005_000_000
         file.lastHealthResult = "timed out after 2 s"
         file.failingStreak = 3
-        #expect(file.json == #"{"state":"unhealthy","pid":42,"command":"control-plane","restarts":2,"last_exit_status":137,"last_restart_time":1764123456.789,"health":"starting","failing_streak":3,"last_health_time":1764123466.005,"last_health_result":"timed out after 2 s"}"# + "\n")
+        #expect(file.json == #"{"state":"unhealthy","pid":42,"command":"control-plane","restarts":2,"last_exit_status":137,"last_restart_time":1764123456.789,"health":"starting","failing_streak":3,"last_health_time":1764123466.005,"last_health_result":"timed out after 2 s","health_checks_not_run":0}"# + "\n")
         let fresh = StatusFile(path: Array("/nonexistent/status".utf8), command: "x", log: Log(quiet: true), healthChecked: false)
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(fresh.json.utf8)) as? [String: Any])
         #expect(parsed["state"] as? String == "starting")
@@ -148,6 +148,34 @@ import ToolSupport
             #expect(throws: Errno.self) { try AtomicFile.replace(Array(blocked.utf8), with: Array("{}".utf8)) }
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["blocked", "status.json"])
         }
+    }
+
+    // MARK: Checks that could not start, and the runner's report
+
+    @Test func aCheckThatDidNotRunIsNeitherAPassNorAFailure() {
+        var monitor = HealthMonitor(settings: HealthCheckSettings(command: Array("true".utf8), retries: 1))
+        #expect(monitor.record(.notRun("cannot start /bin/sh: fork failed: Resource temporarily unavailable")) == nil)
+        #expect(monitor.record(.notRun("cannot create a pipe for the check: Too many open files")) == nil)
+        #expect(monitor.notRunInARow == 2 && monitor.policy.failures == 0 && !monitor.policy.hasPassed)
+        #expect(monitor.record(.exited(code: 1)) == .unhealthy(count: 1))
+        #expect(monitor.notRunInARow == 0)
+        #expect(HealthMonitor.Outcome.notRun("cannot start /bin/sh: fork failed: Resource temporarily unavailable").description
+                == "not run: cannot start /bin/sh: fork failed: Resource temporarily unavailable")
+        let status = StatusFile(path: Array("/nonexistent/status".utf8), command: "x", log: Log(quiet: true), healthChecked: true)
+        status.notRun(result: "not run: cannot start /bin/sh: fork failed: Resource temporarily unavailable")
+        #expect(status.json.contains(#""health":"starting","failing_streak":0,"#) && status.json.contains(#""health_checks_not_run":1}"#), "\(status.json)")
+    }
+
+    @Test func theRunnersReportSaysHowTheCheckEnded() {
+        #expect(HealthCheckRunner.outcome(of: Array("exit 0\n".utf8)) == .passed)
+        #expect(HealthCheckRunner.outcome(of: Array("exit 3\n".utf8)) == .exited(code: 3))
+        #expect(HealthCheckRunner.outcome(of: Array("signal 9\n".utf8)) == .killed(.kill))
+        #expect(HealthCheckRunner.outcome(of: Array("not run: cannot start /bin/sh: fork failed: Resource temporarily unavailable\n".utf8))
+                == .notRun("cannot start /bin/sh: fork failed: Resource temporarily unavailable"))
+        // Killed before it could say: the runner's own status decides.
+        #expect(HealthCheckRunner.outcome(of: []) == nil)
+        #expect(HealthCheckRunner.outcome(of: Array("exit".utf8)) == nil)
+        #expect(HealthMonitor.cannotExecuteItself(Errno(rawValue: ENOEXEC)) && !HealthMonitor.cannotExecuteItself(.tryAgain))
     }
 
     @Test func secondsAreShownShort() {

@@ -27,4 +27,28 @@ int pk_dup_cloexec(int fd);
 /// file, opened from /proc/self/fd; where that fails, only when poll says it is writable.
 long pk_write_without_blocking(int fd, const void *bytes, unsigned long count);
 
+/// What is at a path, without following a final symbolic link (lstat): for a file that must be
+/// replaced, never written through.
+enum {
+    PK_PATH_MISSING = 0,
+    PK_PATH_REGULAR = 1,
+    PK_PATH_SYMLINK = 2,
+    /// A directory, FIFO, device or socket.
+    PK_PATH_OTHER = 3,
+};
+
+/// lstat(2) of path as a PK_PATH_ value; -1 with errno when lstat fails other than with ENOENT.
+int pk_path_kind(const char *path);
+
+/// stat(2) of path (following symbolic links): its owner's uid and its mode bits (permissions,
+/// set-id and sticky: st_mode & 07777). Returns 0, or -1 with errno.
+int pk_owner_and_mode(const char *path, unsigned *owner, unsigned *mode);
+
+/// fchmod(2): sets the permission bits of an open file, whatever the umask.
+int pk_set_mode(int fd, int mode);
+
+/// getrandom(2) with GRND_NONBLOCK: fills buffer and returns count, or -1 with errno (EAGAIN while
+/// the kernel's pool is not yet initialised, early in boot). Never waits.
+long pk_random_bytes(void *buffer, unsigned long count);
+
 #pragma clang assume_nonnull end

@@ -13,9 +13,12 @@ import CProcessKit
 /// for try await line in AsyncByteChunks(reading: fd).lines { print(line) }
 /// ```
 public struct AsyncByteChunks: AsyncSequence, Sendable {
+    /// A chunk of bytes as one `read` returned them, never empty.
     public typealias Element = [UInt8]
 
+    /// The fd read, borrowed.
     public let fd: Int32
+    /// The most bytes one chunk holds (the size of each `read`).
     public let chunkSize: Int
 
     /// Chunks of at most `chunkSize` bytes read from `fd`.
@@ -24,14 +27,17 @@ public struct AsyncByteChunks: AsyncSequence, Sendable {
         self.chunkSize = Swift.max(1, chunkSize)
     }
 
+    /// Starts reading; iterate it in one task.
     public func makeAsyncIterator() -> Iterator { Iterator(fd: fd, chunkSize: chunkSize) }
 
+    /// Reads chunks as they are asked for; the first `next()` makes the fd non-blocking.
     public struct Iterator: AsyncIteratorProtocol {
         let fd: Int32
         let chunkSize: Int
         var madeNonBlocking = false
         var ended = false
 
+        /// The next chunk, suspending until the fd is readable; nil at end of file.
         public mutating func next() async throws -> [UInt8]? {
             if ended { return nil }
             if !madeNonBlocking {
@@ -61,10 +67,12 @@ public struct AsyncByteChunks: AsyncSequence, Sendable {
 
 /// Lines of an ``AsyncByteChunks``, without their newline; see ``AsyncByteChunks/lines``.
 public struct AsyncLines: AsyncSequence, Sendable {
+    /// A line, without its newline.
     public typealias Element = String
 
     let chunks: AsyncByteChunks
 
+    /// Starts reading; iterate it in one task.
     public func makeAsyncIterator() -> Iterator { Iterator(chunks: chunks.makeAsyncIterator()) }
 
     /// Reads chunks as lines are asked for.
@@ -74,6 +82,7 @@ public struct AsyncLines: AsyncSequence, Sendable {
         var searchedUpTo = 0
         var ended = false
 
+        /// The next line, suspending until it is complete; nil at end of file.
         public mutating func next() async throws -> String? {
             while true {
                 if let newline = pending[searchedUpTo...].firstIndex(of: UInt8(ascii: "\n")) {

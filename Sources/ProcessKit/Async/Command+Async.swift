@@ -25,7 +25,7 @@ extension Command {
 }
 
 extension ChildProcess {
-    /// ``collect(until:teardown:)`` from async code (see ``Command/run(input:timeout:teardown:)-async``).
+    /// ``collect(until:teardown:)`` from async code (see ``Command/run(input:timeout:teardown:)-3ud5w``).
     public func collect(timeout: Double? = nil, teardown: Teardown = .standard) async throws -> RunResult {
         let prepared = takePreparedRun()
         return prepared.runResult(try await AsyncStreamPump.run(prepared, timeout: timeout, teardown: teardown))

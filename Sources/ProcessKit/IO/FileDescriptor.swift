@@ -12,6 +12,7 @@ import CProcessKit
 /// let bytes = try readEnd.read(upToCount: 5)   // "hello"
 /// ```
 public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The fd number.
     public let rawValue: Int32
 
     /// The fd with this number (nothing is opened or checked).

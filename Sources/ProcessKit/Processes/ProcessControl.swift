@@ -30,7 +30,9 @@ public enum ProcessControl {
         if pk_disable_core_dumps() != 0 { throw Errno.current }
     }
 
+    /// This process's pid (`getpid`).
     public static var pid: Int32 { getpid() }
+    /// This process's parent's pid (`getppid`); 0 for PID 1 of a namespace.
     public static var parentPID: Int32 { getppid() }
 
     /// Ends the process at once with this status (no atexit handlers run in Embedded builds either).

@@ -1,5 +1,6 @@
 /// One process as `/proc/PID/stat` shows it: pid, parent, command name and state.
 public struct ProcessEntry: Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// Its pid.
     public let pid: Int32
     /// Its parent's pid (0 for PID 1 of the namespace's root).
     public let parentPID: Int32

@@ -6,6 +6,7 @@ public enum ProcessTableError: Error, Equatable, Sendable, CustomStringConvertib
     /// its pids would name the wrong processes.
     case foreignNamespace
 
+    /// One line for a log, naming what went wrong.
     public var description: String {
         switch self {
         case .unreadable(let error): return "cannot read /proc: \(error)"

@@ -1,5 +1,5 @@
 /// Commands connected like a shell's `a | b | c`: each one's standard output is the next one's standard
-/// input. The first reads what its ``Command/standardInput`` says (or the input given to ``run(input:timeout:teardown:)``),
+/// input. The first reads what its ``Command/standardInput`` says (or the input given to ``run(input:timeout:teardown:)-2zs5l``),
 /// the last writes where its ``Command/standardOutput`` says.
 ///
 /// ```swift
@@ -8,6 +8,7 @@
 /// result.statuses             // one per command, in order
 /// ```
 public struct Pipeline: Sendable {
+    /// The commands, first to last.
     public var commands: [Command]
 
     /// A pipeline of these commands (at least one).

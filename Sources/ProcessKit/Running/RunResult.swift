@@ -1,9 +1,11 @@
-/// What ``Command/run(input:timeout:teardown:)`` saw: how the child ended and what it wrote to the
+/// What ``Command/run(input:timeout:teardown:)-3dtr1`` saw: how the child ended and what it wrote to the
 /// streams that were captured (empty for streams that went elsewhere).
 public struct RunResult: Equatable, Sendable {
+    /// How the child ended.
     public let status: WaitStatus
     /// Its captured standard output (and standard error too, when that was merged into it).
     public let standardOutput: [UInt8]
+    /// Its captured standard error; empty when it was merged into standard output or not captured.
     public let standardError: [UInt8]
     /// True when standard output passed its capture limit: ``standardOutput`` holds the first `limit`
     /// bytes, the rest was read and dropped.

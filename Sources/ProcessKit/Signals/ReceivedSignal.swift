@@ -1,5 +1,6 @@
 /// A signal taken from the pending set, with who sent it.
 public struct ReceivedSignal: Equatable, Sendable {
+    /// The signal that was pending.
     public let signal: Signal
     /// The sender's pid (for SIGCHLD: the child's), 0 when the kernel sent it.
     public let senderPID: Int32

@@ -19,32 +19,56 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
 
     init(_ known: Int32) { rawValue = known }
 
+    /// SIGHUP: the controlling terminal hung up; daemons read it as "reload your configuration".
     public static let hangup = Signal(SIGHUP)
+    /// SIGINT: ^C at a terminal.
     public static let interrupt = Signal(SIGINT)
+    /// SIGQUIT: ^\ at a terminal; ends the process with a core dump by default (nginx: graceful stop).
     public static let quit = Signal(SIGQUIT)
+    /// SIGILL: the process executed an illegal instruction (a fault signal).
     public static let illegalInstruction = Signal(SIGILL)
+    /// SIGTRAP: a breakpoint or trace trap (a fault signal).
     public static let trap = Signal(SIGTRAP)
+    /// SIGABRT: `abort()`, e.g. a failed assertion.
     public static let abort = Signal(SIGABRT)
+    /// SIGBUS: a bad memory access, such as past the end of a mapped file (a fault signal).
     public static let busError = Signal(SIGBUS)
+    /// SIGFPE: an arithmetic fault, such as an integer division by zero.
     public static let floatingPointException = Signal(SIGFPE)
+    /// SIGKILL: ends the process at once; it cannot be caught, blocked or ignored.
     public static let kill = Signal(SIGKILL)
+    /// SIGUSR1: no meaning of its own; programs give it one.
     public static let user1 = Signal(SIGUSR1)
+    /// SIGSEGV: an invalid memory access (a fault signal).
     public static let segmentationFault = Signal(SIGSEGV)
+    /// SIGUSR2: no meaning of its own; programs give it one.
     public static let user2 = Signal(SIGUSR2)
+    /// SIGPIPE: a write to a pipe or socket whose reading end is closed.
     public static let brokenPipe = Signal(SIGPIPE)
+    /// SIGALRM: a timer set with `alarm()` or `setitimer()` expired.
     public static let alarm = Signal(SIGALRM)
+    /// SIGTERM: the polite request to stop that `kill`, `docker stop` and the kubelet send.
     public static let terminate = Signal(SIGTERM)
+    /// SIGCHLD: a child ended, stopped or continued.
     public static let child = Signal(SIGCHLD)
+    /// SIGCONT: continue a stopped process.
     public static let `continue` = Signal(SIGCONT)
+    /// SIGSTOP: stop the process; it cannot be caught, blocked or ignored.
     public static let stop = Signal(SIGSTOP)
+    /// SIGTSTP: ^Z at a terminal; Sidekiq reads it as "stop taking new jobs".
     public static let terminalStop = Signal(SIGTSTP)
+    /// SIGTTIN: a background process read from its terminal.
     public static let terminalInput = Signal(SIGTTIN)
+    /// SIGTTOU: a background process wrote to its terminal (with `stty tostop`) or changed its settings.
     public static let terminalOutput = Signal(SIGTTOU)
+    /// SIGWINCH: the terminal's window size changed.
     public static let windowChange = Signal(SIGWINCH)
+    /// SIGSYS: a bad system call, or one a seccomp filter refused (a fault signal).
     public static let badSystemCall = Signal(SIGSYS)
 
-    /// The first and last real-time signals the C library leaves to programs.
+    /// The first real-time signal the C library leaves to programs (SIGRTMIN).
     public static var realtimeMinimum: Signal { Signal(pk_sigrtmin()) }
+    /// The last real-time signal the C library leaves to programs (SIGRTMAX).
     public static var realtimeMaximum: Signal { Signal(pk_sigrtmax()) }
 
     /// True for SIGRTMIN...SIGRTMAX.
@@ -76,6 +100,7 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
         return "SIGRTMAX-\(maximum - rawValue)"
     }
 
+    /// The signal's ``name``, as `print` shows it.
     public var description: String { name }
 
     /// Parses a signal given by name or number: `SIGTERM`, `TERM`, `term`, `15`, `SIGRTMIN+2`, `RTMAX-1`.

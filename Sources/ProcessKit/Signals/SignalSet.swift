@@ -8,11 +8,13 @@ import CProcessKit
 /// let previous = try forwarded.block()
 /// ```
 public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringConvertible {
+    /// A set holds signals.
     public typealias Element = Signal
 
     /// Bit n-1 stands for signal n.
     public private(set) var bits: UInt64
 
+    /// The empty set.
     public init() { bits = 0 }
 
     /// The set whose bit n-1 stands for signal n.
@@ -37,19 +39,28 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
 
     static func bit(_ signal: Signal) -> UInt64 { 1 << UInt64(signal.rawValue - 1) }
 
+    /// Whether `member` is in the set.
     public func contains(_ member: Signal) -> Bool { bits & SignalSet.bit(member) != 0 }
+    /// The signals in either set.
     public func union(_ other: SignalSet) -> SignalSet { SignalSet(bits: bits | other.bits) }
+    /// The signals in both sets.
     public func intersection(_ other: SignalSet) -> SignalSet { SignalSet(bits: bits & other.bits) }
+    /// The signals in exactly one of the two sets.
     public func symmetricDifference(_ other: SignalSet) -> SignalSet { SignalSet(bits: bits ^ other.bits) }
+    /// Adds the signals of `other`.
     public mutating func formUnion(_ other: SignalSet) { bits |= other.bits }
+    /// Keeps only the signals that are also in `other`.
     public mutating func formIntersection(_ other: SignalSet) { bits &= other.bits }
+    /// Keeps the signals in exactly one of the two sets.
     public mutating func formSymmetricDifference(_ other: SignalSet) { bits ^= other.bits }
 
+    /// Adds `newMember`; whether it was new, and the member.
     @discardableResult
     public mutating func insert(_ newMember: Signal) -> (inserted: Bool, memberAfterInsert: Signal) {
         (update(with: newMember) == nil, newMember)
     }
 
+    /// Removes `member`; it, or nil when it was not in the set.
     @discardableResult
     public mutating func remove(_ member: Signal) -> Signal? {
         guard contains(member) else { return nil }
@@ -57,6 +68,7 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
         return member
     }
 
+    /// Adds `newMember`; it, when it was already in the set, or nil.
     @discardableResult
     public mutating func update(with newMember: Signal) -> Signal? {
         let had = contains(newMember)
@@ -67,8 +79,10 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
     /// The signals in ascending order.
     public func makeIterator() -> Iterator { Iterator(remaining: bits) }
 
+    /// Goes through a set's signals in ascending order.
     public struct Iterator: IteratorProtocol {
         var remaining: UInt64
+        /// The next signal, or nil after the last.
         public mutating func next() -> Signal? {
             guard remaining != 0 else { return nil }
             let index = remaining.trailingZeroBitCount
@@ -77,6 +91,7 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
         }
     }
 
+    /// The signals' names in ascending order, e.g. `[SIGINT, SIGTERM]`.
     public var description: String { "[" + map { $0.name }.joined(separator: ", ") + "]" }
 
     // MARK: sigset_t
@@ -120,8 +135,9 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
         return SignalSet(old)
     }
 
-    /// The catchable signals this process ignores right now.
+    /// The signals this process ignores right now, any number 1-64: the C library's own real-time
+    /// ones too, which exec hands on as ignored like any other.
     public static func currentlyIgnored() -> SignalSet {
-        SignalSet(bits: pk_ignored_signals()).intersection(catchable)
+        SignalSet(bits: pk_ignored_signals())
     }
 }

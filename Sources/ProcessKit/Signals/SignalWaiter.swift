@@ -12,6 +12,7 @@ import CProcessKit
 /// takes them (in another, they would stay pending, or be delivered to whichever thread has them
 /// unblocked).
 public struct SignalWaiter {
+    /// The signals this waiter blocked and takes.
     public let signals: SignalSet
     /// The signal mask before ``init(blocking:)`` blocked them.
     public let previousMask: SignalSet

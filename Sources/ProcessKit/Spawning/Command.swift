@@ -40,6 +40,8 @@ public struct Command: Sendable {
     public var environment: Environment = .inherit
     /// The directory the child starts in; nil keeps this process's.
     public var workingDirectory: String?
+    /// The process group the child joins: this process's (the default) or a new one that it leads, which
+    /// ``Teardown/signalsProcessGroup`` and a terminal's foreground need.
     public var processGroup: ProcessGroup = .inherit
     /// Start the child in a new session (`setsid`), detached from any controlling terminal.
     public var newSession = false
@@ -58,13 +60,13 @@ public struct Command: Sendable {
     /// Signals set to their default action even when ``ignoredSignals`` is ``SignalSetting/inherit``
     /// (an explicit set in ``ignoredSignals`` wins over this).
     public var defaultSignals = SignalSet()
-    /// Where fd 0 comes from. nil: inherited by ``spawn()``; `/dev/null` for ``run(input:timeout:teardown:)``
+    /// Where fd 0 comes from. nil: inherited by ``spawn()``; `/dev/null` for ``run(input:timeout:teardown:)-3dtr1``
     /// unless it is given input.
     public var standardInput: StandardInput?
     /// Where fd 1 goes. nil: inherited by ``spawn()``, captured (``StandardOutput/capture(limit:)``)
-    /// by ``run(input:timeout:teardown:)``.
+    /// by ``run(input:timeout:teardown:)-3dtr1``.
     public var standardOutput: StandardOutput?
-    /// Where fd 2 goes. nil: inherited by ``spawn()``, captured by ``run(input:timeout:teardown:)``.
+    /// Where fd 2 goes. nil: inherited by ``spawn()``, captured by ``run(input:timeout:teardown:)-3dtr1``.
     public var standardError: StandardOutput?
     /// fds of this process that the child gets under the same numbers; every other fd above 2 is closed
     /// in the child, close-on-exec or not. (0-2 are set with ``standardInput``, ``standardOutput`` and

@@ -32,6 +32,7 @@ public struct Environment: Equatable, Sendable, ExpressibleByArrayLiteral {
     /// This process's environment, read when the child is started (the default).
     public static var inherit: Environment { Environment(base: .inherit) }
 
+    /// No variables at all: the child sees only what ``updating(_:)`` or `set(_:to:)` add.
     public static var empty: Environment { Environment(base: .entries([])) }
 
     /// Exactly these "NAME=value" entries.

@@ -5,8 +5,11 @@ import CProcessKit
 /// exec; the others check the input before any child exists, or (``Step/communication``, ``Step/wait``)
 /// fail after it started, once it has been stopped and reaped. No step leaves a child behind.
 public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The program that was to be started, as the command named it.
     public let program: String
+    /// The step that failed.
     public let step: Step
+    /// The error the step failed with.
     public let errno: Errno
     /// The pid of the child that failed (already reaped); nil when no child was started.
     public var childPID: Int32? = nil
@@ -17,16 +20,26 @@ public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The steps from checking the command to exec, and after. The child's steps are numbered by the C
     /// side, which reports the one that failed.
     public struct Step: RawRepresentable, Hashable, Sendable {
+        /// The step's number, as the C side reports it.
         public let rawValue: Int32
+        /// The step numbered `rawValue`.
         public init(rawValue: Int32) { self.rawValue = rawValue }
 
+        /// Creating the child (`clone`).
         public static let fork = Step(rawValue: PK_SPAWN_STEP_FORK)
+        /// Starting a new session in the child (`setsid`).
         public static let session = Step(rawValue: PK_SPAWN_STEP_SESSION)
+        /// Putting the child in its new process group (`setpgid`).
         public static let processGroup = Step(rawValue: PK_SPAWN_STEP_PROCESS_GROUP)
+        /// Making the child's group the terminal's foreground group (`tcsetpgrp`).
         public static let foreground = Step(rawValue: PK_SPAWN_STEP_FOREGROUND)
+        /// Setting the child's parent death signal (`prctl(PR_SET_PDEATHSIG)`).
         public static let parentDeathSignal = Step(rawValue: PK_SPAWN_STEP_PARENT_DEATH_SIGNAL)
+        /// Setting the child's signal mask and dispositions.
         public static let signals = Step(rawValue: PK_SPAWN_STEP_SIGNALS)
+        /// Changing to the working directory (`chdir`).
         public static let workingDirectory = Step(rawValue: PK_SPAWN_STEP_WORKING_DIRECTORY)
+        /// Running the program (`execve`): 127 for not found, 126 for not executable.
         public static let exec = Step(rawValue: PK_SPAWN_STEP_EXEC)
         /// Putting the standard streams and passed fds in place in the child, or checking them before.
         public static let fileDescriptors = Step(rawValue: PK_SPAWN_STEP_FILE_DESCRIPTORS)

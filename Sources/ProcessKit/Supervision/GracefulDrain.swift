@@ -19,6 +19,7 @@ public struct GracefulDrain: Equatable, Sendable {
     /// orchestrator waits that long before its own SIGKILL.
     public static let maximumSeconds: Double = 86_400
 
+    /// A drain that sends `signal`, then SIGKILL `seconds` later to what is left.
     public init(seconds: Double, signal: Signal = .terminate) {
         self.seconds = seconds
         self.signal = signal

@@ -27,7 +27,7 @@ public final class SupervisorEvents {
 
     /// Takes the waited-for signals; its ``SignalWaiter/previousMask`` is the caller's original mask.
     public let waiter: SignalWaiter
-    /// The signals the caller had left ignored when the supervisor started.
+    /// The signals the caller had left ignored when the supervisor started (any number 1-64).
     public let inheritedIgnored: SignalSet
     private let ownPID = ProcessControl.pid
     /// The children ``start(_:)`` started that have not been reaped.
@@ -62,14 +62,16 @@ public final class SupervisorEvents {
         return command
     }
 
-    /// Starts `command` with the caller's original signal mask and ignored signals, and with the
-    /// terminal signals at their default action unless the caller ignored them. Its end comes as
+    /// Starts `command` with exactly the signal mask and ignored signals the caller had when the
+    /// supervisor started, as exec would hand them on (tini's child gets the same): the faults and
+    /// SIGCHLD included, and the terminal signals at their default action unless the caller ignored
+    /// them. Its end comes as
     /// ``SupervisorEvent/childEnded(pid:status:)``. When it cannot start, the error is thrown for
     /// the caller's log and the child's end (127, 126 or 1) is the next event.
     public func start(_ command: Command) throws(SpawnError) -> ChildProcess {
         var command = command
         command.signalMask = .exactly(waiter.previousMask)
-        command.ignoredSignals = .exactly(inheritedIgnored.intersection(SupervisorEvents.waitedFor))
+        command.ignoredSignals = .exactly(inheritedIgnored)
         command.defaultSignals = SupervisorEvents.terminalSignals.subtracting(inheritedIgnored)
         do {
             let child = try command.spawn()

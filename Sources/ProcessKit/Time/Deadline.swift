@@ -5,6 +5,7 @@ public struct Deadline: Comparable, Hashable, Sendable {
     /// Nanoseconds since an arbitrary start (boot).
     public let nanoseconds: Int64
 
+    /// The point `nanoseconds` after the monotonic clock's start, as ``nanoseconds`` reads it.
     public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
 
     /// The monotonic clock's reading at this moment.
@@ -34,12 +35,14 @@ public struct Deadline: Comparable, Hashable, Sendable {
     /// Seconds from now until this deadline (negative once it has passed).
     public var secondsRemaining: Double { Double(nanoseconds - Deadline.now.nanoseconds) / 1_000_000_000 }
 
+    /// True once the monotonic clock has reached this point.
     public var hasPassed: Bool { Deadline.now >= self }
 
     /// Milliseconds left for poll or epoll_wait: rounded up, so a wait never ends just before the
     /// deadline, and 0 once it has passed.
     package var millisecondsRemaining: Int32 { Int32(clamping: max(0, (nanoseconds - Deadline.now.nanoseconds + 999_999) / 1_000_000)) }
 
+    /// Whether `lhs` comes before `rhs`.
     public static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 
     /// Sleeps until this deadline (returns at once if it has passed). Signals that arrive meanwhile

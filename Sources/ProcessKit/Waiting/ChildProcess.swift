@@ -17,6 +17,7 @@ import CProcessKit
 /// }
 /// ```
 public final class ChildProcess: @unchecked Sendable {
+    /// Its pid. Signal it through ``ChildProcess/send(_:toGroup:)``, which goes through the pidfd, so a reused pid is never hit.
     public let pid: Int32
     /// The group it leads, when it was started in a new one.
     public let processGroup: Int32?

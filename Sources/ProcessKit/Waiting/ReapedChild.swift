@@ -6,5 +6,6 @@ public struct ReapedChild: Equatable, Sendable {
     /// and looks at nothing but their pids skips the decoding.
     let rawStatus: Int32
 
+    /// How it ended: exit code or signal.
     public var status: WaitStatus { WaitStatus(rawValue: rawStatus) }
 }

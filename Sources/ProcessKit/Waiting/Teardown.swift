@@ -21,6 +21,7 @@ public struct Teardown: Equatable, Sendable {
     /// ``Command/processGroup``), so the processes it started stop too.
     public var signalsProcessGroup: Bool
 
+    /// The teardown that takes `steps`, then sends SIGKILL; to the child's process group with `signalsProcessGroup`.
     public init(_ steps: [Step], signalsProcessGroup: Bool = false) {
         self.steps = steps
         self.signalsProcessGroup = signalsProcessGroup

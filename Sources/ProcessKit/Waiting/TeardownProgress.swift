@@ -1,6 +1,6 @@
 /// A ``Teardown`` under way, for a loop that does its own waiting (`poll`, `epoll`, `await`, a
 /// signal wait): it sends each step's signal when the step is due and says when the next one is.
-/// ``ChildProcess/tearDown(_:)`` and the timeouts of ``Command/run(input:timeout:teardown:)`` are
+/// ``ChildProcess/tearDown(_:)-8fyqs`` and the timeouts of ``Command/run(input:timeout:teardown:)-3dtr1`` are
 /// built on it.
 ///
 /// ```swift
@@ -11,6 +11,7 @@
 /// return try child.wait()   // SIGKILL was sent
 /// ```
 public struct TeardownProgress: Sendable {
+    /// The teardown being carried out.
     public let teardown: Teardown
     private var nextStep = 0
     /// When the wait under way ends; nil before the first ``advance(now:send:)`` and after the last.
@@ -18,6 +19,7 @@ public struct TeardownProgress: Sendable {
     /// True once the final SIGKILL has been sent.
     public private(set) var isFinished = false
 
+    /// Starts `teardown`: nothing is sent until the first ``advance(now:send:)``.
     public init(_ teardown: Teardown) { self.teardown = teardown }
 
     /// Takes every step that is due at `now`: sends the signals up to the next wait (through `send`),

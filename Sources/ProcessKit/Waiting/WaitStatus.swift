@@ -11,6 +11,7 @@ public enum WaitStatus: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// SIGCONT resumed it (only reported when asked for with WCONTINUED).
     case continued
 
+    /// Decodes a status as `waitpid` reports it (the `WIFEXITED`, `WIFSIGNALED`, `WIFSTOPPED` macros).
     public init(rawValue status: Int32) {
         if pk_wifexited(status) != 0 {
             self = .exited(code: pk_wexitstatus(status))
@@ -40,6 +41,7 @@ public enum WaitStatus: Equatable, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// As a person reads it: "exited with status 3", "killed by signal 9 (SIGKILL)".
     public var description: String {
         switch self {
         case .exited(let code): return "exited with status \(code)"
