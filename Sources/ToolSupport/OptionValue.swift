@@ -91,15 +91,28 @@ public enum OptionValue {
             units = units * 10 + Int64(digit - UInt8(ascii: "0"))
             if units > limit / unit { return .failure(.tooLong) }  // checked each digit, so nothing overflows
         }
-        // The fraction as digits over a power of ten, times the unit in 128 bits: exact, where adding a
-        // tenth of the unit per digit would drop what does not divide (a third of an hour). Past the
-        // eighteenth digit a digit is worth less than a millionth of a nanosecond.
-        var numerator: Int64 = 0, scale: Int64 = 1
-        for digit in (fraction ?? []).prefix(18) {
-            numerator = numerator * 10 + Int64(digit - UInt8(ascii: "0"))
+        // The fraction exactly, in integers that cannot overflow, without 128-bit division (which the
+        // static binaries cannot link). The unit is a small number times a power of ten (36 * 10^11 ns
+        // for an hour): the first digits, one per power, are worth whole nanoseconds; up to 17 more
+        // are a fraction of the small number, divided out once. Digits past those are worth less than a
+        // millionth of a nanosecond.
+        var small = unit, powers = 0
+        while small % 10 == 0 {
+            small /= 10
+            powers += 1
+        }
+        var total = units * unit, place = unit
+        let digits = Array(fraction ?? [])
+        for digit in digits.prefix(powers) {
+            place /= 10
+            total += Int64(digit - UInt8(ascii: "0")) * place
+        }
+        var rest: Int64 = 0, scale: Int64 = 1
+        for digit in digits.dropFirst(powers).prefix(17) {
+            rest = rest * 10 + Int64(digit - UInt8(ascii: "0"))
             scale *= 10
         }
-        let total = units * unit + scale.dividingFullWidth(unit.multipliedFullWidth(by: numerator)).quotient
+        total += rest * small / scale
         return total > limit ? .failure(.tooLong) : .success(total)
     }
 

@@ -50,6 +50,8 @@ enum : int {
     PK_SPAWN_STEP_WORKING_DIRECTORY,
     PK_SPAWN_STEP_EXEC,
     PK_SPAWN_STEP_FILE_DESCRIPTORS,
+    PK_SPAWN_STEP_REPORT_PIPE,   // the pipe a forked child reports a failure through (before fork)
+    PK_SPAWN_STEP_CHILD_STACK,   // the stack of a vfork-style child (before clone)
 };
 
 /// How a spawn went: pid and pidfd of a running child, or the failing step and errno.

@@ -1,7 +1,7 @@
 import CProcessKit
 
 /// Why a command could not be started or run: the step that failed and the `errno` it failed with.
-/// The C side's steps (``Step/fork`` to ``Step/fileDescriptors``) start the child or run in it before
+/// The C side's steps (``Step/fork`` to ``Step/childStack``) start the child or run in it before
 /// exec; the others check the input before any child exists, or (``Step/communication``, ``Step/wait``)
 /// fail after it started, once it has been stopped and reaped. No step leaves a child behind.
 public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -43,6 +43,11 @@ public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let exec = Step(rawValue: PK_SPAWN_STEP_EXEC)
         /// Putting the standard streams and passed fds in place in the child, or checking them before.
         public static let fileDescriptors = Step(rawValue: PK_SPAWN_STEP_FILE_DESCRIPTORS)
+        /// Creating the pipe a forked child reports a failure through, before the fork (sanitized
+        /// builds fork; a full fd table fails here, not in fork).
+        public static let reportPipe = Step(rawValue: PK_SPAWN_STEP_REPORT_PIPE)
+        /// Allocating the stack of the child, which shares this process's memory until it execs, before the clone.
+        public static let childStack = Step(rawValue: PK_SPAWN_STEP_CHILD_STACK)
         /// The program name is unusable (it contains a NUL byte).
         public static let program = Step(rawValue: 100)
         /// An argument is unusable (it contains a NUL byte).
@@ -94,6 +99,8 @@ extension SpawnError.Step {
         case .workingDirectory: return "chdir failed"
         case .exec: return "exec failed"
         case .fileDescriptors: return "setting up its file descriptors failed"
+        case .reportPipe: return "creating the pipe it reports a failed start through failed"
+        case .childStack: return "allocating its stack failed"
         case .program: return "the program name is not usable"
         case .arguments: return "an argument is not usable"
         case .environment: return "the environment is not usable"
