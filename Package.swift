@@ -29,7 +29,9 @@ let package = Package(
         .executableTarget(name: "swinit", dependencies: ["ProcessKit", "ToolSupport"]),
         .executableTarget(name: "rebound", dependencies: ["ProcessKit", "ToolSupport"]),
         // Examples/: small real tools on ProcessKit, built and run by the tests.
-        .executableTarget(name: "timeout", dependencies: ["ProcessKit"], path: "Examples/timeout"),
+        // Its durations round with libm, which nothing else in the package links any more.
+        .executableTarget(name: "timeout", dependencies: ["ProcessKit"], path: "Examples/timeout",
+                          linkerSettings: [.linkedLibrary("m")]),
         .executableTarget(name: "parallel", dependencies: ["ProcessKit"], path: "Examples/parallel"),
         .executableTarget(name: "tee-capture", dependencies: ["ProcessKit"], path: "Examples/tee-capture"),
         // Tests mirror the modules: unit tests per module, then the built binaries (IntegrationTests:

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -13,6 +14,9 @@
 
 #ifndef RWF_NOWAIT
 #define RWF_NOWAIT 0x00000008
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
 #endif
 
 int pk_open(const char *path, int flags, int mode) { return open(path, flags | O_CLOEXEC, mode); }
@@ -72,6 +76,16 @@ long pk_write_without_blocking(int fd, const void *bytes, unsigned long count) {
     }
     do { written = write(fd, bytes, count); } while (written < 0 && errno == EINTR);
     return written;
+}
+
+void pk_close_range(unsigned int low, unsigned int high) {
+    if (low > high) return;
+    if (syscall(SYS_close_range, low, high, 0) == 0) return;
+    // Before Linux 5.9: one close per fd up to the fd limit (prlimit64 directly, as for fcntl).
+    unsigned long long limit[2];
+    unsigned int last = high;
+    if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, limit) == 0 && limit[0] - 1 < last) last = (unsigned int)(limit[0] - 1);
+    for (unsigned int fd = low; fd <= last; fd++) close((int)fd);
 }
 
 int pk_path_kind(const char *path) {

@@ -23,15 +23,22 @@ int pk_set_signal_disposition(int signo, int disposition) {
     return sigaction(signo, &action, NULL);
 }
 
+long pk_kernel_sigaction(int signo, void (*const *new_handler)(int), void (**old_handler)(int)) {
+    // The kernel's struct sigaction starts with the handler (x86-64, arm64, riscv); the flags, restorer
+    // and 64-bit mask after it fit in the other words. Zeroed apart from the handler, it asks for
+    // SIG_DFL or SIG_IGN plainly.
+    unsigned long action[4] = { 0 }, previous[4] = { 0 };
+    if (new_handler) action[0] = (unsigned long)*new_handler;
+    long result = syscall(SYS_rt_sigaction, signo, new_handler ? action : NULL, old_handler ? previous : NULL, 8);
+    if (result == 0 && old_handler) *old_handler = (void (*)(int))previous[0];
+    return result;
+}
+
 uint64_t pk_ignored_signals(void) {
     uint64_t ignored = 0;
     for (int signo = 1; signo <= 64; signo++) {
-        // The kernel's struct sigaction starts with the handler (x86-64, arm64, riscv); the flags, restorer
-        // and 64-bit mask after it fit in the other words.
-        unsigned long action[4] = { 0 };
-        if (syscall(SYS_rt_sigaction, signo, NULL, action, 8) == 0 && action[0] == (unsigned long)SIG_IGN) {
-            ignored |= 1ULL << (signo - 1);
-        }
+        void (*handler)(int) = SIG_DFL;
+        if (pk_kernel_sigaction(signo, NULL, &handler) == 0 && handler == SIG_IGN) ignored |= 1ULL << (signo - 1);
     }
     return ignored;
 }

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "cprocesskit_spawn.h"
 #include "cprocesskit_child.h"
+#include "cprocesskit_files.h"
+#include "cprocesskit_signals.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,14 +11,12 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
 #endif
@@ -44,6 +44,7 @@ struct child_context {
     pid_t parent;
     volatile int failed_step;
     volatile int error;
+    volatile int failed_resource;  // the RLIMIT_* a failed setrlimit was for
     int report_fd;  // -1, or the pipe a forked child reports a failure to
 };
 
@@ -55,17 +56,28 @@ static long set_kernel_mask(int how, const uint64_t *set, uint64_t *old) {
     return syscall(SYS_rt_sigprocmask, how, set, old, KERNEL_SIGSET_SIZE);
 }
 
-// The kernel's struct sigaction starts with the handler on x86-64, arm64 and riscv; flags, restorer and
-// mask fit in the words after it. Zeroed apart from the handler, it asks for SIG_DFL or SIG_IGN plainly.
-static long set_disposition(int signo, void (*handler)(int)) {
-    unsigned long action[4] = { (unsigned long)handler, 0, 0, 0 };
-    return syscall(SYS_rt_sigaction, signo, action, NULL, KERNEL_SIGSET_SIZE);
-}
+static long set_disposition(int signo, void (*handler)(int)) { return pk_kernel_sigaction(signo, &handler, NULL); }
 
 static void (*current_disposition(int signo))(int) {
+    void (*handler)(int) = SIG_DFL;
+    pk_kernel_sigaction(signo, NULL, &handler);
+    return handler;
+}
+
+// A process that ignores SIGCHLD (or asked for SA_NOCLDWAIT) has its children reaped by the kernel
+// as they end, and their status is lost: a wait for one ends in ECHILD. As GNU timeout does, SIGCHLD
+// is set back to its default action (or SA_NOCLDWAIT cleared, the handler kept) before a child
+// starts, so that its wait gets the real status. Flags are the word after the handler on every
+// architecture built for.
+static void keep_children_for_waiting(void) {
     unsigned long action[4] = { 0 };
-    if (syscall(SYS_rt_sigaction, signo, NULL, action, KERNEL_SIGSET_SIZE) != 0) return SIG_DFL;
-    return (void (*)(int))action[0];
+    if (syscall(SYS_rt_sigaction, SIGCHLD, NULL, action, KERNEL_SIGSET_SIZE) != 0) return;
+    if (action[0] == (unsigned long)SIG_IGN) {
+        set_disposition(SIGCHLD, SIG_DFL);
+    } else if (action[1] & SA_NOCLDWAIT) {
+        action[1] &= ~(unsigned long)SA_NOCLDWAIT;
+        syscall(SYS_rt_sigaction, SIGCHLD, action, NULL, KERNEL_SIGSET_SIZE);
+    }
 }
 
 static int in_set(uint64_t set, int signo) { return (set >> (signo - 1)) & 1; }
@@ -74,7 +86,7 @@ __attribute__((noreturn)) static void child_fail(struct child_context *context, 
     context->error = errno;
     context->failed_step = step;
     if (context->report_fd >= 0) {
-        int report[2] = { step, context->error };
+        int report[3] = { step, context->error, context->failed_resource };
         ssize_t ignored = write(context->report_fd, report, sizeof report);
         (void)ignored;
     }
@@ -100,24 +112,13 @@ static int child_reset_dispositions(const pk_spawn_attributes *a) {
     return 0;
 }
 
-// Closes fds low...high (inclusive) in the child, with close_range where the kernel has it.
-static void child_close_range(unsigned int low, unsigned int high) {
-    if (low > high) return;
-    if (syscall(SYS_close_range, low, high, 0) == 0) return;
-    // Before Linux 5.9: one close per fd up to the fd limit (prlimit64 directly, as for fcntl).
-    unsigned long long limit[2];
-    unsigned int last = high;
-    if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, limit) == 0 && limit[0] - 1 < last) last = (unsigned int)(limit[0] - 1);
-    for (unsigned int fd = low; fd <= last; fd++) close((int)fd);
-}
-
 // Closes fds low...high except `spared` (the report pipe of a forked child, or -1).
 static void child_close_range_sparing(unsigned int low, unsigned int high, int spared) {
     if (spared >= 0 && (unsigned int)spared >= low && (unsigned int)spared <= high) {
-        if ((unsigned int)spared > low) child_close_range(low, (unsigned int)spared - 1);
-        if ((unsigned int)spared < high) child_close_range((unsigned int)spared + 1, high);
+        if ((unsigned int)spared > low) pk_close_range(low, (unsigned int)spared - 1);
+        if ((unsigned int)spared < high) pk_close_range((unsigned int)spared + 1, high);
     } else {
-        child_close_range(low, high);
+        pk_close_range(low, high);
     }
 }
 
@@ -148,6 +149,36 @@ static int child_arrange_fds(const pk_spawn_attributes *a, int spared) {
         next = (unsigned int)fd + 1;
     }
     if (!a->keep_all_fds) child_close_range_sparing(next, ~0U, spared);
+    return 0;
+}
+
+// The identity and limits go straight to the kernel. The C library's setuid, setgid, setgroups (and
+// musl's setrlimit) change every thread of the calling process, signalling each one; this child
+// shares the parent's memory, and with it the parent's list of threads, which would be changed instead.
+// Each call changes only the calling process here (prlimit64 with pid 0: this process).
+
+// Resource limits in order; on failure, which one failed is noted in the context.
+static int child_set_limits(const pk_spawn_attributes *a, struct child_context *context) {
+    for (int index = 0; index < a->resource_limit_count; index++) {
+        const pk_resource_limit *limit = &a->resource_limits[index];
+        unsigned long long wanted[2] = { limit->soft, limit->hard };
+        if (syscall(SYS_prlimit64, 0, limit->resource, wanted, NULL) != 0) {
+            context->failed_resource = limit->resource;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+// Supplementary groups, group id, user id, in that order; returns the failed step, or 0.
+static int child_set_identity(const pk_spawn_attributes *a) {
+    if (a->set_groups) {
+        if (syscall(SYS_setgroups, a->group_count, a->groups) != 0) return PK_SPAWN_STEP_GROUPS;
+    } else if (a->user_id >= 0) {
+        if (syscall(SYS_setgroups, 0, NULL) != 0 && errno != EPERM) return PK_SPAWN_STEP_GROUPS;
+    }
+    if (a->group_id >= 0 && syscall(SYS_setgid, (gid_t)a->group_id) != 0) return PK_SPAWN_STEP_GROUP_ID;
+    if (a->user_id >= 0 && syscall(SYS_setuid, (uid_t)a->user_id) != 0) return PK_SPAWN_STEP_USER_ID;
     return 0;
 }
 
@@ -228,13 +259,17 @@ static int child_main(void *argument) {
         && errno != ENOTTY && errno != ENXIO && errno != EBADF) {
         child_fail(context, PK_SPAWN_STEP_FOREGROUND);
     }
+    if (child_arrange_fds(a, context->report_fd) != 0) child_fail(context, PK_SPAWN_STEP_FILE_DESCRIPTORS);
+    if (child_reset_dispositions(a) != 0) child_fail(context, PK_SPAWN_STEP_SIGNALS);
+    if (child_set_limits(a, context) != 0) child_fail(context, PK_SPAWN_STEP_RESOURCE_LIMITS);
+    if (a->umask >= 0) umask((mode_t)a->umask);
+    int identity_step = child_set_identity(a);
+    if (identity_step != 0) child_fail(context, identity_step);
     if (a->parent_death_signal > 0) {
         if (prctl(PR_SET_PDEATHSIG, a->parent_death_signal, 0, 0, 0) != 0)
             child_fail(context, PK_SPAWN_STEP_PARENT_DEATH_SIGNAL);
         if (getppid() != context->parent) kill(getpid(), a->parent_death_signal);
     }
-    if (child_arrange_fds(a, context->report_fd) != 0) child_fail(context, PK_SPAWN_STEP_FILE_DESCRIPTORS);
-    if (child_reset_dispositions(a) != 0) child_fail(context, PK_SPAWN_STEP_SIGNALS);
     if (a->working_directory && chdir(a->working_directory) != 0)
         child_fail(context, PK_SPAWN_STEP_WORKING_DIRECTORY);
     uint64_t mask = a->inherit_signal_mask ? context->parent_mask : a->signal_mask;
@@ -272,7 +307,7 @@ static pid_t start_child(struct child_context *context, int *pidfd) {
         errno = fork_error;
         return -1;
     }
-    int got[2];
+    int got[3];
     ssize_t count;
     do {
         count = read(report[0], got, sizeof got);
@@ -281,6 +316,7 @@ static pid_t start_child(struct child_context *context, int *pidfd) {
     if (count == (ssize_t)sizeof got) {
         context->failed_step = got[0];
         context->error = got[1];
+        context->failed_resource = got[2];
     }
     *pidfd = pk_pidfd_open(pid);
     return pid;
@@ -313,9 +349,10 @@ static pid_t start_child(struct child_context *context, int *pidfd) {
 
 int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
     *outcome = (pk_spawn_outcome){ .pidfd = -1 };
+    keep_children_for_waiting();
 
     struct child_context context = {
-        .attributes = a, .parent = getpid(), .failed_step = 0, .error = 0, .report_fd = -1,
+        .attributes = a, .parent = getpid(), .failed_step = 0, .error = 0, .failed_resource = 0, .report_fd = -1,
     };
 
     // No handler of this process may run in the child, which shares its memory: every signal stays
@@ -338,6 +375,7 @@ int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
         outcome->failed_step = context.failed_step;
         outcome->error = context.error;
         outcome->failed_child = pid;
+        outcome->failed_resource = context.failed_resource;
         return -1;
     }
     outcome->pid = pid;

@@ -17,4 +17,14 @@ public struct UsageError: Error, Equatable, Sendable {
             ProcessControl.exit(1)
         }
     }
+
+    /// What `body` returns; on a usage error, "tool: message" on standard error and exit 1, without
+    /// the usage (for a setting whose form was right but whose value is not there: a user missing
+    /// from /etc/passwd).
+    public static func orExit<Value>(_ tool: String, _ body: () throws(UsageError) -> Value) -> Value {
+        do { return try body() } catch {
+            Output.error(tool + ": " + error.message)
+            ProcessControl.exit(1)
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import CProcessKit
 import ProcessKit
+import ToolSupport
 
 /// Runs the health checks of one run of the child inside rebound's signal loop, never blocking it: it
 /// says when it next needs the loop (``nextDeadline``: a check to start, a timeout, a teardown step),
@@ -19,6 +20,8 @@ import ProcessKit
 /// nothing about the child, so it never counts as a failure.
 struct HealthMonitor {
     let settings: HealthCheckSettings
+    /// --user: the checks run as the child's user, as Docker runs HEALTHCHECK as the container's USER.
+    let user: UserIdentity?
     /// When the child (this run of it) started: the start period counts from here.
     let childStarted: Deadline
     private(set) var policy: HealthCheckPolicy
@@ -71,8 +74,9 @@ struct HealthMonitor {
     /// runner takes to stop what is below it, so its SIGKILL comes first.
     static let teardown = Teardown([.signal(.terminate), .wait(seconds: 2 * HealthCheckRunner.stopSeconds)], signalsProcessGroup: true)
 
-    init(settings: HealthCheckSettings, childStarted: Deadline = .now) {
+    init(settings: HealthCheckSettings, user: UserIdentity? = nil, childStarted: Deadline = .now) {
         self.settings = settings
+        self.user = user
         self.childStarted = childStarted
         policy = HealthCheckPolicy(retries: settings.retries, startPeriod: settings.startPeriod)
         nextCheck = .after(seconds: settings.interval, from: childStarted)
@@ -154,6 +158,7 @@ struct HealthMonitor {
         }
         command.processGroup = .new
         command.standardInput = .null
+        user?.apply(to: &command)  // the runner too: it only signals what its check started
         return command
     }
 

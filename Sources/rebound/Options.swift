@@ -30,6 +30,8 @@ struct ReboundOptions: Equatable {
     var healthCheck: HealthCheckSettings?
     /// --status-file: where rebound keeps its state as JSON, byte for byte as given; nil keeps none.
     var statusFile: [UInt8]?
+    /// --user USER[:GROUP]: who the child and its health checks run as; nil keeps rebound's user.
+    var user: UserSpecification?
     /// The program and its arguments, byte for byte as given.
     var command: [[UInt8]] = []
     /// The program as text, for messages (bytes that are not UTF-8 read as U+FFFD).
@@ -77,7 +79,7 @@ extension ReboundOptions {
             flags: ["0", "restart-on-zero", "g", "own-group", "q", "quiet", "h", "help", "version"],
             valued: ["r", "max-restarts", "d", "restart-delay", "b", "burst", "backoff-max", "stable-after", "stop-timeout",
                      "grace", "grace-signal", "health-cmd", "health-interval", "health-timeout", "health-retries",
-                     "health-start-period", "status-file"])
+                     "health-start-period", "status-file", "user"])
         var health = HealthCheckSettings(command: [])
         var healthOptionWithoutCommand: String?
         while let option = try scanner.next() {
@@ -105,6 +107,7 @@ extension ReboundOptions {
             case "health-retries":
                 health.retries = try OptionValue.count(value, for: "--health-retries", meaning: "at least 1")
                 guard health.retries > 0 else { throw UsageError(message: "--health-retries must be at least 1: '\(OptionValue.shown(value))'") }
+            case "user": options.user = try UserSpecification(parsing: value, for: "--user")
             case "status-file":
                 guard !value.isEmpty else { throw UsageError(message: "--status-file needs a path") }
                 options.statusFile = value
@@ -158,6 +161,7 @@ enum ReboundText {
               --health-retries N    Failures in a row that make the child unhealthy (default 3).
               --health-start-period D  Failures within D of each start do not count (default 0s).
               --status-file PATH    Keep rebound's state in PATH as JSON.
+              --user USER[:GROUP]   Run the child and its health checks as USER (name or id, as gosu does; HOME from /etc/passwd).
           -h, --help                Show this help and exit.
               --version             Show the version and exit.
         """

@@ -20,7 +20,9 @@ struct Rebound {
         switch request {
         case .help: Output.exit(showing: ReboundText.usage)
         case .version: Output.exit(showing: ReboundText.version)
-        case .run(let options): ProcessControl.exit(RestartLoop(options: options).run())
+        case .run(let options):
+            let user = UsageError.orExit("rebound") { () throws(UsageError) in try options.user?.resolve() }
+            ProcessControl.exit(RestartLoop(options: options, user: user).run())
         }
     }
 }

@@ -1,4 +1,5 @@
 import ProcessKit
+import ToolSupport
 
 /// rebound's main loop: start the child, act on each event of the ``SupervisorEvents`` as the
 /// ``ChildRunPolicy`` decides, and when the child has ended ask the ``RestartPolicy`` whether to start
@@ -6,12 +7,15 @@ import ProcessKit
 /// check, and reaps zombies throughout.
 struct RestartLoop {
     let options: ReboundOptions
+    /// --user, resolved: who the child and its health checks run as; nil runs them as rebound's own user.
+    let user: UserIdentity?
     let log: Log
     /// --status-file's contents, nil without the option.
     let statusFile: StatusFile?
 
-    init(options: ReboundOptions) {
+    init(options: ReboundOptions, user: UserIdentity? = nil) {
         self.options = options
+        self.user = user
         log = Log(quiet: options.quiet)
         statusFile = options.statusFile.map {
             StatusFile(path: $0, command: options.program, log: Log(quiet: options.quiet), healthChecked: options.healthCheck != nil)
@@ -29,24 +33,14 @@ struct RestartLoop {
 
     /// Runs the child until a restart rule says stop, and returns rebound's exit code.
     func run() -> Int32 {
-        if ProcessControl.pid != 1 && !ProcessControl.isChildSubreaper {
-            // Not PID 1: adopt orphans anyway so their zombies are reaped. Not fatal if refused.
-            do { try ProcessControl.setChildSubreaper() } catch {
-                log.info("cannot register as a child subreaper (\(error)); orphaned processes will not be reaped")
-            }
-        }
+        // Not PID 1: adopt orphans anyway so their zombies are reaped. Not fatal if refused.
+        guard let events = SupervisorStartup.events(subreaper: .whenNotPID1, fatal: log.fatal, note: { log.info($0) }) else { return 1 }
         if let warning = statusFile?.directoryWarning { log.info(warning) }
-        let events: SupervisorEvents
-        do { events = try SupervisorEvents() } catch {
-            log.fatal("cannot set up signal handling: \(error)")
-            return 1
-        }
         let code = runUntilDone(events)
         if let drain = options.drain {
             // --grace: stop what is left (the database a control plane started with `pg_ctl`) rather
             // than leave it to the kernel's SIGKILL; rebound has no debug level, so no details.
-            drain.run(events) { event in
-                let (text, importance) = drain.describe(event)
+            SupervisorStartup.drain(drain, events) { text, importance in
                 if importance != .detail { log.info("grace: " + text) }
             }
         }
@@ -107,9 +101,11 @@ struct RestartLoop {
         var child: ChildProcess?, pid: Int32 = 0
         var health: HealthMonitor?
         do {
-            let started = try events.start(events.command(options.command, newProcessGroup: options.ownProcessGroup))
+            var command = events.command(options.command, newProcessGroup: options.ownProcessGroup)
+            user?.apply(to: &command)
+            let started = try events.start(command)
             (child, pid) = (started, started.pid)
-            health = options.healthCheck.map { HealthMonitor(settings: $0) }
+            health = options.healthCheck.map { HealthMonitor(settings: $0, user: user) }
             statusFile?.running(pid: pid)
         } catch {
             // The child's end (127, 126 or 1) is the next event.

@@ -26,6 +26,7 @@ enum SwinitText {
           --grace-signal SIG: Send SIG instead of SIGTERM first when draining, e.g. "--grace-signal INT".
           --rewrite FROM:TO: Forward signal FROM as TO (TO 0 drops it), e.g. "--rewrite TERM:QUIT". Repeatable.
           --stop-sequence [SECS,]SIG[,SECS,SIG]...: On SIGTERM send the first SIG (after SECS if it starts with a delay), each next one SECS later; another SIGTERM skips ahead.
+          --user USER[:GROUP]: Run the child as USER (name or id, as gosu does; HOME from /etc/passwd), e.g. "--user postgres".
 
         Environment variables:
 

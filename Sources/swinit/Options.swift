@@ -25,6 +25,8 @@ struct SwinitOptions: Equatable {
     var stopSequence = StopSequence()
     /// -P: run no program, only reap, and exit 0 on SIGINT or SIGTERM (a pod's "pause" container).
     var pause = false
+    /// --user USER[:GROUP]: who the child runs as; nil keeps swinit's user.
+    var user: UserSpecification?
     /// Settings that were read leniently, as tini reads them, and deserve a warning at start-up.
     var warnings: [String] = []
 }
@@ -56,7 +58,7 @@ extension SwinitOptions {
         if let text = environment("SWINIT_GRACE") { options.graceSeconds = try GraceOption.seconds(Array(text.utf8), for: "SWINIT_GRACE") }
         if let text = environment("SWINIT_GRACE_SIGNAL") { options.graceSignal = try GraceOption.signal(Array(text.utf8), for: "SWINIT_GRACE_SIGNAL") }
         var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g", "P"],
-                                    valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence"])
+                                    valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence", "user"])
         while let option = try scanner.next() {
             let value = option.value ?? []
             // The signal and sequence readers take text; a byte that is not UTF-8 fails them either way.
@@ -74,6 +76,7 @@ extension SwinitOptions {
             case "grace-signal": options.graceSignal = try GraceOption.signal(value, for: "--grace-signal")
             case "rewrite": try options.rewrites.add(parsing: text)
             case "stop-sequence": options.stopSequence = try StopSequence(parsing: text)
+            case "user": options.user = try UserSpecification(parsing: value, for: "--user")
             case "p":
                 do { options.parentDeathSignal = try Signal(parsing: text) } catch {
                     throw UsageError(message: "not a valid signal for -p: '\(OptionValue.shown(value))'")
@@ -112,6 +115,7 @@ extension SwinitOptions {
             guard rewrites.isEmpty, stopSequence.steps.isEmpty else {
                 throw UsageError(message: "-P runs no program, so --rewrite and --stop-sequence have nothing to send signals to")
             }
+            if let user { throw UsageError(message: "-P runs no program, so --user \(user.text) has nothing to run as that user") }
             return
         }
         guard !command.isEmpty else { throw UsageError(message: "no program to run") }

@@ -1,15 +1,19 @@
 import ProcessKit
+import ToolSupport
 
 /// The init loop: set up signals and start the child (none in pause mode), then act on each event
 /// as ``SupervisorPolicy`` decides, until the main child has exited.
 final class Supervisor {
     let options: SwinitOptions
+    /// --user, resolved: who the child runs as; nil runs it as swinit's own user.
+    let user: UserIdentity?
     let log: Log
     /// Logs a reaped orphan (-w, or -vv); nil without them, so that reaping a zombie calls nothing.
     var orphanLog: ((ReapedChild) -> Void)? { (options.warnOnReap ? log.showsWarnings : log.showsDebug) ? reaped : nil }
 
-    init(options: SwinitOptions) {
+    init(options: SwinitOptions, user: UserIdentity? = nil) {
         self.options = options
+        self.user = user
         log = Log(verbosity: options.verbosity)
     }
 
@@ -23,12 +27,8 @@ final class Supervisor {
                 return 1
             }
         }
-        if options.subreaper {
-            do { try ProcessControl.setChildSubreaper() } catch {
-                log.fatal("cannot register as a child subreaper: \(error) (requires Linux >= 3.4)")
-                return 1
-            }
-        }
+        guard let events = SupervisorStartup.events(subreaper: options.subreaper ? .required : .unchanged, fatal: log.fatal, note: { _ in })
+        else { return 1 }
         if ProcessControl.pid != 1 && !ProcessControl.isChildSubreaper {
             log.warning("""
                 swinit is not running as PID 1 and isn't registered as a child subreaper. \
@@ -38,11 +38,6 @@ final class Supervisor {
                 """)
         }
 
-        let events: SupervisorEvents
-        do { events = try SupervisorEvents() } catch {
-            log.fatal("cannot set up signal handling: \(error)")
-            return 1
-        }
         var child: ChildProcess?
         if options.pause {
             // What catatonit does for a pause container: pin no mount, hold nothing it inherited open.
@@ -51,7 +46,9 @@ final class Supervisor {
             log.info("Pause mode: reaping until SIGINT or SIGTERM")
         } else {
             do {
-                let started = try events.start(events.command(options.command, newProcessGroup: true))
+                var command = events.command(options.command, newProcessGroup: true)
+                user?.apply(to: &command)
+                let started = try events.start(command)
                 log.info("Spawned child process '\(options.program)' with pid '\(started.pid)'")
                 child = started
             } catch {
@@ -101,8 +98,7 @@ final class Supervisor {
         if let drain = options.drain {
             // --grace: stop what is left (a worker an entrypoint script started without `exec`)
             // before the kernel SIGKILLs it: progress at -v, details at -vv, problems as warnings.
-            drain.run(events, orphan: orphanLog) { event in
-                let (text, importance) = drain.describe(event)
+            SupervisorStartup.drain(drain, events, orphan: orphanLog) { text, importance in
                 switch importance {
                 case .progress: log.info("Grace: " + text)
                 case .detail: log.debug("Grace: " + text)

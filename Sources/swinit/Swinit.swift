@@ -14,7 +14,9 @@ struct Swinit {
         case .help: Output.exit(showing: SwinitText.usage)
         case .version: Output.exit(showing: SwinitText.version)
         case .license: Output.exit(showing: SwinitText.license)
-        case .run(let options): ProcessControl.exit(Supervisor(options: options).run())
+        case .run(let options):
+            let user = UsageError.orExit("swinit") { () throws(UsageError) in try options.user?.resolve() }
+            ProcessControl.exit(Supervisor(options: options, user: user).run())
         }
     }
 }

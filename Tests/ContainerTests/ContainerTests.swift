@@ -152,32 +152,58 @@ import TestSupport
         #expect(line.hasSuffix("alive=0 zombies=0"), "\(line)\n\(result.stderr)")
     }
 
-    /// What a user of `podman run --init --init-path swinit` sees: swinit is PID 1 as podman starts its init
+    /// What a user of swinit as podman's `--init` sees: swinit is PID 1 as podman starts its init
     /// (`/run/podman-init -- CMD`), and the container exits with the child's code, 128+N for a signal.
-    @Test(arguments: [(#"tr '\0' ' ' < /proc/1/cmdline; echo; exit 3"#, Int32(3)), ("kill -TERM $$", Int32(143))])
-    func initPathKeepsTheChildsExitCode(script: String, expected: Int32) throws {
+    @Test(arguments: [InitRoute.initPath, .containersConf],
+          [(#"tr '\0' ' ' < /proc/1/cmdline; echo; exit 3"#, Int32(3)), ("kill -TERM $$", Int32(143))])
+    func initKeepsTheChildsExitCode(route: InitRoute, run: (String, Int32)) throws {
+        let (script, expected) = run
         let image = try ContainerImage.shared()
-        let result = try Container.runToEnd(image: image, route: .initPath, arguments: ["sh", "-c", script], timeout: 60)
+        let result = try Container.runToEnd(image: image, route: route, arguments: ["sh", "-c", script], timeout: 60)
         #expect(result.status == expected, "\(result)")
         if expected == 3 { #expect(result.stdout.hasPrefix("/run/podman-init -- sh -c "), "\(result)") }
+    }
+
+    /// The init podman bind-mounts is this swinit, not podman's own catatonit: swinit's options reach it
+    /// through the container's environment (`-e SWINIT_VERBOSITY=2`), and it logs the child's start and end.
+    @Test(arguments: [InitRoute.initPath, .containersConf])
+    func theInitIsSwinitAndReadsItsEnvironment(route: InitRoute) throws {
+        let image = try ContainerImage.shared()
+        let result = try Container.runToEnd(image: image, route: route, options: ["-e", "SWINIT_VERBOSITY=2"],
+                                            arguments: ["sh", "-c", "exit 4"], timeout: 60)
+        #expect(result.status == 4, "\(result)")
+        #expect(result.stderr.contains("[INFO  swinit (1)] Spawned child process 'sh'"), "\(result)")
+        #expect(result.stderr.contains("[INFO  swinit (1)] Main child exited normally (with status '4')"), "\(result)")
     }
 }
 
 /// How swinit becomes the container's PID 1: as the image's ENTRYPOINT, or bind-mounted by podman from the
-/// host with `podman run --init --init-path PATH` (what `init_path` in containers.conf and Docker's
-/// `dockerd --init-path` configure), in front of the image's command.
+/// host in front of the image's command with `podman run --init`, named by `--init-path PATH` or by
+/// `init_path` in containers.conf (what Docker's `dockerd --init-path` is to `docker run --init`).
 enum InitRoute: CaseIterable, Sendable, CustomStringConvertible {
-    case entrypoint, initPath
+    case entrypoint, initPath, containersConf
 
-    var description: String { self == .entrypoint ? "ENTRYPOINT" : "--init --init-path" }
+    var description: String {
+        switch self {
+        case .entrypoint: "ENTRYPOINT"
+        case .initPath: "--init --init-path"
+        case .containersConf: "--init, init_path in containers.conf"
+        }
+    }
 
-    /// The `podman run` flags that make this route; `arguments` are then the whole command.
+    /// The `podman run` flags that make this route; `arguments` are then the whole command. The image's
+    /// ENTRYPOINT is swinit itself: the --init routes clear it, so the bind-mounted swinit runs the command.
     var runFlags: [String] {
         switch self {
         case .entrypoint: []
-        // The image's ENTRYPOINT is swinit itself: clear it, so the bind-mounted swinit runs the command.
         case .initPath: ["--init", "--init-path", ContainerImage.swinitPath, "--entrypoint", ""]
+        case .containersConf: ["--init", "--entrypoint", ""]
         }
+    }
+
+    /// What podman's environment adds for this route: CONTAINERS_CONF, a containers.conf of its own.
+    var environment: [String: String] {
+        self == .containersConf ? ["CONTAINERS_CONF": ContainerImage.containersConf] : [:]
     }
 }
 
@@ -199,9 +225,11 @@ enum Podman {
 
     /// Runs `podman GLOBAL arguments`, bounded; fails the test (throws) on a non-zero exit unless `check` is false.
     @discardableResult
-    static func run(_ arguments: [String], timeout: Double = 60, check: Bool = true,
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 60, check: Bool = true,
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
         let result = try Harness.run("/bin/bash", ["-c", closeInheritedDescriptors, "podman", path] + global + arguments,
+                                     environment: environment.isEmpty ? nil
+                                         : ProcessInfo.processInfo.environment.merging(environment) { $1 },
                                      timeout: timeout, sourceLocation: sourceLocation)
         if check && result.status != 0 {
             Issue.record("podman \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)",
@@ -230,6 +258,13 @@ enum ContainerImage {
         defer { lock.unlock() }
         return swinitUsed
     }
+
+    /// A containers.conf whose `init_path` is ``swinitPath``, written once per test run.
+    static let containersConf: String = {
+        let path = (try? Harness.temporaryDirectory()).map { $0 + "/containers.conf" } ?? "/nonexistent/containers.conf"
+        try? "[containers]\ninit_path = \"\(swinitPath)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }()
 
     static var packageRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -316,19 +351,20 @@ struct Container {
         if let volume { run += ["-v", volume + ":/data"] }
         if let entrypoint { run += ["--entrypoint", entrypoint] }
         do {
-            try Podman.run(run + [image] + arguments, sourceLocation: sourceLocation)
+            try Podman.run(run + [image] + arguments, environment: route.environment, sourceLocation: sourceLocation)
         } catch {
             remove()
             throw error
         }
     }
 
-    /// `podman run --rm` to the end, bounded; its output and exit code.
-    static func runToEnd(image: String, route: InitRoute = .entrypoint, arguments: [String], timeout: Double) throws -> ProgramRun {
+    /// `podman run --rm [options] image arguments` to the end, bounded; its output and exit code.
+    static func runToEnd(image: String, route: InitRoute = .entrypoint, options: [String] = [], arguments: [String],
+                         timeout: Double) throws -> ProgramRun {
         let name = "processkit-test-" + UUID().uuidString.prefix(12).lowercased()
         defer { _ = try? Podman.run(["rm", "-f", "-t", "0", name], timeout: 60, check: false) }
-        return try Podman.run(["run", "--rm", "--name", name] + Podman.runFlags + route.runFlags + [image] + arguments,
-                              timeout: timeout, check: false)
+        return try Podman.run(["run", "--rm", "--name", name] + Podman.runFlags + route.runFlags + options + [image] + arguments,
+                              environment: route.environment, timeout: timeout, check: false)
     }
 
     /// `podman stop -t grace`; how long it took.

@@ -38,8 +38,7 @@ import TestSupport
         try Harness.requirePIDNamespaces()
         let bin = Self.postgresBin
         try Harness.require(bin != nil, "needs PostgreSQL (apt-get install postgresql)")
-        try Harness.require(Harness.executable("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser") != nil
-                            && getpwnam("postgres") != nil, "needs runuser and the postgres user (apt-get install postgresql)")
+        try Harness.require(getpwnam("postgres") != nil, "needs the postgres user (apt-get install postgresql)")
         return bin!
     }
 
@@ -78,7 +77,9 @@ import TestSupport
     /// twice and rebound restarts it, while the postmaster keeps its pid. Then the pod stops: SIGTERM
     /// to rebound. With --grace PostgreSQL shuts down ("database system is shut down") and the next
     /// start runs no recovery; without it the kernel SIGKILLs PostgreSQL when rebound exits, and the
-    /// next start has to recover.
+    /// next start has to recover. rebound runs as root and starts the control plane as the database's
+    /// user (`--user postgres`; pg_ctl refuses to run as root), and `swinit --user postgres` runs initdb
+    /// and the next start: no runuser, gosu or su-exec.
     @Test(arguments: DatabaseStop.allCases)
     func databasePodStopsCleanlyOnlyWithGrace(stop: DatabaseStop) throws {
         let bin = try requirePostgres()
@@ -89,9 +90,9 @@ import TestSupport
             let result = try Harness.shell(Self.prelude + #"""
                 D=\#(directory); cd "$D"
                 export PGBIN=\#(bin) PGDATA=$D/data PGRUNDIR=$D
-                runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres > "$D/initdb.log" 2>&1 || fail "initdb: $(cat $D/initdb.log)"
+                "$SWINIT" -s --user postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres > "$D/initdb.log" 2>&1 || fail "initdb: $(cat $D/initdb.log)"
                 ulimit -c 0  # the crashes below dump no core
-                unshare --pid --fork --mount-proc "$REBOUND" \#(flags) -- \#(Self.examples)/database-pod/control-plane.sh 2> "$D/rebound.log" & u=$!
+                unshare --pid --fork --mount-proc "$REBOUND" --user postgres \#(flags) -- \#(Self.examples)/database-pod/control-plane.sh 2> "$D/rebound.log" & u=$!
                 wait_until 60 nonempty "$D/control-plane.ready"
                 rebound=$(cat /proc/$u/task/$u/children)
                 postmaster=$(cat "$D/postmaster.pid")
@@ -110,7 +111,7 @@ import TestSupport
                 kill -TERM $rebound
                 wait $u; echo "status=$?"
                 # The next start of the database, in a namespace of its own, then a clean stop.
-                unshare --pid --fork --mount-proc runuser -u postgres -- sh -c '
+                unshare --pid --fork --mount-proc "$SWINIT" --user postgres -- sh -c '
                     "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGRUNDIR/next-start.log" -w -t 60 -o "-k $PGRUNDIR -c listen_addresses=" start >/dev/null &&
                     "$PGBIN/pg_ctl" -D "$PGDATA" -w -t 60 -m fast stop >/dev/null' || fail "the next start failed: $(cat $D/next-start.log)"
                 echo "--- rebound.log"; cat "$D/rebound.log"
@@ -151,8 +152,8 @@ import TestSupport
             let result = try Harness.shell(Self.prelude + #"""
                 D=\#(directory); cd "$D"
                 export PGBIN=\#(bin) PGDATA=$D/data PGRUNDIR=$D HEALTH_FILE=$D/control-plane.alive
-                runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres > "$D/initdb.log" 2>&1 || fail "initdb: $(cat $D/initdb.log)"
-                unshare --pid --fork --mount-proc "$REBOUND" --grace 30 --grace-signal INT --stop-timeout 5 \
+                "$SWINIT" -s --user postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres > "$D/initdb.log" 2>&1 || fail "initdb: $(cat $D/initdb.log)"
+                unshare --pid --fork --mount-proc "$REBOUND" --user postgres --grace 30 --grace-signal INT --stop-timeout 5 \
                     --health-cmd '\#(check)' --health-interval 1 --health-retries 2 --health-start-period 60 \
                     --status-file "$D/status.json" -- \#(Self.examples)/database-pod/control-plane.sh 2> "$D/rebound.log" & u=$!
                 # A reader that parses the status file as fast as it can, until told to stop.

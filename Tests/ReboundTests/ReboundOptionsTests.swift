@@ -118,6 +118,15 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
         #expect(usageError(["--grace"]) == "option '--grace' needs a value")
     }
 
+    /// --user is checked for its form here; the names are looked up when rebound starts.
+    @Test func userTakesUserAndGroup() throws {
+        #expect(try options(["server"]).user == nil)
+        #expect(try options(["--user", "postgres", "server"]).user?.text == "postgres")
+        #expect(try options(["--user=postgres:ssl-cert", "--", "server"]).user?.text == "postgres:ssl-cert")
+        #expect(usageError(["--user", "a:b:c", "server"]) == "not a valid user for --user: 'a:b:c' (use USER, USER:GROUP, UID or UID:GID)")
+        #expect(usageError(["--user"]) == "option '--user' needs a value")
+    }
+
     @Test func aProgramIsRequired() {
         #expect(usageError([]) == "no program to run")
         #expect(usageError(["-q", "--"]) == "no program to run")

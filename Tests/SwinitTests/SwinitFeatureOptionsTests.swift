@@ -33,6 +33,15 @@ import ToolSupport
         #expect(options.pause == false)
     }
 
+    /// --user is checked for its form here; the names are looked up when swinit starts.
+    @Test func userTakesUserAndGroupButNotInPauseMode() throws {
+        #expect(try parse(["sh"]).user == nil)
+        #expect(try parse(["--user", "postgres", "sh"]).user?.text == "postgres")
+        #expect(try parse(["--user=1000:1000", "--", "sh"]).user?.text == "1000:1000")
+        #expect(rejection(["--user", "", "sh"]) == "not a valid user for --user: '' (use USER, USER:GROUP, UID or UID:GID)")
+        #expect(rejection(["-P", "--user", "nobody"]) == "-P runs no program, so --user nobody has nothing to run as that user")
+    }
+
     @Test func graceFromOptionOrEnvironmentAndTheOptionWins() throws {
         #expect(try parse(["--grace", "5", "sh"]).graceSeconds == 5)
         #expect(try parse(["--grace=2.5", "sh"]).graceSeconds == 2.5)

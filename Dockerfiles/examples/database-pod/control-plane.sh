@@ -1,7 +1,8 @@
 #!/bin/sh
 # A database pod's control plane, reduced to what matters to its init: it starts PostgreSQL with
 # pg_ctl (which daemonizes the postmaster, so the postmaster is re-parented to PID 1, rebound), keeps a
-# client session open, and otherwise waits. If it crashes, rebound starts it again; it then finds the
+# client session open, and otherwise waits. It runs as the database's user: rebound --user postgres
+# starts it so (pg_ctl refuses to run as root). If it crashes, rebound starts it again; it then finds the
 # database running and leaves it alone. It never stops the database: on pod stop, rebound's --grace
 # drain does (--grace-signal INT: PostgreSQL's fast shutdown).
 #
@@ -16,17 +17,14 @@ set -u
 if [ -z "${PGBIN:-}" ]; then
     for dir in /usr/lib/postgresql/*/bin; do PGBIN=$dir; done
 fi
-# As root (a test), run PostgreSQL's tools as the postgres user; in the image, USER postgres already is.
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
 echo $$ > "$PGRUNDIR/control-plane.pid"
 echo "control plane $$: starting" >&2
 
-if as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+if "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
     echo "control plane $$: PostgreSQL is already running (postmaster pid $(head -1 "$PGDATA/postmaster.pid")), leaving it alone" >&2
 else
     # No TCP: only the Unix socket in PGRUNDIR.
-    as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGRUNDIR/postgresql.log" -w -t 60 \
+    "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGRUNDIR/postgresql.log" -w -t 60 \
         -o "-k $PGRUNDIR -c listen_addresses=''" start >&2 || exit 1
     echo "control plane $$: started PostgreSQL (postmaster pid $(head -1 "$PGDATA/postmaster.pid"))" >&2
 fi

@@ -27,6 +27,10 @@ int pk_dup_cloexec(int fd);
 /// file, opened from /proc/self/fd; where that fails, only when poll says it is writable.
 long pk_write_without_blocking(int fd, const void *bytes, unsigned long count);
 
+/// Closes every fd from low to high (inclusive): close_range, or before Linux 5.9 one close per fd up
+/// to the fd limit. System calls only, so the spawned child calls it too, between clone and exec.
+void pk_close_range(unsigned int low, unsigned int high);
+
 /// What is at a path, without following a final symbolic link (lstat): for a file that must be
 /// replaced, never written through.
 enum {

@@ -15,6 +15,13 @@ int pk_signal_disposition(int signo);
 /// Sets SIG_IGN (disposition 1) or SIG_DFL (anything else). Returns 0, or -1 with errno.
 int pk_set_signal_disposition(int signo, int disposition);
 
+/// rt_sigaction straight to the kernel for a plain disposition: sets signo to *new_handler (SIG_DFL or
+/// SIG_IGN, no flags, empty mask) when new_handler is not NULL, and stores the previous handler in
+/// *old_handler when that is not NULL. Returns 0, or -1 with errno. A system call only, so the spawned
+/// child uses it too; the C library's sigaction() costs several times the call itself.
+long pk_kernel_sigaction(int signo, void (*_Nonnull const *_Nullable new_handler)(int),
+                         void (*_Nonnull *_Nullable old_handler)(int));
+
 /// The signals 1...64 whose disposition is SIG_IGN, signal n as bit n-1, including those the C library
 /// keeps for itself. One rt_sigaction system call per signal, made directly: the C library's sigaction()
 /// costs several times the call itself, and a supervisor asks about every signal as it starts.

@@ -1,6 +1,4 @@
 #if !hasFeature(Embedded)
-import CProcessKit
-
 extension ChildProcess {
     /// Waits for it to exit, reaps it and returns how it ended, without holding a thread: the task
     /// sleeps on ProcessKit's poller thread, woken by the child's pidfd.
@@ -8,13 +6,9 @@ extension ChildProcess {
     /// Cancelling the task stops the child with `teardown` (SIGTERM, up to 5 s, SIGKILL by default),
     /// waits until it is gone, and then throws `CancellationError`: no child outlives the task.
     public func wait(onCancel teardown: Teardown = .standard) async throws -> WaitStatus {
-        let status = try await withTaskCancellationHandler {
-            try await exitStatus()
-        } onCancel: {
-            Task.detached { _ = try? await self.tearDown(teardown) }
-        }
-        if Task.isCancelled { throw CancellationError() }
-        return status
+        var watch = ExitWatch([self], deadline: nil, teardown: teardown)
+        if try await watch.run(onCancel: { $0.stopNow() }) { throw CancellationError() }
+        return watch.statuses[0]!
     }
 
     /// Stops it with `teardown`'s steps, ending early once it has exited, and SIGKILL after the last;
@@ -22,38 +16,17 @@ extension ChildProcess {
     /// and cancelling the task does not cut the sequence short: it always ends with the child reaped.
     @discardableResult
     public func tearDown(_ teardown: Teardown = .standard) async throws -> WaitStatus {
-        var progress = TeardownProgress(teardown)
-        while true {
-            if let status = try tryWait() { return status }
-            guard let due = try progress.advance(send: { (signal) throws(Errno) in
-                try sendIgnoringGone(signal, toGroup: teardown.signalsProcessGroup)
-            }) else { return try await exitStatus() }
-            if let status = try await exitStatus(until: due) { return status }
-        }
+        var watch = ExitWatch.tearingDown([self], with: teardown)
+        _ = try await watch.run(onCancel: nil)
+        return watch.statuses[0]!
     }
 
-    /// Waits for it to exit and reaps it, ignoring cancellation (the child must be reaped).
-    func exitStatus() async throws -> WaitStatus {
-        while true {
-            if let status = try await exitStatus(until: nil) { return status }
-        }
-    }
-
-    /// Its status once it has exited, or nil if it still runs at `deadline` (cancellation ignored).
-    func exitStatus(until deadline: Deadline?) async throws -> WaitStatus? {
-        var pause: Int64 = 1_000_000
-        while true {
-            if let status = try tryWait() { return status }
-            if let deadline, deadline.hasPassed { return nil }
-            if let pidDescriptor {
-                try await EventPoller.shared.ready(pidDescriptor.rawValue, until: deadline, cancellable: false)
-            } else {
-                // No pidfd (Linux before 5.3): look again after a pause that grows to 50 ms.
-                let wake = Deadline(nanoseconds: Deadline.now.nanoseconds &+ pause)
-                try await EventPoller.shared.sleep(until: deadline.map { Swift.min($0, wake) } ?? wake, cancellable: false)
-                pause = Swift.min(pause * 2, 50_000_000)
-            }
-        }
+    /// ``collect(until:teardown:readingUntil:)`` from async code (see
+    /// ``Command/run(input:timeout:teardown:readingUntil:)-766eu``).
+    public func collect(timeout: Double? = nil, teardown: Teardown = .standard,
+                        readingUntil outputEnd: OutputEnd = .endOfFile) async throws -> RunResult {
+        let prepared = takePreparedRun()
+        return prepared.runResult(try await RunExchange.run(prepared, timeout: timeout, teardown: teardown, outputEnd: outputEnd))
     }
 }
 #endif

@@ -3,22 +3,27 @@ import CProcessKit
 
 /// The one thread behind every `await` in ProcessKit: it sleeps in `epoll_wait` on the pidfds of
 /// children being awaited and the pipes being read or written, and resumes each waiting task when
-/// its fd is ready or its deadline has passed. A task that awaits a child or a pipe never holds a
+/// one of its fds is ready or its deadline has passed. A task that awaits a child or a pipe never holds a
 /// thread of the cooperative pool, and however many tasks wait, ProcessKit adds this one thread.
 ///
-/// Each wait is one-shot: the fd is watched for a single readiness event, then forgotten, so an fd
+/// Each wait is one-shot: its fds are watched for a single readiness event, then forgotten, so an fd
 /// closed after its wait can never wake anyone.
 final class EventPoller: @unchecked Sendable {
     /// The process's poller, started on first use; its thread lives as long as the process.
     static let shared = EventPoller()
 
-    /// A task waiting for an fd: the fd as registered (a duplicate when the same fd was already
+    /// A task waiting for fds: each fd as registered (a duplicate when the same fd was already
     /// being watched for another task), its deadline, and the continuation to resume.
     private struct Waiting {
-        let registeredFD: Int32
-        let isDuplicate: Bool
+        let registered: [Registered]
         let deadline: Deadline?
         let continuation: CheckedContinuation<Bool, any Error>
+    }
+
+    /// One fd watched for a wait: the number epoll knows it by, and whether that is a duplicate.
+    private struct Registered {
+        let fd: Int32
+        let isDuplicate: Bool
     }
 
     private struct State {
@@ -59,57 +64,79 @@ final class EventPoller: @unchecked Sendable {
 
     /// Suspends until `deadline` has passed, on the poller's clock rather than a thread.
     func sleep(until deadline: Deadline, cancellable: Bool = true) async throws {
-        try await ready(-1, until: deadline, cancellable: cancellable)
+        try await ready(Readiness(deadline: deadline), cancellable: cancellable)
     }
 
     /// Suspends until `fd` is readable (or writable, with `writable`), has hung up or failed: true;
-    /// or until `deadline` has passed: false. A negative `fd` waits for the deadline alone. With `cancellable`, cancelling the task stops the wait
-    /// and throws `CancellationError`; otherwise the wait ignores cancellation (for waits that must
-    /// finish, such as reaping a child that is being torn down).
+    /// or until `deadline` has passed: false.
     @discardableResult
     func ready(_ fd: Int32, writable: Bool = false, until deadline: Deadline? = nil, cancellable: Bool = true) async throws -> Bool {
+        try await ready(Readiness(watches: [Readiness.Watch(fd: fd, writable: writable)], deadline: deadline), cancellable: cancellable)
+    }
+
+    /// Suspends until one of the fds `readiness` watches is ready (true), or its deadline has passed
+    /// (false): the `await` driver of a ``Stepper``. With `cancellable`, cancelling the task stops the
+    /// wait and throws `CancellationError`; otherwise the wait ignores cancellation (for waits that
+    /// must finish, such as reaping a child that is being torn down).
+    @discardableResult
+    func ready(_ readiness: Readiness, cancellable: Bool) async throws -> Bool {
         if let startError { throw startError }
         let token = withState { state in
             defer { state.nextToken += 1 }
             return state.nextToken
         }
         return try await withTaskCancellationHandler {
-            try await register(fd, writable: writable, deadline: deadline, token: token, cancellable: cancellable)
+            try await register(readiness, token: token, cancellable: cancellable)
         } onCancel: {
             if cancellable { self.finish(token, with: .failure(CancellationError())) }
         }
     }
 
-    private func register(_ fd: Int32, writable: Bool, deadline: Deadline?, token: UInt64, cancellable: Bool) async throws -> Bool {
+    private func register(_ readiness: Readiness, token: UInt64, cancellable: Bool) async throws -> Bool {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
             let outcome: Result<Bool, any Error>? = withState { state in
                 // Checked under the lock: a cancellation after this check finds the token registered.
                 if cancellable && Task.isCancelled { return .failure(CancellationError()) }
-                if let deadline, deadline.hasPassed { return .success(false) }
-                var registeredFD = fd, isDuplicate = false
-                if fd >= 0, pk_epoll_watch_once(epoll, fd, writable ? 1 : 0, token) != 0 {
-                    let error = Errno.current
-                    guard error.rawValue == EEXIST else { return .failure(error) }
-                    // Another task waits on the same fd (e.g. two awaits of one child): epoll keys
-                    // its entries by fd, so this one watches a duplicate.
-                    registeredFD = pk_dup_cloexec(fd)
-                    guard registeredFD >= 0 else { return .failure(Errno.current) }
-                    isDuplicate = true
-                    if pk_epoll_watch_once(epoll, registeredFD, writable ? 1 : 0, token) != 0 {
-                        let error = Errno.current
-                        close(registeredFD)
+                if let deadline = readiness.deadline, deadline.hasPassed { return .success(false) }
+                var registered: [Registered] = []
+                for watch in readiness.watches {
+                    do throws(Errno) { registered.append(try watchOnce(watch, token: token)) } catch {
+                        forget(registered)
                         return .failure(error)
                     }
                 }
-                state.waiting[token] = Waiting(registeredFD: registeredFD, isDuplicate: isDuplicate,
-                                               deadline: deadline, continuation: continuation)
-                if let deadline {
+                state.waiting[token] = Waiting(registered: registered, deadline: readiness.deadline, continuation: continuation)
+                if let deadline = readiness.deadline {
                     state.timed[token] = deadline
                     if state.sleepsUntil.map({ deadline < $0 }) ?? true { eventfd_write(wake, 1) }
                 }
                 return nil
             }
             if let outcome { continuation.resume(with: outcome) }
+        }
+    }
+
+    /// Watches one fd for a single readiness event reported with `token`.
+    private func watchOnce(_ watch: Readiness.Watch, token: UInt64) throws(Errno) -> Registered {
+        if pk_epoll_watch_once(epoll, watch.fd, watch.writable ? 1 : 0, token) == 0 { return Registered(fd: watch.fd, isDuplicate: false) }
+        guard Errno.current.rawValue == EEXIST else { throw Errno.current }
+        // Another task waits on the same fd (e.g. two awaits of one child): epoll keys its entries
+        // by fd, so this one watches a duplicate.
+        let duplicate = pk_dup_cloexec(watch.fd)
+        guard duplicate >= 0 else { throw Errno.current }
+        if pk_epoll_watch_once(epoll, duplicate, watch.writable ? 1 : 0, token) != 0 {
+            let error = Errno.current
+            close(duplicate)
+            throw error
+        }
+        return Registered(fd: duplicate, isDuplicate: true)
+    }
+
+    /// Stops watching fds registered for a wait.
+    private func forget(_ registered: [Registered]) {
+        for entry in registered {
+            _ = pk_epoll_forget(epoll, entry.fd)
+            if entry.isDuplicate { close(entry.fd) }
         }
     }
 
@@ -120,8 +147,7 @@ final class EventPoller: @unchecked Sendable {
         guard let waiting = withState({ state -> Waiting? in
             guard let waiting = state.waiting.removeValue(forKey: token) else { return nil }
             if waiting.deadline != nil { state.timed[token] = nil }
-            if waiting.registeredFD >= 0 { _ = pk_epoll_forget(epoll, waiting.registeredFD) }
-            if waiting.isDuplicate { close(waiting.registeredFD) }
+            forget(waiting.registered)
             return waiting
         }) else { return }
         waiting.continuation.resume(with: outcome)

@@ -1,6 +1,6 @@
 #if !hasFeature(Embedded)
 extension Pipeline {
-    /// ``run(input:timeout:teardown:)`` from async code: the same result, with every wait suspending
+    /// ``run(input:timeout:teardown:readingUntil:)`` from async code: the same result, with every wait suspending
     /// the task on ProcessKit's poller instead of blocking a thread. Past `timeout` seconds, or when
     /// the task is cancelled, every command still running is stopped with `teardown`; a cancellation
     /// throws `CancellationError` once all are gone.
@@ -8,14 +8,16 @@ extension Pipeline {
     /// ```swift
     /// let result = try await (Command("ls") | Command("wc", arguments: ["-l"])).run()
     /// ```
-    public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) async throws -> PipelineResult {
+    public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard,
+                    readingUntil outputEnd: OutputEnd = .endOfFile) async throws -> PipelineResult {
         guard let prepared = try startForRun(input: input) else { return PreparedRun.noCommands }
-        return prepared.pipelineResult(try await AsyncStreamPump.run(prepared, timeout: timeout, teardown: teardown))
+        return prepared.pipelineResult(try await RunExchange.run(prepared, timeout: timeout, teardown: teardown, outputEnd: outputEnd))
     }
 
-    /// The async ``run(input:timeout:teardown:)`` with the input as UTF-8 text.
-    public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard) async throws -> PipelineResult {
-        try await run(input: Array(input.utf8), timeout: timeout, teardown: teardown)
+    /// The async ``run(input:timeout:teardown:readingUntil:)`` with the input as UTF-8 text.
+    public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard,
+                    readingUntil outputEnd: OutputEnd = .endOfFile) async throws -> PipelineResult {
+        try await run(input: Array(input.utf8), timeout: timeout, teardown: teardown, readingUntil: outputEnd)
     }
 }
 #endif

@@ -1,5 +1,5 @@
 /// Commands connected like a shell's `a | b | c`: each one's standard output is the next one's standard
-/// input. The first reads what its ``Command/standardInput`` says (or the input given to ``run(input:timeout:teardown:)-2zs5l``),
+/// input. The first reads what its ``Command/standardInput`` says (or the input given to ``run(input:timeout:teardown:readingUntil:)-18wxt``),
 /// the last writes where its ``Command/standardOutput`` says.
 ///
 /// ```swift
@@ -27,14 +27,16 @@ public struct Pipeline: Sendable {
     /// says, `/dev/null` when neither is set), captures the last one's standard output and the standard
     /// error of every command that does not send it elsewhere (all into one stream, as a terminal
     /// would show them), and returns them with every command's status. Past `timeout` seconds every
-    /// command still running is stopped with `teardown`.
-    public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> PipelineResult {
+    /// command still running is stopped with `teardown`; the bounds and `readingUntil` are those of
+    /// ``Command/run(input:timeout:teardown:readingUntil:)-6rohl``.
+    public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard,
+                    readingUntil outputEnd: OutputEnd = .endOfFile) throws(SpawnError) -> PipelineResult {
         guard let prepared = try startForRun(input: input) else { return PreparedRun.noCommands }
         let deadline = timeout.map { Deadline.after(seconds: $0) }
-        return prepared.pipelineResult(try StreamPump(prepared, deadline: deadline, teardown: teardown).run())
+        return prepared.pipelineResult(try RunExchange.run(prepared, deadline: deadline, teardown: teardown, outputEnd: outputEnd))
     }
 
-    /// Starts the commands as ``run(input:timeout:teardown:)`` wants them; nil for no commands.
+    /// Starts the commands as ``run(input:timeout:teardown:readingUntil:)`` wants them; nil for no commands.
     func startForRun(input: [UInt8]?) throws(SpawnError) -> PreparedRun? {
         guard let first = commands.first, let last = commands.last else { return nil }
         // One pipe for every standard error that is captured; this process keeps only its read end.
@@ -60,9 +62,10 @@ public struct Pipeline: Sendable {
                            error: (errors.readEnd, errorLimit))
     }
 
-    /// ``run(input:timeout:teardown:)`` with the input as UTF-8 text.
-    public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> PipelineResult {
-        try run(input: Array(input.utf8), timeout: timeout, teardown: teardown)
+    /// ``run(input:timeout:teardown:readingUntil:)`` with the input as UTF-8 text.
+    public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard,
+                    readingUntil outputEnd: OutputEnd = .endOfFile) throws(SpawnError) -> PipelineResult {
+        try run(input: Array(input.utf8), timeout: timeout, teardown: teardown, readingUntil: outputEnd)
     }
 
     /// Starts the commands with pipes between them, the first reading `input`, the last writing to

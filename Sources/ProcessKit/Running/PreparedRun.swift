@@ -1,4 +1,4 @@
-/// A run whose children have started, for the sync ``StreamPump`` and the ``AsyncStreamPump`` alike:
+/// A run whose children have started, for the ``RunExchange`` in either form:
 /// the input end to feed with the bytes for it, and the captured streams (standard output first,
 /// standard error last), with how what the pump saw becomes the result.
 struct PreparedRun {

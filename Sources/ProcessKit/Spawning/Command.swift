@@ -1,11 +1,18 @@
 import CProcessKit
 
 /// A program to start and how its process begins life: arguments, environment, working directory,
-/// standard streams and other fds, process group, session, terminal, signal mask and dispositions.
+/// standard streams and other fds, process group, session, terminal, signal mask and dispositions,
+/// user and groups, resource limits and umask.
 ///
 /// Children start clean unless asked otherwise: only fds 0-2 (and ``inheritedFileDescriptors``) reach
 /// them, their signal mask is empty and every signal is at its default action, whatever the thread
 /// that starts them had.
+///
+/// A process that ignores SIGCHLD (or set `SA_NOCLDWAIT`) has its children reaped by the kernel, and
+/// their status is lost. So, as GNU timeout does, every start first sets SIGCHLD back to its default
+/// action in this process (or clears `SA_NOCLDWAIT`, keeping the handler): waits get the real status.
+/// Set to ignored again while a child runs, the kernel reaps that child, and its wait throws
+/// ``Errno/noChildProcess`` (ECHILD) instead of hanging.
 ///
 /// ```swift
 /// let result = try Command("git", arguments: ["--version"]).run()
@@ -55,18 +62,19 @@ public struct Command: Sendable {
     /// of the thread that calls ``spawn()``.
     public var signalMask: SignalSetting = []
     /// The signals the child starts ignoring; every other signal starts at its default action. None by
-    /// default; ``SignalSetting/inherit`` keeps those this process ignores ignored.
+    /// default; ``SignalSetting/inherit`` keeps those this process ignores ignored (never SIGCHLD, which
+    /// a start sets back to its default action in this process first).
     public var ignoredSignals: SignalSetting = []
     /// Signals set to their default action even when ``ignoredSignals`` is ``SignalSetting/inherit``
     /// (an explicit set in ``ignoredSignals`` wins over this).
     public var defaultSignals = SignalSet()
-    /// Where fd 0 comes from. nil: inherited by ``spawn()``; `/dev/null` for ``run(input:timeout:teardown:)-3dtr1``
+    /// Where fd 0 comes from. nil: inherited by ``spawn()``; `/dev/null` for ``run(input:timeout:teardown:readingUntil:)-6rohl``
     /// unless it is given input.
     public var standardInput: StandardInput?
     /// Where fd 1 goes. nil: inherited by ``spawn()``, captured (``StandardOutput/capture(limit:)``)
-    /// by ``run(input:timeout:teardown:)-3dtr1``.
+    /// by ``run(input:timeout:teardown:readingUntil:)-6rohl``.
     public var standardOutput: StandardOutput?
-    /// Where fd 2 goes. nil: inherited by ``spawn()``, captured by ``run(input:timeout:teardown:)-3dtr1``.
+    /// Where fd 2 goes. nil: inherited by ``spawn()``, captured by ``run(input:timeout:teardown:readingUntil:)-6rohl``.
     public var standardError: StandardOutput?
     /// fds of this process that the child gets under the same numbers; every other fd above 2 is closed
     /// in the child, close-on-exec or not. (0-2 are set with ``standardInput``, ``standardOutput`` and
@@ -75,6 +83,33 @@ public struct Command: Sendable {
     /// Pass on every fd that is not close-on-exec, as plain fork and exec do (what an init such as tini
     /// does, for fds its own parent handed it); ``inheritedFileDescriptors`` is then not needed.
     public var inheritsAllFileDescriptors = false
+    /// The user id the child runs as (`setuid`, its real, effective and saved ids); nil keeps this
+    /// process's. Set last of the identity: the supplementary groups (`setgroups`), then ``groupID``
+    /// (`setgid`), then this, since once it is dropped the others may no longer change. Without
+    /// ``supplementaryGroups`` the child gets none where this process may change them (a root
+    /// parent's groups would otherwise stay with the child it drops). ``workingDirectory`` is entered
+    /// after the drop, as the child's user; ``parentDeathSignal`` is set after it too (the kernel
+    /// clears it when the ids change).
+    ///
+    /// ```swift
+    /// var command = Command("postgres", arguments: ["-D", "/var/lib/postgresql/data"])
+    /// command.userID = 101
+    /// command.groupID = 104
+    /// command.supplementaryGroups = [103]
+    /// command.environment.set("HOME", to: "/var/lib/postgresql")
+    /// ```
+    public var userID: UInt32?
+    /// The group id the child runs as (`setgid`, its real, effective and saved ids); nil keeps this process's.
+    public var groupID: UInt32?
+    /// The child's supplementary groups (`setgroups`): exactly these, none for `[]`. nil keeps this
+    /// process's, except with ``userID`` set (see there).
+    public var supplementaryGroups: [UInt32]?
+    /// Limits set in the child (`setrlimit`, one call each, in this order), before it drops to
+    /// ``userID``; the others stay as this process has them.
+    public var resourceLimits: [ResourceLimit] = []
+    /// The child's file mode creation mask (`umask`), such as 0o027 (only its permission bits, 0o777,
+    /// count); nil keeps this process's.
+    public var umask: UInt32?
 
     /// Which process group a child joins.
     public enum ProcessGroup: Equatable, Sendable {
@@ -113,39 +148,11 @@ public struct Command: Sendable {
 
     /// Starts the program with the standard streams as set (inherited where nil). Throws with the
     /// failing step and `errno` when the input is unusable, the child could not be set up or the
-    /// program could not be executed (a failed child is already reaped then).
+    /// program could not be executed (a failed child is already reaped then). The caller is then
+    /// responsible for waiting for the child (``ChildProcess/wait()``, ``ChildProcess/tearDown(_:)-8fyqs``),
+    /// or it stays a zombie; the scoped `run { child in ... }` does that itself.
     public func spawn() throws(SpawnError) -> ChildProcess {
         try start(input: standardInput ?? .inherit, output: standardOutput ?? .inherit, error: standardError ?? .inherit)
-    }
-
-    /// Runs the program to its end: feeds it `input` (or what ``standardInput`` says, `/dev/null` when
-    /// neither is set), captures its standard output and error (unless they are set to go elsewhere)
-    /// and returns them with its status. Past `timeout` seconds the child is stopped with `teardown`
-    /// and the result says ``RunResult/timedOut``. A ``StandardOutput/pipe`` is captured here (nobody
-    /// else could read it), and a ``StandardInput/pipe`` is closed at once (nobody else could write it).
-    public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
-        try startForRun(input: input).collect(until: timeout.map { Deadline.after(seconds: $0) }, teardown: teardown)
-    }
-
-    /// Starts the child as the sync and the async `run` both want it: `input`, else the standard input
-    /// setting (no bytes for a pipe, `/dev/null` when unset); both outputs captured unless set otherwise.
-    func startForRun(input: [UInt8]?) throws(SpawnError) -> ChildProcess {
-        try start(input: Command.forRun(input.map { .bytes($0) } ?? standardInput ?? .null),
-                  output: Command.forRun(standardOutput), error: Command.forRun(standardError))
-    }
-
-    /// A standard input setting as ``run(input:timeout:teardown:)`` uses it: a pipe gets no bytes.
-    static func forRun(_ input: StandardInput) -> StandardInput { input == .pipe ? .bytes([]) : input }
-
-    /// An output setting as ``run(input:timeout:teardown:)`` uses it: unset or a pipe is captured.
-    static func forRun(_ output: StandardOutput?) -> StandardOutput {
-        guard let output, output != .pipe else { return .capture() }
-        return output
-    }
-
-    /// ``run(input:timeout:teardown:)`` with the input as UTF-8 text.
-    public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
-        try run(input: Array(input.utf8), timeout: timeout, teardown: teardown)
     }
 
     /// An environment variable of this process.

@@ -43,6 +43,15 @@ public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let exec = Step(rawValue: PK_SPAWN_STEP_EXEC)
         /// Putting the standard streams and passed fds in place in the child, or checking them before.
         public static let fileDescriptors = Step(rawValue: PK_SPAWN_STEP_FILE_DESCRIPTORS)
+        /// Setting a resource limit in the child (`setrlimit`): EINVAL for a soft limit above the hard
+        /// one, EPERM for raising a hard limit without the privilege.
+        public static let resourceLimits = Step(rawValue: PK_SPAWN_STEP_RESOURCE_LIMITS)
+        /// Setting the child's supplementary groups (`setgroups`).
+        public static let groups = Step(rawValue: PK_SPAWN_STEP_GROUPS)
+        /// Setting the child's group id (`setgid`).
+        public static let groupID = Step(rawValue: PK_SPAWN_STEP_GROUP_ID)
+        /// Setting the child's user id (`setuid`).
+        public static let userID = Step(rawValue: PK_SPAWN_STEP_USER_ID)
         /// Creating the pipe a forked child reports a failure through, before the fork (sanitized
         /// builds fork; a full fd table fails here, not in fork).
         public static let reportPipe = Step(rawValue: PK_SPAWN_STEP_REPORT_PIPE)
@@ -99,6 +108,10 @@ extension SpawnError.Step {
         case .workingDirectory: return "chdir failed"
         case .exec: return "exec failed"
         case .fileDescriptors: return "setting up its file descriptors failed"
+        case .resourceLimits: return "setrlimit failed"
+        case .groups: return "setgroups failed"
+        case .groupID: return "setgid failed"
+        case .userID: return "setuid failed"
         case .reportPipe: return "creating the pipe it reports a failed start through failed"
         case .childStack: return "allocating its stack failed"
         case .program: return "the program name is not usable"

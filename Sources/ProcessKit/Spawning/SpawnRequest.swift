@@ -158,6 +158,15 @@ struct SpawnRequest {
         let cKept = UnsafeMutablePointer<Int32>.allocate(capacity: max(kept.count, 1))
         defer { cKept.deallocate() }
         for (index, fd) in kept.enumerated() { cKept[index] = fd }
+        let limits = UnsafeMutablePointer<pk_resource_limit>.allocate(capacity: max(command.resourceLimits.count, 1))
+        defer { limits.deallocate() }
+        for (index, limit) in command.resourceLimits.enumerated() {
+            limits[index] = pk_resource_limit(resource: limit.resource.rawValue, soft: limit.soft, hard: limit.hard)
+        }
+        let groups = command.supplementaryGroups ?? []
+        let cGroups = UnsafeMutablePointer<UInt32>.allocate(capacity: max(groups.count, 1))
+        defer { cGroups.deallocate() }
+        for (index, group) in groups.enumerated() { cGroups[index] = group }
         var mask: UInt64 = 0, ignored: UInt64 = 0
         if case .exactly(let set) = command.signalMask { mask = set.bits }
         if case .exactly(let set) = command.ignoredSignals { ignored = set.bits }
@@ -185,13 +194,25 @@ struct SpawnRequest {
             signal_mask: mask,
             keep_ignored_signals: command.ignoredSignals == .inherit ? 1 : 0,
             default_signals: command.defaultSignals.bits,
-            ignored_signals: ignored)
+            ignored_signals: ignored,
+            resource_limits: limits,
+            resource_limit_count: Int32(command.resourceLimits.count),
+            umask: command.umask.map { Int32($0 & 0o777) } ?? -1,
+            set_groups: command.supplementaryGroups == nil ? 0 : 1,
+            groups: cGroups,
+            group_count: Int32(groups.count),
+            group_id: command.groupID.map { Int64($0) } ?? -1,
+            user_id: command.userID.map { Int64($0) } ?? -1)
         var outcome = pk_spawn_outcome()
         let result = pk_spawn(&attributes, &outcome)
         guard result == 0 else {
             var error = SpawnError(program: command.program, step: SpawnError.Step(rawValue: outcome.failed_step),
                                    errno: Errno(rawValue: outcome.error))
             error.childPID = outcome.failed_child > 0 ? outcome.failed_child : nil
+            if error.step == .resourceLimits {
+                error.detail = "setrlimit(" + ResourceLimit.Resource(rawValue: outcome.failed_resource).description + ") failed: "
+                    + error.errno.description
+            }
             throw error
         }
         func limit(_ output: StandardOutput) -> Int? {
@@ -208,7 +229,7 @@ struct SpawnRequest {
 }
 
 extension Command {
-    /// Starts the child with these standard streams (``spawn()`` and ``run(input:timeout:teardown:)``
+    /// Starts the child with these standard streams (``spawn()`` and ``run(input:timeout:teardown:readingUntil:)-6rohl``
     /// differ only in their defaults).
     func start(input: StandardInput, output: StandardOutput, error: StandardOutput) throws(SpawnError) -> ChildProcess {
         var request = SpawnRequest(self)

@@ -7,7 +7,9 @@ import CProcessKit
 ///
 /// It owns its pidfd and pipe ends and closes them when it goes away; it does not stop or reap the
 /// child then (a child never waited for stays a zombie until this process exits or an init-style
-/// ``Reaper`` collects it). Safe to share between threads: waits, signals and closes are serialized
+/// ``Reaper`` collects it). So whoever calls ``Command/spawn()`` is responsible for the wait; the
+/// scoped `command.run { child in ... }` takes that over, stopping and reaping the child when its
+/// body ends. Safe to share between threads: waits, signals and closes are serialized
 /// where they must be, and a status reaped by one thread is returned to every waiter.
 ///
 /// ```swift
@@ -25,7 +27,7 @@ public final class ChildProcess: @unchecked Sendable {
     /// when the kernel has none (before Linux 5.3). Owned by this object.
     public let pidDescriptor: FileDescriptor?
 
-    /// The bytes ``StandardInput/bytes(_:)`` asked to feed it, for ``collect(until:teardown:)``.
+    /// The bytes ``StandardInput/bytes(_:)`` asked to feed it, for ``collect(until:teardown:readingUntil:)``.
     let pendingInput: [UInt8]?
     /// The limits of captured streams (``StandardOutput/capture(limit:)``); nil for a plain pipe.
     let outputLimit: Int?, errorLimit: Int?
@@ -112,7 +114,7 @@ public final class ChildProcess: @unchecked Sendable {
     public var reaped: WaitStatus? { lock.withLock { reapedStatus } }
 
     /// Reaps it if it has exited, without blocking; nil while it runs. ECHILD when something else
-    /// (a ``Reaper``, `waitpid(-1)`) reaped it first.
+    /// (a ``Reaper``, `waitpid(-1)`, the kernel while SIGCHLD was ignored) reaped it first.
     public func tryWait() throws(Errno) -> WaitStatus? {
         try lock.withLock { () throws(Errno) -> WaitStatus? in
             if let reapedStatus { return reapedStatus }
@@ -144,35 +146,18 @@ public final class ChildProcess: @unchecked Sendable {
     /// Waits until it has exited or `deadline` has passed: its status, or nil at the deadline (it is
     /// still running then).
     public func wait(until deadline: Deadline) throws(Errno) -> WaitStatus? {
-        var pause: Int64 = 1_000_000
-        while true {
-            if let status = try tryWait() { return status }
-            let remaining = deadline.nanoseconds - Deadline.now.nanoseconds
-            if remaining <= 0 { return nil }
-            if let pidDescriptor {
-                var entry = pollfd(fd: pidDescriptor.rawValue, events: Int16(POLLIN), revents: 0)
-                _ = try retryingOnInterrupt { poll(&entry, 1, deadline.millisecondsRemaining) }
-            } else {
-                // No pidfd to sleep on: look again after a pause that grows to 50 ms.
-                var duration = timespec(tv_sec: 0, tv_nsec: Int(min(pause, remaining)))
-                nanosleep(&duration, nil)
-                pause = min(pause * 2, 50_000_000)
-            }
-        }
+        var watch = ExitWatch([self], deadline: deadline, teardown: nil)
+        try watch.runBlocking()
+        return watch.statuses[0]
     }
 
     /// Stops it with `teardown`'s steps (ending early once it has exited, SIGKILL after the last), and
     /// returns how it ended.
     @discardableResult
     public func tearDown(_ teardown: Teardown = .standard) throws(Errno) -> WaitStatus {
-        var progress = TeardownProgress(teardown)
-        while true {
-            if let status = try tryWait() { return status }
-            guard let due = try progress.advance(send: { (signal) throws(Errno) in
-                try sendIgnoringGone(signal, toGroup: teardown.signalsProcessGroup)
-            }) else { return try wait() }
-            if let status = try wait(until: due) { return status }
-        }
+        var watch = ExitWatch.tearingDown([self], with: teardown)
+        try watch.runBlocking()
+        return watch.statuses[0]!
     }
 
     /// Sends `signal`; a child (or group) already gone is no error.
@@ -180,28 +165,5 @@ public final class ChildProcess: @unchecked Sendable {
         do { try send(signal, toGroup: toGroup) } catch {
             if error != .noSuchProcess { throw error }
         }
-    }
-
-    /// Feeds the input its ``StandardInput/bytes(_:)`` setting holds, reads its captured streams
-    /// (``StandardOutput/capture(limit:)``) and waits for it, all at once so that no full pipe can
-    /// deadlock the exchange. Past `deadline` it is stopped with `teardown`. Output goes on being read
-    /// after the child exited until every writer has closed it (a background process it started may
-    /// hold it), unless the deadline passed.
-    ///
-    /// Takes over the pipe ends it reads and writes. On a failure the child is killed and reaped
-    /// before the error is thrown.
-    public func collect(until deadline: Deadline? = nil, teardown: Teardown = .standard) throws(SpawnError) -> RunResult {
-        let prepared = takePreparedRun()
-        return prepared.runResult(try StreamPump(prepared, deadline: deadline, teardown: teardown).run())
-    }
-
-    /// Takes over the pipe ends a collect feeds and reads, for the sync and the async one alike.
-    func takePreparedRun() -> PreparedRun {
-        PreparedRun(children: [self], output: takeCapturedOutput(), error: errorLimit.flatMap { limit in takeStandardError().map { ($0, limit) } })
-    }
-
-    /// Takes over the read end of its standard output with the capture's limit; nil when it is not captured.
-    func takeCapturedOutput() -> (fd: FileDescriptor, limit: Int)? {
-        outputLimit.flatMap { limit in takeStandardOutput().map { ($0, limit) } }
     }
 }

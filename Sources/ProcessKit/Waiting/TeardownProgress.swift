@@ -1,6 +1,6 @@
 /// A ``Teardown`` under way, for a loop that does its own waiting (`poll`, `epoll`, `await`, a
 /// signal wait): it sends each step's signal when the step is due and says when the next one is.
-/// ``ChildProcess/tearDown(_:)-8fyqs`` and the timeouts of ``Command/run(input:timeout:teardown:)-3dtr1`` are
+/// ``ChildProcess/tearDown(_:)-8fyqs`` and the timeouts of ``Command/run(input:timeout:teardown:readingUntil:)-6rohl`` are
 /// built on it.
 ///
 /// ```swift
