@@ -78,6 +78,8 @@ long pk_write_without_blocking(int fd, const void *bytes, unsigned long count) {
     return written;
 }
 
+int pk_set_pipe_size(int fd, int size) { return (int)syscall(SYS_fcntl, fd, F_SETPIPE_SZ, size); }
+
 void pk_close_range(unsigned int low, unsigned int high) {
     if (low > high) return;
     if (syscall(SYS_close_range, low, high, 0) == 0) return;

@@ -29,6 +29,13 @@ struct SwinitOptions: Equatable {
     var user: UserSpecification?
     /// Settings that were read leniently, as tini reads them, and deserve a warning at start-up.
     var warnings: [String] = []
+
+    /// The code swinit exits with for a main child that ended with `status`: its shell exit code
+    /// (128+N for signal N), or 0 when -e names that code.
+    func exitCode(for status: WaitStatus) -> Int32 {
+        let code = status.shellExitCode
+        return remappedExitCodes.contains(code) ? 0 : code
+    }
 }
 
 /// What the command line asks for.

@@ -106,8 +106,7 @@ final class Supervisor {
                 }
             }
         }
-        let code = status.shellExitCode
-        return options.remappedExitCodes.contains(code) ? 0 : code  // -e
+        return options.exitCode(for: status)
     }
 
     /// Logs an adopted orphan swinit reaped: with -w as a warning, at -vv for debugging.

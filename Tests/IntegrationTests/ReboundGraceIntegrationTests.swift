@@ -4,7 +4,8 @@ import TestSupport
 
 /// rebound's --grace and --grace-signal with the real binary, and what it leaves alone: what a
 /// crashed child started keeps running across restarts. Every test that drains as PID 1 runs in a
-/// fresh PID namespace, so "every process" cannot reach beyond the test.
+/// fresh PID namespace, so "every process" cannot reach beyond the test. Runs whose child exits 0
+/// pass `-r 1`, as in ReboundIntegrationTests: a broken exit-0 rule then fails at once.
 @Suite struct ReboundGraceIntegrationTests {
 
     func read(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
@@ -53,7 +54,7 @@ import TestSupport
     }
 
     /// Every way rebound ends drains first: -r reached, and exit 0 without -0, with the child's code.
-    @Test(arguments: [(["-r", "1"], "exit 4", Int32(4)), ([], "exit 0", Int32(0))] as [([String], String, Int32)])
+    @Test(arguments: [(["-r", "1"], "exit 4", Int32(4)), (["-r", "1"], "exit 0", Int32(0))] as [([String], String, Int32)])
     func everyExitDrains(flags: [String], ending: String, code: Int32) throws {
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
@@ -107,12 +108,24 @@ import TestSupport
                 exit 0
                 """)
             let started = Date()
-            let result = try Harness.shell("unshare --pid --fork --mount-proc \"$REBOUND\" --grace 0.5 -- \(child); echo \"status=$?\"")
+            let result = try Harness.shell("unshare --pid --fork --mount-proc \"$REBOUND\" -r 1 --grace 0.5 -- \(child); echo \"status=$?\"")
             let took = Date().timeIntervalSince(started)
             #expect(result.stdout.contains("status=0"), "\(result)")
             #expect(result.stderr.contains("rebound: grace: still running after 0.5 s, sending SIGKILL: "), "\(result.stderr)")
             // The straggler ignores SIGTERM forever: only the SIGKILL after the grace ends the run.
             #expect(took >= 0.5, "took \(took) s")
+        }
+    }
+
+    /// As a subreaper (not PID 1) the kernel kills nothing when rebound exits: the straggler is gone
+    /// only because the drain's SIGKILL reached it.
+    @Test func asASubreaperStragglersAreKilledWhenTheGracePeriodEnds() throws {
+        try Harness.requireSubreaper()
+        try Harness.requirePIDNamespaces()
+        try Harness.withTemporaryDirectory { directory in
+            let result = try SwinitFeatureTests.drainAsSubreaper("\"$REBOUND\" -r 1 --grace 0.5", exitCode: 0, in: directory)
+            #expect(result.stdout.contains("status=0"), "\(result)")
+            #expect(result.stdout.contains("straggler=gone"), "the straggler outlived rebound's --grace: \(result)")
         }
     }
 
@@ -131,7 +144,7 @@ import TestSupport
             let result = try Harness.shell("""
                 unshare --pid --fork --mount-proc sh -c '
                     sleep 30 & outsider=$!
-                    "$REBOUND" --grace 5 -- \(child); echo "status=$?"
+                    "$REBOUND" -r 1 --grace 5 -- \(child); echo "status=$?"
                     if kill -0 $outsider 2>/dev/null; then echo outsider-alive; kill $outsider; fi
                 '
                 """)

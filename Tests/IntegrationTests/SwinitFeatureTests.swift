@@ -107,6 +107,65 @@ import TestSupport
         }
     }
 
+    /// As a subreaper the kernel kills nothing when swinit exits: the straggler is gone only because
+    /// the drain's SIGKILL reached it.
+    @Test func asASubreaperStragglersAreKilledWhenTheGracePeriodEnds() throws {
+        try Harness.requireSubreaper()
+        try Harness.requirePIDNamespaces()
+        try Harness.withTemporaryDirectory { directory in
+            let result = try Self.drainAsSubreaper("\"$SWINIT\" -s --grace 0.5", exitCode: 4, in: directory)
+            #expect(result.stdout.contains("status=4"), "\(result)")
+            #expect(result.stdout.contains("straggler=gone"), "the straggler outlived swinit's --grace: \(result)")
+        }
+    }
+
+    /// The drain of a subreaper, where the kernel's SIGKILL at the exit of a namespace's PID 1 cannot
+    /// do its work for it: `tool` (swinit -s, or rebound, which is a subreaper when it is not PID 1)
+    /// runs a main child that leaves a straggler ignoring SIGTERM and exits with `exitCode`. The shell
+    /// around it, PID 1 of a fresh namespace, then prints `status=N` and `straggler=gone`, or the
+    /// straggler's state letter from /proc when it is still there (a zombie counts: nobody reaped it).
+    /// The straggler gives up by itself after 600 naps of 50 ms, so a drain that never kills it costs
+    /// the test that long at most; the shell kills it anyway once it has looked.
+    static func drainAsSubreaper(_ tool: String, exitCode: Int32, in directory: String) throws -> ProgramRun {
+        let straggler = try Harness.writeScript(directory, "straggler.sh", """
+            trap '' TERM
+            echo $$ > \(directory)/ready
+            i=0; while [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
+            """)
+        let main = try Harness.writeScript(directory, "main.sh", """
+            \(straggler) &
+            i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 3000 ]; do i=$((i+1)); sleep 0.01; done
+            exit \(exitCode)
+            """)
+        return try Harness.shell("""
+            unshare --pid --fork --mount-proc sh -c '
+                \(tool) -- \(main); echo "status=$?"
+                p=$(cat \(directory)/ready)
+                if [ -e /proc/$p ]; then read -r _ _ state _ < /proc/$p/stat; echo "straggler=$state"; kill -KILL $p; else echo straggler=gone; fi
+            '
+            """)
+    }
+
+    /// A process left stopped (SIGSTOP, as a shell's job control leaves one) acts on the drain's
+    /// SIGTERM only once it runs again: the drain's SIGCONT lets it save in time instead of being
+    /// SIGKILLed, still stopped, when the grace period ends.
+    @Test func aStoppedProcessIsContinuedToActOnTheSignal() throws {
+        try Harness.requirePIDNamespaces()
+        try Harness.withTemporaryDirectory { directory in
+            let worker = try worker(directory, secondsToSave: "0.1")
+            let main = try Harness.writeScript(directory, "main.sh", """
+                \(worker) &
+                i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 3000 ]; do i=$((i+1)); sleep 0.01; done
+                kill -STOP $!
+                exit 4
+                """)
+            let result = try Harness.shell("unshare --pid --fork --mount-proc \"$SWINIT\" -v --grace 10 -- \(main); echo \"status=$?\"")
+            #expect(result.stdout.contains("status=4"), "\(result)")
+            #expect(exists(directory + "/saved"), "the stopped worker never acted on SIGTERM: \(result)")
+            #expect(result.stderr.contains("Grace: every process left in time"), "\(result.stderr)")
+        }
+    }
+
     /// Nothing left behind: --grace costs no time.
     @Test func graceWithNothingLeftExitsAtOnce() throws {
         try Harness.requirePIDNamespaces()

@@ -105,7 +105,9 @@ import TestSupport
     @Test func captureLimitTruncatesAndKeepsReading() async throws {
         var command = Command("sh", arguments: ["-c", "head -c 1000000 /dev/zero"])
         command.standardOutput = .capture(limit: 1000)
-        let result = try await command.run()
+        // Bounded: should reading stop at the limit, head would block on the full pipe for ever.
+        let result = try await command.run(timeout: 60)
+        #expect(!result.timedOut, "the output past the limit was not read")
         #expect(result.status == .exited(code: 0))
         #expect(result.standardOutput.count == 1000)
         #expect(result.standardOutputTruncated)
@@ -123,7 +125,7 @@ import TestSupport
         let directory = try Harness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pidFile = directory + "/pid", termFile = directory + "/term"
-        let script = "trap 'echo TERM > \(termFile)' TERM; echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); while :; do sleep 0.05; done"
+        let script = "trap 'echo TERM > \(termFile)' TERM; echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); " + TeardownTests.giveUp(marking: directory + "/gave-up")
         let command = Command("sh", arguments: ["-c", script])
         let task = Task { try await command.run(teardown: Teardown([.signal(.terminate), .wait(seconds: 3)])) }
         let pidText = try #require(await Self.contents(of: pidFile), "the child never started")
@@ -133,6 +135,7 @@ import TestSupport
         #expect(Self.isGone(pid), "the child \(pid) is still there (or a zombie) after the cancelled run")
         // It saw SIGTERM first (and survived it: only the SIGKILL after the wait ended it).
         #expect((try? String(contentsOfFile: termFile, encoding: .utf8)) == "TERM\n")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/gave-up"), "no SIGKILL came: the child gave up by itself")
     }
 
     @Test func cancellingAWaitTearsTheChildDown() async throws {

@@ -41,6 +41,14 @@ import Testing
         #expect(environment.valueBytes(of: Array("LATIN".utf8)) == [0xE9, 0x74, 0xE9])
     }
 
+    /// A name is a whole name: removing or setting PATH leaves PATHEXT and PATH_INFO alone, and
+    /// the value of PAT is no one's.
+    @Test func aNameNeverMatchesALongerNameItBegins() throws {
+        let environment = Environment(entries: ["PATHEXT=.sh", "PATH=/usr/bin", "PATH_INFO=/x"]).updating(["PATH": nil, "PATH_INFO": "/y"])
+        #expect(environment.entries == ["PATHEXT=.sh", "PATH_INFO=/y"])
+        #expect(environment.value(of: "PATHEXT") == ".sh" && environment.value(of: "PATH") == nil && environment.value(of: "PAT") == nil)
+    }
+
     @Test func givenEntriesAndRemovalOnTop() throws {
         var environment: Environment = ["A=1", "B=2", "A=3"]
         environment.remove("A")

@@ -29,6 +29,25 @@ import Testing
         #expect(!result.succeeded)
     }
 
+    /// `false | cat`: the last stage succeeds, so a shell without pipefail would call the pipeline a
+    /// success; ``PipelineResult/succeeded`` is pipefail's answer: an early stage failed.
+    @Test func anEarlyFailureIsAFailureWhenTheLastStageSucceeds() throws {
+        let result = try (Command("false") | Command("cat")).run()
+        #expect(result.statuses == [.exited(code: 1), .exited(code: 0)])
+        #expect(result.status == .exited(code: 0))
+        #expect(result.firstFailure?.index == 0 && result.firstFailure?.status == .exited(code: 1))
+        #expect(!result.succeeded)
+    }
+
+    /// With more than one stage failing, the first one is the one pipefail reports.
+    @Test func theFirstFailureIsTheEarliestStage() throws {
+        let pipeline = Command("/bin/sh", arguments: ["-c", "exit 3"]) | Command("/bin/sh", arguments: ["-c", "cat; exit 4"]) | Command("cat")
+        let result = try pipeline.run()
+        #expect(result.statuses == [.exited(code: 3), .exited(code: 4), .exited(code: 0)])
+        #expect(result.firstFailure?.index == 0 && result.firstFailure?.status == .exited(code: 3))
+        #expect(!result.succeeded)
+    }
+
     /// Every stage's standard error is captured, into one stream.
     @Test func standardErrorOfEveryStage() throws {
         let first = Command("/bin/sh", arguments: ["-c", "echo one >&2; echo data"])

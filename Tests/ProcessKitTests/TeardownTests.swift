@@ -7,7 +7,14 @@ import TestSupport
 /// child is gone, and SIGKILL at the end for a child that ignores everything else.
 @Suite struct TeardownTests {
     /// A shell that reports each signal it gets (on its stdout) and ignores it, until SIGKILL.
-    static let stubborn = #"for s in TERM INT HUP USR1; do trap "echo $s" $s; done; echo ready; while :; do sleep 0.05; done"#
+    static let stubborn = #"for s in TERM INT HUP USR1; do trap "echo $s" $s; done; echo ready; "# + giveUp()
+
+    /// How a child that ignores SIGTERM ends the wait when the final SIGKILL never comes: it gives up
+    /// by itself after 400 naps of 50 ms, exiting 9 (after writing `marker`, if given), so such a
+    /// test fails (its child exited 9 instead of dying of SIGKILL) instead of waiting for ever.
+    static func giveUp(marking marker: String? = nil) -> String {
+        #"i=0; while [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; "# + (marker.map { "echo gave-up > \($0); " } ?? "") + "exit 9"
+    }
 
     /// The stepper alone, on a clock of its own: signals up to each wait at once, nothing before a
     /// wait has ended, SIGKILL after the last step, then nothing more.
@@ -37,7 +44,7 @@ import TestSupport
         let started = Deadline.now
         let status = try child.tearDown(Teardown([.signal(.terminate), .wait(seconds: 0.5), .signal(.user1), .wait(seconds: 0.5)]))
         let took = -started.secondsRemaining
-        #expect(status == .signaled(.kill, coreDumped: false))
+        #expect(status == .signaled(.kill, coreDumped: false), "no SIGKILL after the last step: the child gave up by itself")
         #expect(took >= 0.9 && took < 20, "took \(took) s")
         #expect(try output.readToEnd(limit: 100).bytes == Array("TERM\nUSR1\n".utf8))
     }
@@ -69,7 +76,7 @@ import TestSupport
     /// The timeout's teardown keeps reading output meanwhile: a child that writes a lot while it
     /// shuts down is not stuck on a full pipe, and what it wrote is kept.
     @Test func runTimeoutKeepsReadingWhileTheChildShutsDown() throws {
-        let script = #"trap 'head -c 1000000 /dev/zero; exit 3' TERM; echo up; while :; do sleep 0.05; done"#
+        let script = #"trap 'head -c 1000000 /dev/zero; exit 3' TERM; echo up; "# + Self.giveUp()
         let result = try Command("/bin/sh", arguments: ["-c", script])
             .run(timeout: 0.3, teardown: Teardown([.signal(.terminate), .wait(seconds: 30)]))
         #expect(result.timedOut)
@@ -79,9 +86,10 @@ import TestSupport
 
     /// A child that ignores SIGTERM is killed after the teardown's wait.
     @Test func runTimeoutEndsInKill() throws {
-        let result = try Command("/bin/sh", arguments: ["-c", "trap '' TERM; while :; do sleep 0.05; done"])
+        let result = try Command("/bin/sh", arguments: ["-c", "trap '' TERM; " + Self.giveUp()])
             .run(timeout: 0.2, teardown: Teardown([.signal(.terminate), .wait(seconds: 0.3)]))
-        #expect(result.timedOut && result.status == .signaled(.kill, coreDumped: false))
+        #expect(result.timedOut && result.status == .signaled(.kill, coreDumped: false),
+                "\(result.status): no SIGKILL after the teardown's wait")
     }
 
     /// With signalsProcessGroup the whole group the child leads gets each signal, so what it started stops too.

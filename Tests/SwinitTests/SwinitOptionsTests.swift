@@ -138,6 +138,16 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
         }
     }
 
+    /// -e turns the codes it names into 0, a signal's 128+N included; any other code stays.
+    @Test func remappedExitCodesBecomeZero() throws {
+        let remapping = try #require(options(["-e", "3", "-e", "137", "prog"]))
+        #expect(remapping.exitCode(for: .exited(code: 3)) == 0)
+        #expect(remapping.exitCode(for: .signaled(.kill, coreDumped: false)) == 0)
+        #expect(remapping.exitCode(for: .exited(code: 4)) == 4)
+        #expect(remapping.exitCode(for: .signaled(.terminate, coreDumped: false)) == 143)
+        #expect(try #require(options(["prog"])).exitCode(for: .exited(code: 3)) == 3)
+    }
+
     @Test(arguments: ["256", "-1", "abc", "", "1.5", "+3", " 3", "3 ", "99999999999"])
     func badExitCodesAreRejected(_ text: String) {
         let message = rejection(["-e", text, "prog"])

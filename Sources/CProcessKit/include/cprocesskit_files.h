@@ -27,6 +27,10 @@ int pk_dup_cloexec(int fd);
 /// file, opened from /proc/self/fd; where that fails, only when poll says it is writable.
 long pk_write_without_blocking(int fd, const void *bytes, unsigned long count);
 
+/// Makes a pipe hold at least `size` bytes (F_SETPIPE_SZ): the capacity it now has, or -1 with errno
+/// (EPERM past /proc/sys/fs/pipe-max-size, or once the user's pipes use pipe-user-pages-soft).
+int pk_set_pipe_size(int fd, int size);
+
 /// Closes every fd from low to high (inclusive): close_range, or before Linux 5.9 one close per fd up
 /// to the fd limit. System calls only, so the spawned child calls it too, between clone and exec.
 void pk_close_range(unsigned int low, unsigned int high);
