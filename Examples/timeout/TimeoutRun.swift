@@ -48,6 +48,15 @@ struct TimeoutRun {
         // mask timeout inherited, less SIGCHLD (GNU unblocks that one before it saves the mask).
         let inheritedBlocked = waiter.previousMask.subtracting([.alarm, .child])
         guard let program = options.command.first else { return Timeout.cannotStart }
+        // A SIGALRM already pending is the time running out at once. GNU unblocks SIGALRM just after
+        // its fork, so its handler sends the signal to the child before the child has exec'd: a signal
+        // that ends the child there means the command never runs.
+        if SignalSet.currentlyPending().contains(.alarm) {
+            timedOut = true
+            if let signal, endsCommandBeforeExec(signal, blocked: waiter.previousMask) {
+                return timedOutBeforeStart(signal)
+            }
+        }
         var command = Command(bytes: program, arguments: Array(options.command.dropFirst()))
         command.signalMask = .exactly(waiter.previousMask.subtracting([.child]))
         // Every other signal timeout inherited as ignored stays ignored in the command, as exec passes it on.
@@ -58,7 +67,8 @@ struct TimeoutRun {
             // ProcessKit names a directory given as the program; execvp, and so GNU, says EACCES.
             let reason = error.errno == .isDirectory ? Errno.permissionDenied : error.errno
             Timeout.printError("\(name): failed to run command '\(String(decoding: program, as: UTF8.self))': \(reason)")
-            return reason == .noSuchFile ? 127 : 126  // GNU: ENOENT alone is "not found"
+            let code: Int32 = reason == .noSuchFile ? 127 : 126  // GNU: ENOENT alone is "not found"
+            return timedOut && !options.preserveStatus ? Timeout.timedOutStatus : code
         }
 
         var deadline = options.duration.isNone ? nil : Deadline(nanoseconds: Deadline.now.nanoseconds &+ options.duration.nanoseconds)
@@ -68,7 +78,9 @@ struct TimeoutRun {
                 Timeout.printError("\(name): error waiting for command: \(error)")
                 return Timeout.cannotStart
             }
-            if let received, sentToGroup.contains(received.signal) || inheritedBlocked.contains(received.signal) { continue }
+            // SIGCHLD is never dropped, even after `-s CHLD`: it is how timeout learns the command ended.
+            if let received, received.signal != .child,
+                sentToGroup.contains(received.signal) || inheritedBlocked.contains(received.signal) { continue }
             switch received?.signal {
             case nil, .alarm?:
                 timedOut = true
@@ -80,6 +92,29 @@ struct TimeoutRun {
                 send(to: child, other, deadline: &deadline)
             }
         }
+    }
+
+    /// Whether `signal`, sent to GNU's child between its fork and its exec, ends it there: the child
+    /// still has GNU's handlers, which `_exit(128 + signal)`, so KILL and any signal it has not blocked
+    /// end it, except STOP (the CONT that follows resumes it), CHLD (a handler that does nothing) and
+    /// TTIN and TTOU (ignored until the exec).
+    func endsCommandBeforeExec(_ signal: Signal, blocked: SignalSet) -> Bool {
+        if signal == .kill { return true }
+        if blocked.contains(signal) { return false }
+        return ![Signal.stop, .child, .terminalInput, .terminalOutput].contains(signal)
+    }
+
+    /// The time ran out before the command could start: GNU's child ends of `signal` before its exec
+    /// (`-s KILL` also ends timeout, which sends it to its own group), and timeout reports it.
+    mutating func timedOutBeforeStart(_ signal: Signal) -> Int32 {
+        if options.verbose {
+            Timeout.printError("\(name): sending signal \(signal.name.dropFirst(3)) to command '\(String(decoding: options.command[0], as: UTF8.self))'")
+        }
+        if signal == .kill {
+            if !options.foreground { sendToOwnGroup(.kill) }
+            return 128 + Signal.kill.rawValue  // GNU: a KILL on timeout is always reported as such
+        }
+        return options.preserveStatus ? 128 + signal.rawValue : Timeout.timedOutStatus
     }
 
     /// GNU's cleanup(): arms `-k` once, then sends `signal` to the command and (unless

@@ -67,6 +67,40 @@ import TestSupport
         }
     }
 
+    /// Started with a SIGALRM already pending (blocked by the caller, which then exec'd timeout), timeout
+    /// takes it as the time running out at once: GNU sends the signal to its child before the exec, so
+    /// the command, if it could have run at all, is ended before it does anything, and the status is
+    /// that of a timeout (124 even when the command cannot be found). Whether GNU's child gets as far
+    /// as its exec is a race, so where that would show (a message, output) only the status is compared.
+    static let pendingAlarmCases: [(arguments: String, comparesStandardError: Bool)] = [
+        ("10 sleep 10", true), ("-v 10 sleep 10", true), ("--preserve-status 10 sleep 10", true),
+        ("-s KILL 10 sleep 10", true), ("--foreground -s KILL 10 sleep 10", true), ("-k 1 10 sleep 10", true),
+        ("-s ALRM --preserve-status 10 sh -c 'exit 3'", true), ("-s 0 5 sh -c 'exit 3'", true),
+        ("-s 0 --preserve-status 5 sh -c 'exit 3'", true), ("-s 0 10 nosuchcommand", true),
+        ("10 nosuchcommand", false), ("--preserve-status 10 nosuchcommand", false),
+    ]
+
+    @Test(arguments: pendingAlarmCases)
+    func aSIGALRMPendingAtTheStartIsTheTimeRunningOut(_ arguments: String, _ comparesStandardError: Bool) throws {
+        let gnu = try #require(Self.gnu, "GNU timeout is not installed")
+        let launcher = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM}); "
+            + "os.kill(os.getpid(), signal.SIGALRM); os.execv(sys.argv[1], sys.argv[1:])"
+        func run(_ timeout: String) throws -> ProgramRun {
+            var environment = ProcessInfo.processInfo.environment
+            environment["LC_ALL"] = "C"
+            environment["TIMEOUT"] = timeout
+            environment["LAUNCHER"] = launcher
+            var result = try Harness.run("/bin/sh", ["-c", "exec python3 -c \"$LAUNCHER\" \"$TIMEOUT\" \(arguments)"],
+                                         environment: environment, timeout: 120)
+            result.stderr = Self.withoutSanitizerNotes(result.stderr.replacingOccurrences(of: timeout, with: "timeout"))
+            return result
+        }
+        let theirs = try run(gnu)
+        let ours = try run(Self.ours)
+        #expect(ours.status == theirs.status, "timeout \(arguments): ours \(ours.status), GNU \(theirs.status)")
+        if comparesStandardError { #expect(ours.stderr == theirs.stderr, "timeout \(arguments)") }
+    }
+
     /// What the command started is timed out with it: timeout signals its whole process group.
     @Test func theCommandsChildrenAreTimedOutToo() throws {
         try Harness.withTemporaryDirectory { directory in

@@ -135,6 +135,14 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
         return SignalSet(old)
     }
 
+    /// The signals waiting to be delivered to the calling thread or the process because they are
+    /// blocked (`sigpending`).
+    public static func currentlyPending() -> SignalSet {
+        var set = sigset_t()
+        guard sigpending(&set) == 0 else { return [] }
+        return SignalSet(set)
+    }
+
     /// The signals this process ignores right now, any number 1-64: the C library's own real-time
     /// ones too, which exec hands on as ignored like any other.
     public static func currentlyIgnored() -> SignalSet {
