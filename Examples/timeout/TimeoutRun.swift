@@ -43,9 +43,13 @@ struct TimeoutRun {
         // default action in the command, as GNU sets them.
         try? Signal.terminalInput.setDisposition(.ignore)
         try? Signal.terminalOutput.setDisposition(.ignore)
+        // GNU unblocks SIGALRM and SIGCHLD, which it needs, and leaves every other signal it inherited
+        // blocked blocked: one of those it handles is never acted on. The command starts with the
+        // mask timeout inherited, less SIGCHLD (GNU unblocks that one before it saves the mask).
+        let inheritedBlocked = waiter.previousMask.subtracting([.alarm, .child])
         guard let program = options.command.first else { return Timeout.cannotStart }
         var command = Command(bytes: program, arguments: Array(options.command.dropFirst()))
-        command.signalMask = .exactly(waiter.previousMask)
+        command.signalMask = .exactly(waiter.previousMask.subtracting([.child]))
         // Every other signal timeout inherited as ignored stays ignored in the command, as exec passes it on.
         command.ignoredSignals = .exactly(inheritedIgnored.subtracting(handled).subtracting([.terminalInput, .terminalOutput]))
         command.inheritsAllFileDescriptors = true  // as exec would: GNU timeout passes every fd on
@@ -64,7 +68,7 @@ struct TimeoutRun {
                 Timeout.printError("\(name): error waiting for command: \(error)")
                 return Timeout.cannotStart
             }
-            if let received, sentToGroup.contains(received.signal) { continue }
+            if let received, sentToGroup.contains(received.signal) || inheritedBlocked.contains(received.signal) { continue }
             switch received?.signal {
             case nil, .alarm?:
                 timedOut = true

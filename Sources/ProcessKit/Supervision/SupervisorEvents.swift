@@ -18,8 +18,10 @@
 ///
 /// Like its ``SignalWaiter``, it belongs to the thread that made it.
 public final class SupervisorEvents {
-    /// Signals it waits for: faults stay unblocked so a bug crashes rather than hangs.
-    public static let waitedFor = SignalSet.catchable.subtracting(.synchronousFaults)
+    /// Signals it waits for: faults stay unblocked so a bug crashes rather than hangs, and the
+    /// terminal signals stay unblocked so that, ignored, they are discarded as they come (a blocked
+    /// signal is queued even when ignored, and would be taken and forwarded), as tini drops them.
+    public static let waitedFor = SignalSet.catchable.subtracting(.synchronousFaults).subtracting(terminalSignals)
     /// Signals meant for the child: everything waited for but SIGCHLD, which is the supervisor's own.
     public static let forwarded = waitedFor.subtracting([.child])
     /// Ignored by the supervisor so that terminal job control never stops it.
