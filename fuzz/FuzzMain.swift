@@ -1,8 +1,10 @@
-// libFuzzer entry over swinit's and rebound's option parsing and Signal(parsing:).
+// libFuzzer entry over swinit's and rebound's option parsing, Signal(parsing:) and the number and
+// duration reader both tools share (OptionValue).
 // Input: byte 0 picks the target and environment, the rest is NUL-separated arguments.
 import FuzzRebound
 import FuzzSwinit
 import ProcessKit
+import ToolSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -11,7 +13,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let selector = bytes[0]
     // Arguments as bytes, as the tools read argv; text where a string is read (environment, signals).
     var parts = bytes.dropFirst().split(separator: 0, omittingEmptySubsequences: false).map { Array($0) }
-    switch selector % 3 {
+    switch selector % 4 {
     case 0:
         var environment: [String: String] = [:]
         let names = ["SWINIT_VERBOSITY", "TINI_VERBOSITY", "TINI_SUBREAPER", "SWINIT_KILL_PROCESS_GROUP"]
@@ -25,6 +27,8 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         if let message = ReboundHook.parse(parts), message.isEmpty {
             fatalError("rebound rejected \(parts) with an empty message")
         }
+    case 3:
+        for value in parts { checkTime(value) }
     default:
         for text in parts.map({ String(decoding: $0, as: UTF8.self) }) {
             do {
@@ -40,4 +44,30 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         }
     }
     return 0
+}
+
+/// What the number and duration reader makes of `value` must be a time from 0 to the maximum (never
+/// NaN, infinite or negative), read the same way again, and, for a plain decimal number, what strtod
+/// reads within a nanosecond; a duration of plain seconds is those seconds.
+func checkTime(_ value: [UInt8]) {
+    let limit = OptionValue.maximumSeconds * 1_000_000_000
+    for (name, reading) in [("seconds", OptionValue.seconds(value)), ("duration", OptionValue.duration(value))] {
+        guard case .success(let time) = reading else { continue }
+        guard (0...limit).contains(time.count), time.seconds.isFinite, time.seconds >= 0 else {
+            fatalError("\(name) of \(value) gave \(time.count) ns")
+        }
+    }
+    let seconds = OptionValue.seconds(value), duration = OptionValue.duration(value)
+    guard seconds == OptionValue.seconds(value), duration == OptionValue.duration(value) else {
+        fatalError("reading \(value) twice gave two answers")
+    }
+    if case .success(let time) = seconds {
+        guard duration == seconds else { fatalError("\(value) is \(time.count) ns as seconds but \(duration) as a duration") }
+        // strtod rounds a long fraction to the nearest double; the reader drops what is below a nanosecond.
+        let text = String(decoding: value, as: UTF8.self)
+        let reference = text.hasSuffix(".") ? Double(text + "0") : text.hasPrefix(".") ? Double("0" + text) : Double(text)
+        guard let reference, abs(reference - time.seconds) <= 1e-9 + reference * 1e-15 else {
+            fatalError("\(text) reads as \(time.count) ns, strtod says \(String(describing: reference))")
+        }
+    }
 }

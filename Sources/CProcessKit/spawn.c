@@ -288,7 +288,10 @@ static void reap(pid_t pid) {
 // A forked child: it has its own copy of memory, so a failure comes back through a pipe that exec closes.
 static pid_t start_child(struct child_context *context, int *pidfd) {
     int report[2];
-    if (pipe2(report, O_CLOEXEC) != 0) return -1;
+    if (pipe2(report, O_CLOEXEC) != 0) {
+        context->failed_step = PK_SPAWN_STEP_REPORT_PIPE;  // no fork was tried: say so, not "fork failed"
+        return -1;
+    }
     context->report_fd = report[1];
     pid_t pid = fork();
     if (pid == 0) {
@@ -323,12 +326,17 @@ static pid_t start_child(struct child_context *context, int *pidfd) {
 // cost does not grow with the parent's memory, and it reports a failure in the parent's memory.
 static pid_t start_child(struct child_context *context, int *pidfd) {
     void *stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (stack == MAP_FAILED) return -1;
+    if (stack == MAP_FAILED) {
+        context->failed_step = PK_SPAWN_STEP_CHILD_STACK;  // no clone was tried: say so, not "fork failed"
+        return -1;
+    }
     char *stack_top = (char *)stack + CHILD_STACK_SIZE;
     int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
     pid_t pid = clone(child_main, stack_top, flags | CLONE_PIDFD, context, pidfd, NULL, NULL);
-    if (pid < 0 && errno == EINVAL) {
+    if (pid < 0 && (errno == EINVAL || errno == EMFILE || errno == ENFILE)) {
         // A kernel before 5.2 has no CLONE_PIDFD; pidfd_open (5.3) comes after 5.2 too, so there is none.
+        // With no fd left for the pidfd (a full fd table), the child is still started, without one,
+        // as on such a kernel: it is waited for by its pid.
         *pidfd = -1;
         pid = clone(child_main, stack_top, flags, context, NULL, NULL, NULL);
     }
@@ -357,7 +365,7 @@ int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
     set_kernel_mask(SIG_SETMASK, &context.parent_mask, NULL);
 
     if (pid < 0) {
-        outcome->failed_step = PK_SPAWN_STEP_FORK;
+        outcome->failed_step = context.failed_step != 0 ? context.failed_step : PK_SPAWN_STEP_FORK;
         outcome->error = clone_error;
         return -1;
     }

@@ -11,11 +11,13 @@ import ProcessKit
 /// the file written is always one this process created. The rename replaces whatever is at the final
 /// path without opening it. What such a user can still do is replace the final file themselves:
 /// ``directoryWarning(for:)`` says when that is possible.
+///
+/// Paths are bytes, used exactly as given: a name that is not UTF-8 is the name written.
 public enum AtomicFile {
     /// Writes `bytes` to a new temporary file beside `path`, sets its mode to `permissions` (whatever
     /// the umask), and renames it to `path`. On failure the temporary file is removed and `path`
     /// keeps its old contents.
-    public static func replace(_ path: String, with bytes: [UInt8], permissions: UInt32 = 0o644) throws(Errno) {
+    public static func replace(_ path: [UInt8], with bytes: [UInt8], permissions: UInt32 = 0o644) throws(Errno) {
         var attempts = 0
         while true {
             do {
@@ -30,8 +32,9 @@ public enum AtomicFile {
 
     /// ``replace(_:with:permissions:)`` through the temporary path given, which must not exist:
     /// anything there (even a symbolic link to nowhere) fails with EEXIST and is left alone.
-    public static func replace(_ path: String, with bytes: [UInt8], through temporary: String,
+    public static func replace(_ path: [UInt8], with bytes: [UInt8], through temporaryPath: [UInt8],
                                permissions: UInt32 = 0o644) throws(Errno) {
+        let temporary = cString(temporaryPath)
         // Created here or not at all; a regular file, so O_NONBLOCK changes nothing once it is open.
         let fd = pk_open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK, 0o600)
         if fd < 0 { throw Errno.current }
@@ -42,7 +45,7 @@ public enum AtomicFile {
             do { try file.writeAll(bytes) } catch { failure = error }
         }
         do { try file.close() } catch { failure = failure ?? error }
-        if failure == nil && rename(temporary, path) != 0 { failure = Errno.current }
+        if failure == nil && rename(temporary, cString(path)) != 0 { failure = Errno.current }
         if let failure {
             _ = unlink(temporary)
             throw failure
@@ -51,25 +54,28 @@ public enum AtomicFile {
 
     /// `DIR/.NAME.` and 16 random hex digits, for `DIR/NAME`: hidden, and a name nobody can guess in
     /// advance. Without random bytes (the kernel's pool not ready, early in boot), the clock's.
-    static func temporaryPath(for path: String) -> String {
+    static func temporaryPath(for path: [UInt8]) -> [UInt8] {
         var random: UInt64 = 0
         if withUnsafeMutableBytes(of: &random, { pk_random_bytes($0.baseAddress!, 8) }) != 8 {
             random = UInt64(bitPattern: Deadline.clockNanoseconds(CLOCK_MONOTONIC)) &* 0x9E37_79B9_7F4A_7C15
         }
-        var bytes = Array(path.utf8)
+        var bytes = path
         let nameStart = (bytes.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
         bytes.insert(UInt8(ascii: "."), at: nameStart)
         bytes.append(UInt8(ascii: "."))
         let hex = Array("0123456789abcdef".utf8)
         for shift in stride(from: 60, through: 0, by: -4) { bytes.append(hex[Int((random >> UInt64(shift)) & 0xf)]) }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
+
+    /// `path` NUL-terminated for a C call.
+    static func cString(_ path: [UInt8]) -> [CChar] { path.map { CChar(bitPattern: $0) } + [0] }
 
     /// Why `path` cannot be kept this way, nil when it can: something other than a regular file is
     /// there ("is a symbolic link", "is not a regular file"), which a rename would replace without a
     /// word. Missing is fine: it is created.
-    public static func refusal(for path: String) -> String? {
-        switch Int(pk_path_kind(path)) {
+    public static func refusal(for path: [UInt8]) -> String? {
+        switch Int(pk_path_kind(cString(path))) {
         case PK_PATH_MISSING, PK_PATH_REGULAR: return nil
         case PK_PATH_SYMLINK: return "is a symbolic link"
         case PK_PATH_OTHER: return "is not a regular file"
@@ -81,13 +87,13 @@ public enum AtomicFile {
     /// directory, nil when none can: the directory belongs to another user, or its group or everyone
     /// may write in it without the sticky bit (which keeps them to their own files, except for the
     /// directory's owner).
-    public static func directoryWarning(for path: String) -> String? {
+    public static func directoryWarning(for path: [UInt8]) -> String? {
         let directory = directoryName(of: path)
         var owner: UInt32 = 0, mode: UInt32 = 0
-        guard pk_owner_and_mode(directory, &owner, &mode) == 0 else { return nil }  // a missing directory fails each write, logged there
+        guard pk_owner_and_mode(cString(directory), &owner, &mode) == 0 else { return nil }  // a missing directory fails each write, logged there
         guard writableByOthers(owner: owner, mode: mode, me: geteuid()) else { return nil }
-        return "directory " + directory + " can be written by another user (owner uid " + String(owner) + ", mode "
-            + octal(mode) + "): they can replace " + path
+        return "directory " + Output.printable(directory) + " can be written by another user (owner uid " + String(owner) + ", mode "
+            + octal(mode) + "): they can replace " + Output.printable(path)
     }
 
     /// The rule of ``directoryWarning(for:)``, on a directory's owner and mode bits, for user `me`.
@@ -97,10 +103,9 @@ public enum AtomicFile {
     }
 
     /// "DIR" of "DIR/NAME", "/" of "/NAME", "." of "NAME".
-    static func directoryName(of path: String) -> String {
-        let bytes = Array(path.utf8)
-        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "." }
-        return slash == 0 ? "/" : String(decoding: bytes[..<slash], as: UTF8.self)
+    static func directoryName(of path: [UInt8]) -> [UInt8] {
+        guard let slash = path.lastIndex(of: UInt8(ascii: "/")) else { return [UInt8(ascii: ".")] }
+        return slash == 0 ? [UInt8(ascii: "/")] : Array(path[..<slash])
     }
 
     /// Mode bits as four octal digits: "0755", "1777".

@@ -4,21 +4,19 @@ import ProcessKit
 /// drains (``GracefulDrain``); a thrown error's message names the option and the value.
 public enum GraceOption {
     /// Seconds from 0 to ``GracefulDrain/maximumSeconds``, fractions allowed ("30", "2.5").
-    public static func seconds(_ text: String, for option: String) throws(UsageError) -> Double {
+    public static func seconds(_ value: [UInt8], for option: String) throws(UsageError) -> Double {
         let limit = Int(GracefulDrain.maximumSeconds)
-        guard let seconds = OptionValue.seconds(text) else {
-            throw UsageError(message: "not a valid number of seconds for \(option): '\(text)' (use 0 to \(limit), e.g. 30 or 2.5)")
-        }
+        let seconds = try OptionValue.seconds(value, for: option, hint: "use 0 to \(limit), e.g. 30 or 2.5").seconds
         guard seconds <= GracefulDrain.maximumSeconds else {
-            throw UsageError(message: "\(option) '\(text)' is longer than a day (use 0 to \(limit) seconds)")
+            throw UsageError(message: "\(option) '\(OptionValue.shown(value))' is longer than a day (use 0 to \(limit) seconds)")
         }
         return seconds
     }
 
     /// A signal by name (`INT`, `SIGINT`, `int`) or number (`2`).
-    public static func signal(_ text: String, for option: String) throws(UsageError) -> Signal {
-        do { return try Signal(parsing: text) } catch {
-            throw UsageError(message: "not a valid signal for \(option): '\(text)' (use a name such as TERM, INT, QUIT or a number)")
+    public static func signal(_ value: [UInt8], for option: String) throws(UsageError) -> Signal {
+        do { return try Signal(parsing: String(decoding: value, as: UTF8.self)) } catch {
+            throw UsageError(message: "not a valid signal for \(option): '\(OptionValue.shown(value))' (use a name such as TERM, INT, QUIT or a number)")
         }
     }
 }

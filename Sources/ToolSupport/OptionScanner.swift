@@ -5,20 +5,21 @@ import ProcessKit
 /// Short options cluster (`-vvg`, `-e143`, `-e 143`), long options take `--name value` or
 /// `--name=value`, and scanning stops at `--` or at the first argument that is not an option, so
 /// the program's own options pass through untouched. It reads argv as bytes, so the operands (the
-/// program and its arguments) come out exactly as given, whether or not they are UTF-8; option values
-/// are read as text.
+/// program and its arguments) and option values come out exactly as given, whether or not they are
+/// UTF-8: a path or a command in an option value reaches the file system or the shell unchanged.
 ///
 /// ```swift
 /// var scanner = OptionScanner(Array(Arguments.currentBytes.dropFirst()), flags: ["v"], valued: ["e"])
-/// while let option = try scanner.next() { ... }   // ("v", nil), ("e", "143")
+/// while let option = try scanner.next() { ... }   // ("v", nil), ("e", the bytes of "143")
 /// scanner.operands                                 // the bytes of "sh", "-c", "exit 3"
 /// ```
 public struct OptionScanner: Sendable {
     /// One option as found: its name without dashes ("v", "max-restarts") and its value, if it takes one.
     public struct Option: Equatable, Sendable {
         public let name: Name
-        /// The value of an option that takes one, attached (`-e143`, `--grace=5`) or the next argument.
-        public let value: String?
+        /// The value of an option that takes one, attached (`-e143`, `--grace=5`) or the next argument,
+        /// byte for byte.
+        public let value: [UInt8]?
     }
 
     /// An option's name without dashes, written as a string literal (`"v"`, `"max-restarts"`).
@@ -76,34 +77,37 @@ public struct OptionScanner: Sendable {
     private mutating func longOption(_ body: [UInt8]) throws(UsageError) -> Option {
         let equals = body.firstIndex(of: UInt8(ascii: "="))
         let name = Name(String(decoding: body[..<(equals ?? body.count)], as: UTF8.self))
-        let inline = equals.map { String(decoding: body[($0 + 1)...], as: UTF8.self) }
+        let inline = equals.map { Array(body[($0 + 1)...]) }
         if flags.contains(name) {
             if inline != nil { throw UsageError(message: "option '--\(name.text)' takes no value") }
             return Option(name: name, value: nil)
         }
-        guard valued.contains(name) else { throw UsageError(message: "unknown option '--\(name.text)'") }
+        guard valued.contains(name) else {
+            throw UsageError(message: "unknown option '--" + Output.printable(body[..<(equals ?? body.count)]) + "'")
+        }
         if let inline { return Option(name: name, value: inline) }
         return Option(name: name, value: try takeValue(for: "--" + name.text))
     }
 
     private mutating func nextInCluster() throws(UsageError) -> Option {
-        let name = Name(String(decoding: [pendingCluster.removeFirst()], as: UTF8.self))
+        let letter = pendingCluster.removeFirst()
+        let name = Name(String(decoding: [letter], as: UTF8.self))
         if flags.contains(name) { return Option(name: name, value: nil) }
         guard valued.contains(name) else {
             pendingCluster = []
-            throw UsageError(message: "unknown option '-\(name.text)'")
+            throw UsageError(message: "unknown option '-" + Output.printable([letter]) + "'")
         }
         if !pendingCluster.isEmpty {
-            let value = String(decoding: pendingCluster, as: UTF8.self)
+            let value = pendingCluster
             pendingCluster = []
             return Option(name: name, value: value)
         }
         return Option(name: name, value: try takeValue(for: "-" + name.text))
     }
 
-    private mutating func takeValue(for option: String) throws(UsageError) -> String {
+    private mutating func takeValue(for option: String) throws(UsageError) -> [UInt8] {
         guard index < arguments.count else { throw UsageError(message: "option '\(option)' needs a value") }
         index += 1
-        return String(decoding: arguments[index - 1], as: UTF8.self)
+        return arguments[index - 1]
     }
 }

@@ -148,12 +148,12 @@ struct HealthMonitor {
     private func command(reportingTo report: FileDescriptor?) -> Command {
         var command: Command
         if let report, let runner {
-            command = Command(bytes: runner, arguments: [Array(settings.command.utf8)])
+            command = Command(bytes: runner, arguments: [settings.command])
             command.argumentZero = HealthCheckRunner.name
             command.standardOutput = .fileDescriptor(report)
             command.parentDeathSignal = .terminate  // rebound gone: the runner stops its check
         } else {
-            command = Command(bytes: Array("/bin/sh".utf8), arguments: [Array("-c".utf8), Array(settings.command.utf8)])
+            command = Command(bytes: Array("/bin/sh".utf8), arguments: [Array("-c".utf8), settings.command])
             command.standardOutput = .null  // a passing check's chatter stays out of the log; stderr shows why one failed
         }
         command.processGroup = .new

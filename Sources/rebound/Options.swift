@@ -28,8 +28,8 @@ struct ReboundOptions: Equatable {
     var graceSignal: Signal?
     /// --health-cmd and its --health-* settings; nil runs no health checks.
     var healthCheck: HealthCheckSettings?
-    /// --status-file: where rebound keeps its state as JSON; nil keeps none.
-    var statusFile: String?
+    /// --status-file: where rebound keeps its state as JSON, byte for byte as given; nil keeps none.
+    var statusFile: [UInt8]?
     /// --user USER[:GROUP]: who the child and its health checks run as; nil keeps rebound's user.
     var user: UserSpecification?
     /// The program and its arguments, byte for byte as given.
@@ -45,8 +45,8 @@ struct ReboundOptions: Equatable {
 
 /// The health check options, named and defaulted like Docker's HEALTHCHECK.
 struct HealthCheckSettings: Equatable {
-    /// --health-cmd: run with `/bin/sh -c`; exit 0 is healthy.
-    var command: String
+    /// --health-cmd: run with `/bin/sh -c`, byte for byte as given; exit 0 is healthy.
+    var command: [UInt8]
     /// --health-interval: seconds from the child's start to the first check, and from the end of
     /// each check to the next.
     var interval = 30.0
@@ -80,43 +80,44 @@ extension ReboundOptions {
             valued: ["r", "max-restarts", "d", "restart-delay", "b", "burst", "backoff-max", "stable-after", "stop-timeout",
                      "grace", "grace-signal", "health-cmd", "health-interval", "health-timeout", "health-retries",
                      "health-start-period", "status-file", "user"])
-        var health = HealthCheckSettings(command: "")
+        var health = HealthCheckSettings(command: [])
         var healthOptionWithoutCommand: String?
         while let option = try scanner.next() {
-            let value = option.value ?? ""
+            let value = option.value ?? []
             switch option.name {
             case "h", "help": return .help
             case "version": return .version
             case "0", "restart-on-zero": options.restartOnZero = true
             case "g", "own-group": options.ownProcessGroup = true
             case "q", "quiet": options.quiet = true
-            case "r", "max-restarts": options.maxRestarts = try count(value, for: "--max-restarts", meaning: "0 = unlimited")
-            case "b", "burst": options.burst = try count(value, for: "--burst", meaning: "0 = never throttle")
-            case "d", "restart-delay": options.restartDelay = try seconds(value, for: "--restart-delay")
-            case "backoff-max": options.backoffMax = try seconds(value, for: "--backoff-max")
-            case "stable-after": options.stableAfter = try seconds(value, for: "--stable-after")
+            case "r", "max-restarts": options.maxRestarts = try OptionValue.count(value, for: "--max-restarts", meaning: "0 = unlimited")
+            case "b", "burst": options.burst = try OptionValue.count(value, for: "--burst", meaning: "0 = never throttle")
+            case "d", "restart-delay": options.restartDelay = try OptionValue.seconds(value, for: "--restart-delay").seconds
+            case "backoff-max": options.backoffMax = try OptionValue.seconds(value, for: "--backoff-max").seconds
+            case "stable-after": options.stableAfter = try OptionValue.seconds(value, for: "--stable-after").seconds
             case "grace": options.graceSeconds = try GraceOption.seconds(value, for: "--grace")
             case "grace-signal": options.graceSignal = try GraceOption.signal(value, for: "--grace-signal")
             case "health-cmd":
-                guard !value.utf8.isEmpty else { throw UsageError(message: "--health-cmd needs a command") }
+                guard !value.isEmpty else { throw UsageError(message: "--health-cmd needs a command") }
                 health.command = value
-            case "health-interval": health.interval = try duration(value, for: "--health-interval", aboveZero: true)
-            case "health-timeout": health.timeout = try duration(value, for: "--health-timeout", aboveZero: true)
-            case "health-start-period": health.startPeriod = try duration(value, for: "--health-start-period", aboveZero: false)
+            case "health-interval": health.interval = try OptionValue.duration(value, for: "--health-interval", aboveZero: true).seconds
+            case "health-timeout": health.timeout = try OptionValue.duration(value, for: "--health-timeout", aboveZero: true).seconds
+            case "health-start-period":
+                health.startPeriod = try OptionValue.duration(value, for: "--health-start-period", aboveZero: false).seconds
             case "health-retries":
-                health.retries = try count(value, for: "--health-retries", meaning: "at least 1")
-                guard health.retries > 0 else { throw UsageError(message: "--health-retries must be at least 1: '\(value)'") }
-            case "user": options.user = try UserSpecification(parsing: Array(value.utf8), for: "--user")
+                health.retries = try OptionValue.count(value, for: "--health-retries", meaning: "at least 1")
+                guard health.retries > 0 else { throw UsageError(message: "--health-retries must be at least 1: '\(OptionValue.shown(value))'") }
+            case "user": options.user = try UserSpecification(parsing: value, for: "--user")
             case "status-file":
-                guard !value.utf8.isEmpty else { throw UsageError(message: "--status-file needs a path") }
+                guard !value.isEmpty else { throw UsageError(message: "--status-file needs a path") }
                 options.statusFile = value
-            default: options.stopTimeout = try seconds(value, for: "--stop-timeout")  // "stop-timeout"
+            default: options.stopTimeout = try OptionValue.seconds(value, for: "--stop-timeout").seconds  // "stop-timeout"
             }
             if option.name.text.utf8.starts(with: "health-".utf8), !ASCII.equal(option.name.text, "health-cmd") {
                 healthOptionWithoutCommand = "--" + option.name.text
             }
         }
-        if !health.command.utf8.isEmpty {
+        if !health.command.isEmpty {
             options.healthCheck = health
         } else if let option = healthOptionWithoutCommand {
             throw UsageError(message: "\(option) does nothing without --health-cmd CMD")
@@ -131,30 +132,6 @@ extension ReboundOptions {
 
     /// The drain --grace asks for, nil without one.
     var drain: GracefulDrain? { graceSeconds.map { GracefulDrain(seconds: $0, signal: graceSignal ?? .terminate) } }
-
-    private static func count(_ text: String, for option: String, meaning: String) throws(UsageError) -> Int32 {
-        guard let number = OptionValue.wholeNumber(text) else {
-            throw UsageError(message: "not a valid number for \(option): '\(text)' (use a whole number >= 0, \(meaning))")
-        }
-        return number
-    }
-
-    /// A duration (plain seconds or Go's "30s", "1m30s" form), for the health check options; with
-    /// `aboveZero`, 0 is an error too.
-    private static func duration(_ text: String, for option: String, aboveZero: Bool) throws(UsageError) -> Double {
-        guard let seconds = OptionValue.duration(text) else {
-            throw UsageError(message: "not a valid duration for \(option): '\(text)' (use seconds, e.g. 30 or 0.5, or 30s, 1m30s, 500ms)")
-        }
-        guard seconds > 0 || !aboveZero else { throw UsageError(message: "\(option) must be more than 0: '\(text)'") }
-        return seconds
-    }
-
-    private static func seconds(_ text: String, for option: String) throws(UsageError) -> Double {
-        guard let seconds = OptionValue.seconds(text) else {
-            throw UsageError(message: "not a valid number of seconds for \(option): '\(text)' (use e.g. 2 or 0.5)")
-        }
-        return seconds
-    }
 }
 
 /// The texts rebound prints for --version and --help.

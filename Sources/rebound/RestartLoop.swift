@@ -66,12 +66,12 @@ struct RestartLoop {
                     case .finished: log.info("child (pid \(pid)) exited with status 0, exiting")
                     case .terminated(let signal): log.info("child (pid \(pid)) terminated by signal \(signal.rawValue), exiting")
                     case .maxRestartsReached:
-                        log.info("child (pid \(pid)) \(unhealthy ? "unhealthy" : RestartLoop.describeEnd(status))")
+                        log.info(RestartLoop.describeEnd(pid: pid, status: status, unhealthy: unhealthy))
                         log.info("max restarts (\(options.maxRestarts)) reached, exiting")
                     }
                     return code
                 case .restart(let count, let delay, let throttled):
-                    log.info("child (pid \(pid)) \(unhealthy ? "unhealthy" : RestartLoop.describeEnd(status)), restarting (\(count))")
+                    log.info(RestartLoop.describeEnd(pid: pid, status: status, unhealthy: unhealthy) + ", restarting (\(count))")
                     statusFile?.ended(exitStatus: status.shellExitCode, restart: count)
                     if throttled { log.info("child failing rapidly, delaying restart") }
                     if delay > 0, let code = try waitOutDelay(until: .after(seconds: delay), events) { return code }
@@ -83,10 +83,14 @@ struct RestartLoop {
         }
     }
 
-    /// "exited with status S" or "killed by signal N", the C rebound's words for how a child ended.
-    static func describeEnd(_ status: WaitStatus) -> String {
-        if case .signaled(let signal, _) = status { return "killed by signal \(signal.rawValue)" }
-        return "exited with status \(status.shellExitCode)"
+    /// "child (pid N) exited with status S", "… killed by signal N" or "… unhealthy", the C rebound's
+    /// words for how a child ended; "no child could be started" when none was (pid 0: fork failed,
+    /// and the line before said why), rather than a "pid 0" that never ran.
+    static func describeEnd(pid: Int32, status: WaitStatus, unhealthy: Bool) -> String {
+        guard pid != 0 else { return "no child could be started" }
+        if unhealthy { return "child (pid \(pid)) unhealthy" }
+        if case .signaled(let signal, _) = status { return "child (pid \(pid)) killed by signal \(signal.rawValue)" }
+        return "child (pid \(pid)) exited with status \(status.shellExitCode)"
     }
 
     /// Starts the child and waits for it to end, forwarding every signal but SIGCHLD to it, and

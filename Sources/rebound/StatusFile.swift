@@ -28,7 +28,8 @@ final class StatusFile {
         case stopping
     }
 
-    let path: String
+    /// Where the file goes, byte for byte as given.
+    let path: [UInt8]
     let command: String
     let log: Log
     var state = State.starting
@@ -45,7 +46,7 @@ final class StatusFile {
     var healthChecksNotRun: Int32 = 0
     private var failing = false
 
-    init(path: String, command: String, log: Log, healthChecked: Bool) {
+    init(path: [UInt8], command: String, log: Log, healthChecked: Bool) {
         self.path = path
         self.command = command
         self.log = log
@@ -128,8 +129,10 @@ final class StatusFile {
 
     /// Refuses a --status-file path where something other than a regular file is: rebound would
     /// replace it (a symbolic link, /dev/full) without a word.
-    static func check(_ path: String) throws(UsageError) {
-        if let refusal = AtomicFile.refusal(for: path) { throw UsageError(message: "--status-file " + path + " " + refusal) }
+    static func check(_ path: [UInt8]) throws(UsageError) {
+        if let refusal = AtomicFile.refusal(for: path) {
+            throw UsageError(message: "--status-file " + Output.printable(path) + " " + refusal)
+        }
     }
 
     /// The start-up warning when another user can replace the file (``AtomicFile/directoryWarning(for:)``).
@@ -140,7 +143,7 @@ final class StatusFile {
             try AtomicFile.replace(path, with: Array(json.utf8))
             failing = false
         } catch {
-            if !failing { log.info("cannot write status file \(path): \(error)") }
+            if !failing { log.info("cannot write status file " + Output.printable(path) + ": \(error)") }
             failing = true
         }
     }

@@ -18,10 +18,11 @@ struct Log {
     func info(_ message: @autoclosure () -> String) { if verbosity > 1 { write("INFO ", message()) } }
     func debug(_ message: @autoclosure () -> String) { if showsDebug { write("DEBUG", message()) } }
 
-    /// Writes one line with its `[LEVEL swinit (PID)] ` prefix. Never inlined: the optimizer copies
-    /// each level method into every call site, and building the prefix there too would grow the binary.
+    /// Writes one line with its `[LEVEL swinit (PID)] ` prefix, or drops it rather than wait for
+    /// standard error (see ``Output/log(_:notePrefix:)``). Never inlined: the optimizer copies each level
+    /// method into every call site, and building the prefix there too would grow the binary.
     @inline(never)
     private func write(_ level: StaticString, _ message: String) {
-        Output.error("[\(level) swinit (\(pid))] " + message)
+        Output.log("[\(level) swinit (\(pid))] " + message, notePrefix: "[WARN  swinit (\(pid))] ")
     }
 }

@@ -57,17 +57,19 @@ extension SwinitOptions {
             // tini reads the level with atoi() and starts whatever the text: an image that runs under
             // tini must run under swinit too, so the same reading, with a warning instead of silence.
             options.verbosity = leadingNumber(of: text)
-            if OptionValue.wholeNumber(text) == nil {
+            if OptionValue.wholeNumber(text.utf8) == nil {
                 options.warnings.append("TINI_VERBOSITY/SWINIT_VERBOSITY is not a number from 0 to 4: '\(text)'; "
                                         + "using \(options.verbosity), as tini would")
             }
         }
-        if let text = environment("SWINIT_GRACE") { options.graceSeconds = try GraceOption.seconds(text, for: "SWINIT_GRACE") }
-        if let text = environment("SWINIT_GRACE_SIGNAL") { options.graceSignal = try GraceOption.signal(text, for: "SWINIT_GRACE_SIGNAL") }
+        if let text = environment("SWINIT_GRACE") { options.graceSeconds = try GraceOption.seconds(Array(text.utf8), for: "SWINIT_GRACE") }
+        if let text = environment("SWINIT_GRACE_SIGNAL") { options.graceSignal = try GraceOption.signal(Array(text.utf8), for: "SWINIT_GRACE_SIGNAL") }
         var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g", "P"],
                                     valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence", "user"])
         while let option = try scanner.next() {
-            let value = option.value ?? ""
+            let value = option.value ?? []
+            // The signal and sequence readers take text; a byte that is not UTF-8 fails them either way.
+            let text = String(decoding: value, as: UTF8.self)
             switch option.name {
             case "h", "help": return .help
             case "version": return .version
@@ -79,16 +81,16 @@ extension SwinitOptions {
             case "P": options.pause = true
             case "grace": options.graceSeconds = try GraceOption.seconds(value, for: "--grace")
             case "grace-signal": options.graceSignal = try GraceOption.signal(value, for: "--grace-signal")
-            case "rewrite": try options.rewrites.add(parsing: value)
-            case "stop-sequence": options.stopSequence = try StopSequence(parsing: value)
-            case "user": options.user = try UserSpecification(parsing: Array(value.utf8), for: "--user")
+            case "rewrite": try options.rewrites.add(parsing: text)
+            case "stop-sequence": options.stopSequence = try StopSequence(parsing: text)
+            case "user": options.user = try UserSpecification(parsing: value, for: "--user")
             case "p":
-                do { options.parentDeathSignal = try Signal(parsing: value) } catch {
-                    throw UsageError(message: "not a valid signal for -p: '\(value)'")
+                do { options.parentDeathSignal = try Signal(parsing: text) } catch {
+                    throw UsageError(message: "not a valid signal for -p: '\(OptionValue.shown(value))'")
                 }
             default:  // "e"
                 guard let code = OptionValue.wholeNumber(value), code <= 255 else {
-                    throw UsageError(message: "not a valid exit code for -e: '\(value)' (use 0-255)")
+                    throw UsageError(message: "not a valid exit code for -e: '\(OptionValue.shown(value))' (use 0-255)")
                 }
                 options.remappedExitCodes.insert(code)
             }

@@ -32,7 +32,7 @@ struct StopSequence: Equatable {
             .map { String(decoding: $0, as: UTF8.self) }
         // An even number of items that starts with a number starts with a delay: read it as a first
         // signal 0 (nothing) before it.
-        let startsWithDelay = items.count % 2 == 0 && OptionValue.seconds(items[0]) != nil
+        let startsWithDelay = items.count % 2 == 0 && (try? OptionValue.seconds(items[0].utf8).get()) != nil
         if startsWithDelay {
             items.insert("0", at: 0)
         } else if items.count % 2 == 0, !items[0].isEmpty, (try? Signal(parsing: items[0])) == nil {
@@ -44,7 +44,7 @@ struct StopSequence: Equatable {
         for (index, item) in items.enumerated() {
             guard !item.isEmpty else { throw failure("item \(position(index)) is empty") }
             if index % 2 == 0 {
-                if index == 0 && OptionValue.wholeNumber(item) == 0 {
+                if index == 0 && OptionValue.wholeNumber(item.utf8) == 0 {
                     steps.append(Step(delay: 0, signal: nil))
                     continue
                 }
@@ -52,7 +52,7 @@ struct StopSequence: Equatable {
                     throw failure("item \(position(index)) '\(item)' is not a signal")
                 }
             } else {
-                guard let seconds = OptionValue.seconds(item) else {
+                guard let seconds = try? OptionValue.seconds(item.utf8).get().seconds else {
                     throw failure("item \(position(index)) '\(item)' is not a number of seconds; signals and delays alternate")
                 }
                 delay = seconds

@@ -235,4 +235,20 @@ import TestSupport
             #expect(result.stderr.contains("Usage: rebound [OPTIONS] [--] PROGRAM [ARGS...]"))
         }
     }
+
+    /// A health check runs as the child's user too (Docker runs HEALTHCHECK as the container's USER).
+    @Test func checksRunAsTheChildsUser() throws {
+        try Harness.require(geteuid() == 0, "needs root (changing ids)")
+        try Harness.withTemporaryDirectory { directory in
+            chmod(directory, 0o777)
+            let result = try Harness.shell("""
+                "$REBOUND" -q --user nobody --health-cmd 'id -u > \(directory)/check' --health-interval 0.1 -- \
+                    sh -c 'id -u > \(directory)/child; i=0; while [ ! -s \(directory)/check ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done'
+                echo "status=$?"
+                """)
+            #expect(result.stdout.contains("status=0"), "\(result)")
+            #expect((try? String(contentsOfFile: directory + "/child", encoding: .utf8)) == "65534\n")
+            #expect((try? String(contentsOfFile: directory + "/check", encoding: .utf8)) == "65534\n")
+        }
+    }
 }

@@ -140,7 +140,9 @@ import TestSupport
 
     /// Run as a background job, which a non-interactive shell starts with SIGINT and SIGQUIT ignored,
     /// `timeout -s INT` still interrupts the command: its `trap ... INT` runs, as under GNU's. Also
-    /// nested, with the ALRM that times the inner timeout out sent to the outer one.
+    /// nested, with the ALRM that times the inner timeout out sent to the outer one. Both timeouts send
+    /// the signal to the command and to its process group, so it may arrive twice: the trap ignores
+    /// the second copy, which would otherwise print its line again.
     @Test(arguments: ["-s INT 25", "-s ALRM 30 \"$TIMEOUT\" --preserve-status -s INT 25"])
     func aBackgroundCommandGetsTheSignalTimeoutSends(_ timeouts: String) throws {
         let gnu = try #require(Self.gnu, "GNU timeout is not installed")
@@ -148,7 +150,7 @@ import TestSupport
             try Harness.withTemporaryDirectory { directory in
                 try Harness.writeExecutable("""
                     #!/bin/sh
-                    trap 'echo "got INT"; kill $sleeper; exit 7' INT
+                    trap 'trap "" INT; echo "got INT"; kill $sleeper; exit 7' INT
                     sleep 5 & sleeper=$!
                     echo ready > ready
                     wait $sleeper

@@ -44,6 +44,16 @@ import TestSupport
         var equals = Command("true")
         equals.environment = Environment.inherit.updating(["A=B": "c"])
         #expect(try #require(failure(equals)).description.contains("name 'A=B' is empty or contains '='"))
+
+        // An entry without "=" is no variable; passed on, the child's getenv would never see it.
+        var noEquals = Command("true")
+        noEquals.environment = Environment(entryBytes: [Array("GOOD=1".utf8), Array("NOVALUE".utf8)])
+        let noEqualsError = try #require(failure(noEquals))
+        #expect(noEqualsError.step == .environment
+                && noEqualsError.description == "cannot start true: environment entry 2 'NOVALUE' has no '='")
+        var emptyName = Command("true")
+        emptyName.environment = ["=value"]
+        #expect(try #require(failure(emptyName)).description == "cannot start true: environment entry 1 '=value' has no name")
     }
 
     @Test func aMissingWorkingDirectory() throws {

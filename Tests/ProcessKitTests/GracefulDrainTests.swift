@@ -24,6 +24,17 @@ import Testing
                 == "cannot list the processes left: /proc belongs to another PID namespace (mount a fresh /proc); exiting without a graceful stop")
     }
 
+    /// With every process listed, a drain of 10,000 processes wrote one line of 159 KB.
+    @Test func aLongListIsACountAndTheFirstFew() {
+        let many = (1...10_000).map { ProcessEntry(pid: Int32($0 + 100), parentPID: 1, name: "worker", state: UInt8(ascii: "S")) }
+        let text = GracefulDrain.describe(many)
+        #expect(text == "10000 processes: 101 (worker), 102 (worker), 103 (worker), 104 (worker), 105 (worker), "
+                + "106 (worker), 107 (worker), 108 (worker), 109 (worker), 110 (worker) and 9990 more")
+        #expect(GracefulDrain.describe(Array(many.prefix(10))).hasSuffix("110 (worker)"))
+        #expect(GracefulDrain.describe(Array(many.prefix(11))).hasSuffix("110 (worker) and 1 more"))
+        #expect(drain.describe(.killing(many)).text.utf8.count < 300)
+    }
+
     @Test func secondsWithOneDecimal() {
         #expect(GracefulDrain.formatSeconds(5) == "5.0")
         #expect(GracefulDrain.formatSeconds(2.04) == "2.0")

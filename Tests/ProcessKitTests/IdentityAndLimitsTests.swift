@@ -63,6 +63,25 @@ import TestSupport
         #expect(field("Uid", of: unchanged) == "0 0 0 0", "\(unchanged)")
     }
 
+    /// With only a user id, a parent that has supplementary groups (here root given group 4242 by
+    /// setpriv) does not pass them on: the child's are emptied before it drops to the user.
+    @Test func aUserIDAloneLeavesNoneOfTheParentsGroups() throws {
+        try requireRoot()
+        let setpriv = try #require(Harness.executable("/usr/bin/setpriv", "/bin/setpriv"), "needs setpriv (util-linux)")
+        let program = try ProbeProgram.build("drop", """
+            import ProcessKit
+            var command = Command("/bin/cat", arguments: ["/proc/self/status"])
+            command.userID = 65534
+            print(try! command.run().standardOutputText)
+            """, parseAsLibrary: false)
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: program).deletingLastPathComponent().path) }
+        let parent = try Harness.run(setpriv, ["--groups", "4242", "/bin/cat", "/proc/self/status"])
+        #expect(field("Groups", of: parent.stdout) == "4242", "setpriv did not give the parent a group: \(parent.stdout)")
+        let child = try Harness.run(setpriv, ["--groups", "4242", program])
+        #expect(field("Uid", of: child.stdout) == "65534 65534 65534 65534", "\(child.stdout) \(child.stderr)")
+        #expect(field("Groups", of: child.stdout) == "", "\(child.stdout)")
+    }
+
     @Test func resourceLimitsAndUmask() throws {
         try requireRoot()
         var command = Command("cat")

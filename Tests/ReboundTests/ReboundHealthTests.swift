@@ -19,7 +19,7 @@ import ToolSupport
         #expect(try options(["server"]).healthCheck == nil)
         #expect(try options(["server"]).statusFile == nil)
         let check = try #require(try options(["--health-cmd", "pg_isready", "server"]).healthCheck)
-        #expect(check == HealthCheckSettings(command: "pg_isready", interval: 30, timeout: 30, retries: 3, startPeriod: 0))
+        #expect(check == HealthCheckSettings(command: Array("pg_isready".utf8), interval: 30, timeout: 30, retries: 3, startPeriod: 0))
     }
 
     @Test func healthOptionsTakeSecondsOrGoDurations() throws {
@@ -27,8 +27,8 @@ import ToolSupport
             "--health-cmd=test -f /run/ok", "--health-interval", "1m30s", "--health-timeout=500ms",
             "--health-retries", "5", "--health-start-period", "2.5", "--status-file", "/run/rebound.json", "server", "--health-cmd",
         ]).healthCheck)
-        #expect(check == HealthCheckSettings(command: "test -f /run/ok", interval: 90, timeout: 0.5, retries: 5, startPeriod: 2.5))
-        #expect(try options(["--status-file", "/run/rebound.json", "server"]).statusFile == "/run/rebound.json")
+        #expect(check == HealthCheckSettings(command: Array("test -f /run/ok".utf8), interval: 90, timeout: 0.5, retries: 5, startPeriod: 2.5))
+        #expect(try options(["--status-file", "/run/rebound.json", "server"]).statusFile == Array("/run/rebound.json".utf8))
         #expect(try options(["--health-cmd", "true", "--health-start-period", "0", "server"]).healthCheck?.startPeriod == 0)
         #expect(try options(["--health-cmd", "true", "--health-interval", "1h", "server"]).healthCheck?.interval == 3600)
         #expect(try options(["--health-cmd", "true", "--health-interval", "0.25", "server"]).healthCheck?.interval == 0.25)
@@ -51,15 +51,16 @@ import ToolSupport
     }
 
     @Test func durationsParseLikeGoOrAsPlainSeconds() {
-        #expect(OptionValue.duration("30") == 30)
-        #expect(OptionValue.duration(".5") == 0.5)
-        #expect(OptionValue.duration("30s") == 30)
-        #expect(OptionValue.duration("1m30s") == 90)
-        #expect(OptionValue.duration("1h2m3s") == 3723)
-        #expect(OptionValue.duration("250ms") == 0.25)
-        #expect(OptionValue.duration("1.5s") == 1.5)
+        func seconds(_ text: String) -> Double? { try? OptionValue.duration(text.utf8).get().seconds }
+        #expect(seconds("30") == 30)
+        #expect(seconds(".5") == 0.5)
+        #expect(seconds("30s") == 30)
+        #expect(seconds("1m30s") == 90)
+        #expect(seconds("1h2m3s") == 3723)
+        #expect(seconds("250ms") == 0.25)
+        #expect(seconds("1.5s") == 1.5)
         for bad in ["", "s", "1x", "1 s", "-1s", "1s-", "m5", "1.2.3s", "1S"] {
-            #expect(OptionValue.duration(bad) == nil, "\(bad)")
+            #expect(seconds(bad) == nil, "\(bad)")
         }
     }
 
@@ -108,7 +109,7 @@ import ToolSupport
     // MARK: The status file
 
     @Test func statusFileIsJSONWithEveryField() throws {
-        let file = StatusFile(path: "/nonexistent/status", command: "control-plane", log: Log(quiet: true), healthChecked: true)
+        let file = StatusFile(path: Array("/nonexistent/status".utf8), command: "control-plane", log: Log(quiet: true), healthChecked: true)
         file.state = .unhealthy
         file.pid = 42
         file.restarts = 2
@@ -118,7 +119,7 @@ import ToolSupport
         file.lastHealthResult = "timed out after 2 s"
         file.failingStreak = 3
         #expect(file.json == #"{"state":"unhealthy","pid":42,"command":"control-plane","restarts":2,"last_exit_status":137,"last_restart_time":1764123456.789,"health":"starting","failing_streak":3,"last_health_time":1764123466.005,"last_health_result":"timed out after 2 s","health_checks_not_run":0}"# + "\n")
-        let fresh = StatusFile(path: "/nonexistent/status", command: "x", log: Log(quiet: true), healthChecked: false)
+        let fresh = StatusFile(path: Array("/nonexistent/status".utf8), command: "x", log: Log(quiet: true), healthChecked: false)
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(fresh.json.utf8)) as? [String: Any])
         #expect(parsed["state"] as? String == "starting")
         #expect(parsed["pid"] is NSNull && parsed["health"] is NSNull && parsed["last_restart_time"] is NSNull)
@@ -127,7 +128,7 @@ import ToolSupport
     @Test func statusFileStringsAreEscaped() throws {
         let awkward = "a\"b\\c\nd\te\u{1}f\u{7f}é😀"
         #expect(StatusFile.quoted(awkward) == #""a\"b\\c\u000ad\u0009e\u0001f\u007fé😀""#)
-        let file = StatusFile(path: "/nonexistent/status", command: awkward, log: Log(quiet: true), healthChecked: false)
+        let file = StatusFile(path: Array("/nonexistent/status".utf8), command: awkward, log: Log(quiet: true), healthChecked: false)
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(file.json.utf8)) as? [String: Any])
         #expect(parsed["command"] as? String == awkward)
     }
@@ -135,7 +136,7 @@ import ToolSupport
     @Test func statusFileIsReplacedWholeAndAFailureLeavesNoTemporaryFile() throws {
         try Harness.withTemporaryDirectory { directory in
             let path = directory + "/status.json"
-            let file = StatusFile(path: path, command: "x", log: Log(quiet: true), healthChecked: false)
+            let file = StatusFile(path: Array(path.utf8), command: "x", log: Log(quiet: true), healthChecked: false)
             file.write()
             file.state = .running
             file.write()
@@ -144,7 +145,7 @@ import ToolSupport
             // A directory in the way of the rename: the write fails, the directory stays, no .tmp is left.
             let blocked = directory + "/blocked"
             try FileManager.default.createDirectory(atPath: blocked + "/inside", withIntermediateDirectories: true)
-            #expect(throws: Errno.self) { try AtomicFile.replace(blocked, with: Array("{}".utf8)) }
+            #expect(throws: Errno.self) { try AtomicFile.replace(Array(blocked.utf8), with: Array("{}".utf8)) }
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["blocked", "status.json"])
         }
     }
@@ -152,7 +153,7 @@ import ToolSupport
     // MARK: Checks that could not start, and the runner's report
 
     @Test func aCheckThatDidNotRunIsNeitherAPassNorAFailure() {
-        var monitor = HealthMonitor(settings: HealthCheckSettings(command: "true", retries: 1))
+        var monitor = HealthMonitor(settings: HealthCheckSettings(command: Array("true".utf8), retries: 1))
         #expect(monitor.record(.notRun("cannot start /bin/sh: fork failed: Resource temporarily unavailable")) == nil)
         #expect(monitor.record(.notRun("cannot create a pipe for the check: Too many open files")) == nil)
         #expect(monitor.notRunInARow == 2 && monitor.policy.failures == 0 && !monitor.policy.hasPassed)
@@ -160,7 +161,7 @@ import ToolSupport
         #expect(monitor.notRunInARow == 0)
         #expect(HealthMonitor.Outcome.notRun("cannot start /bin/sh: fork failed: Resource temporarily unavailable").description
                 == "not run: cannot start /bin/sh: fork failed: Resource temporarily unavailable")
-        let status = StatusFile(path: "/nonexistent/status", command: "x", log: Log(quiet: true), healthChecked: true)
+        let status = StatusFile(path: Array("/nonexistent/status".utf8), command: "x", log: Log(quiet: true), healthChecked: true)
         status.notRun(result: "not run: cannot start /bin/sh: fork failed: Resource temporarily unavailable")
         #expect(status.json.contains(#""health":"starting","failing_streak":0,"#) && status.json.contains(#""health_checks_not_run":1}"#), "\(status.json)")
     }

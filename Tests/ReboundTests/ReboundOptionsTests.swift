@@ -64,6 +64,38 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
         #expect(usageError(["-x", "server"]) == "unknown option '-x'")
     }
 
+    /// Summed in floating point, 400 digits overflowed to infinity and the value came out NaN: accepted,
+    /// and a --stop-timeout whose SIGKILL never came.
+    @Test func secondsOfHundredsOfDigitsAreReadExactly() throws {
+        let long = "0." + String(repeating: "5", count: 400)
+        let parsed = try options(["-d", long, "--backoff-max", long, "--stable-after", long, "--stop-timeout", long,
+                                  "--grace", long, "--health-cmd", "true", "--health-start-period", long,
+                                  "--health-interval", long + "s", "--health-timeout", long + "ms", "server"])
+        #expect(parsed.restartDelay == 0.555555555 && parsed.backoffMax == 0.555555555 && parsed.stableAfter == 0.555555555)
+        #expect(parsed.stopTimeout == 0.555555555 && parsed.graceSeconds == 0.555555555)
+        #expect(parsed.healthCheck?.startPeriod == 0.555555555 && parsed.healthCheck?.interval == 0.555555555)
+        #expect(parsed.healthCheck?.timeout == 0.000555555)
+        #expect(usageError(["--health-cmd", "true", "--health-interval", "999999999h", "server"])
+                == "--health-interval '999999999h' is too long (use at most 999999999 seconds)")
+        for bad in ["nan", "inf", "1e400"] {
+            #expect(usageError(["--stop-timeout", bad, "server"]) == "not a valid number of seconds for --stop-timeout: '\(bad)' (use e.g. 2 or 0.5)")
+        }
+    }
+
+    /// Decoded as UTF-8, the byte 0xFF became U+FFFD's three bytes: a status file under another name, a
+    /// health check that ran something else.
+    @Test func optionValuesKeepTheirBytes() throws {
+        let path: [UInt8] = Array("/run/st".utf8) + [0xFF] + Array(".json".utf8)
+        let check: [UInt8] = Array("test -f /run/".utf8) + [0xFF]
+        guard case .run(let parsed) = try ReboundOptions.parse([Array("--status-file".utf8), path, Array("--health-cmd".utf8), check,
+                                                                 Array("server".utf8)]) else {
+            Issue.record("did not parse as a run")
+            return
+        }
+        #expect(parsed.statusFile == path)
+        #expect(parsed.healthCheck?.command == check)
+    }
+
     @Test func graceAndGraceSignalBuildTheDrain() throws {
         #expect(try options(["server"]).drain == nil)
         #expect(try options(["--grace", "30", "server"]).drain == GracefulDrain(seconds: 30, signal: .terminate))

@@ -55,6 +55,19 @@ import ToolSupport
         #expect(rejection(["sh"], ["SWINIT_GRACE": text]) == "not a valid number of seconds for SWINIT_GRACE: '\(text)' (use 0 to 86400, e.g. 30 or 2.5)")
     }
 
+    /// Summed in floating point, 400 digits came out NaN: --grace refused it as "longer than a day", and
+    /// a --stop-sequence delay of NaN.
+    @Test func secondsOfHundredsOfDigitsAreReadExactly() throws {
+        let long = "0." + String(repeating: "5", count: 400)
+        #expect(try parse(["--grace", long, "sh"]).graceSeconds == 0.555555555)
+        #expect(try parse(["sh"], ["SWINIT_GRACE": long]).graceSeconds == 0.555555555)
+        #expect(try parse(["--stop-sequence", "TSTP,\(long),TERM", "sh"]).stopSequence.steps.map(\.delay) == [0, 0.555555555])
+        #expect(try parse(["--stop-sequence", "\(long),TERM", "sh"]).stopSequence.steps.map(\.delay) == [0, 0.555555555])
+        for bad in ["nan", "inf", "1e400"] {
+            #expect(rejection(["--grace", bad, "sh"]) == "not a valid number of seconds for --grace: '\(bad)' (use 0 to 86400, e.g. 30 or 2.5)")
+        }
+    }
+
     @Test func graceRejectsMoreThanADay() throws {
         #expect(try parse(["--grace", "86400", "sh"]).graceSeconds == 86_400)
         #expect(rejection(["--grace", "86400.5", "sh"]) == "--grace '86400.5' is longer than a day (use 0 to 86400 seconds)")

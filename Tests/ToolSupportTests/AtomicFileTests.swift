@@ -20,10 +20,10 @@ import Testing
     @Test func aReaderOfTheOldFileNeverSeesItChange() throws {
         try withDirectory { directory in
             let path = directory + "/status.json"
-            try AtomicFile.replace(path, with: Array("old contents\n".utf8))
+            try AtomicFile.replace(Array(path.utf8), with: Array("old contents\n".utf8))
             let reader = try #require(FileHandle(forReadingAtPath: path))
             defer { try? reader.close() }
-            try AtomicFile.replace(path, with: Array("new\n".utf8))
+            try AtomicFile.replace(Array(path.utf8), with: Array("new\n".utf8))
             #expect(String(decoding: try reader.readToEnd() ?? Data(), as: UTF8.self) == "old contents\n",
                     "the old file was written in place, not replaced")
             #expect(try String(contentsOfFile: path, encoding: .utf8) == "new\n")
@@ -42,7 +42,7 @@ import Testing
             for planted in [link, fifo, file, directory + "/dangling"] {
                 if planted.hasSuffix("dangling") { try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: directory + "/nowhere") }
                 // A FIFO would block an open without O_NONBLOCK; O_EXCL refuses it before that.
-                #expect(throws: Errno(rawValue: EEXIST)) { try AtomicFile.replace(final, with: Array("{}".utf8), through: planted) }
+                #expect(throws: Errno(rawValue: EEXIST)) { try AtomicFile.replace(Array(final.utf8), with: Array("{}".utf8), through: Array(planted.utf8)) }
             }
             #expect(try String(contentsOfFile: target, encoding: .utf8) == "secret")
             #expect(try String(contentsOfFile: file, encoding: .utf8) == "theirs")
@@ -56,7 +56,7 @@ import Testing
             let path = directory + "/status.json"
             let previous = umask(0o077)
             defer { umask(previous) }
-            try AtomicFile.replace(path, with: Array("{}\n".utf8))
+            try AtomicFile.replace(Array(path.utf8), with: Array("{}\n".utf8))
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o644)
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["status.json"])
@@ -64,10 +64,11 @@ import Testing
     }
 
     @Test func temporaryNamesAreHiddenBesideThePathAndNeverTheSame() {
-        let first = AtomicFile.temporaryPath(for: "/run/db/status.json"), second = AtomicFile.temporaryPath(for: "/run/db/status.json")
+        func temporaryPath(for path: String) -> String { String(decoding: AtomicFile.temporaryPath(for: Array(path.utf8)), as: UTF8.self) }
+        let first = temporaryPath(for: "/run/db/status.json"), second = temporaryPath(for: "/run/db/status.json")
         #expect(first.hasPrefix("/run/db/.status.json.") && first.utf8.count == "/run/db/.status.json.".utf8.count + 16, "\(first)")
         #expect(first != second)
-        #expect(AtomicFile.temporaryPath(for: "status.json").hasPrefix(".status.json."))
+        #expect(temporaryPath(for: "status.json").hasPrefix(".status.json."))
     }
 
     @Test func finalPathsOtherThanRegularFilesAreRefused() throws {
@@ -75,12 +76,12 @@ import Testing
             try #require(mkfifo(directory + "/fifo", 0o666) == 0)
             try FileManager.default.createSymbolicLink(atPath: directory + "/link", withDestinationPath: directory + "/missing")
             try "{}".write(toFile: directory + "/regular", atomically: false, encoding: .utf8)
-            #expect(AtomicFile.refusal(for: directory + "/fifo") == "is not a regular file")
-            #expect(AtomicFile.refusal(for: "/dev/full") == "is not a regular file")
-            #expect(AtomicFile.refusal(for: directory) == "is not a regular file")
-            #expect(AtomicFile.refusal(for: directory + "/link") == "is a symbolic link")
-            #expect(AtomicFile.refusal(for: directory + "/regular") == nil)
-            #expect(AtomicFile.refusal(for: directory + "/missing") == nil)
+            #expect(AtomicFile.refusal(for: Array((directory + "/fifo").utf8)) == "is not a regular file")
+            #expect(AtomicFile.refusal(for: Array(("/dev/full").utf8)) == "is not a regular file")
+            #expect(AtomicFile.refusal(for: Array((directory).utf8)) == "is not a regular file")
+            #expect(AtomicFile.refusal(for: Array((directory + "/link").utf8)) == "is a symbolic link")
+            #expect(AtomicFile.refusal(for: Array((directory + "/regular").utf8)) == nil)
+            #expect(AtomicFile.refusal(for: Array((directory + "/missing").utf8)) == nil)
         }
     }
 
@@ -98,9 +99,9 @@ import Testing
         #expect(!AtomicFile.writableByOthers(owner: 0, mode: 0o755, me: 1000))
         #expect(!AtomicFile.writableByOthers(owner: 0, mode: 0o1777, me: 0))
         #expect(!AtomicFile.writableByOthers(owner: 65534, mode: 0o555, me: 0))
-        #expect(AtomicFile.directoryName(of: "/run/db/status.json") == "/run/db")
-        #expect(AtomicFile.directoryName(of: "/status.json") == "/")
-        #expect(AtomicFile.directoryName(of: "status.json") == ".")
+        #expect(AtomicFile.directoryName(of: Array("/run/db/status.json".utf8)) == Array("/run/db".utf8))
+        #expect(AtomicFile.directoryName(of: Array("/status.json".utf8)) == Array("/".utf8))
+        #expect(AtomicFile.directoryName(of: Array("status.json".utf8)) == Array(".".utf8))
         #expect(AtomicFile.octal(0o1777) == "1777" && AtomicFile.octal(0o755) == "0755")
     }
 }

@@ -32,25 +32,25 @@ import Testing
     @Test func clusters() {
         #expect(options(["-vvg", "x"]) == [Option(name: "v", value: nil), Option(name: "v", value: nil), Option(name: "g", value: nil)])
         // A valued option ends a cluster: the rest of it, or the next argument, is its value.
-        #expect(options(["-vse143", "x"]) == [Option(name: "v", value: nil), Option(name: "s", value: nil), Option(name: "e", value: "143")])
-        #expect(options(["-ve", "143", "x"]) == [Option(name: "v", value: nil), Option(name: "e", value: "143")])
+        #expect(options(["-vse143", "x"]) == [Option(name: "v", value: nil), Option(name: "s", value: nil), Option(name: "e", value: Array("143".utf8))])
+        #expect(options(["-ve", "143", "x"]) == [Option(name: "v", value: nil), Option(name: "e", value: Array("143".utf8))])
         #expect(operands(["-ve", "143", "x"]) == ["x"])
     }
 
     @Test func valueAttachedOrSeparate() {
-        #expect(options(["-e143", "x"]) == [Option(name: "e", value: "143")])
-        #expect(options(["-e", "143", "x"]) == [Option(name: "e", value: "143")])
+        #expect(options(["-e143", "x"]) == [Option(name: "e", value: Array("143".utf8))])
+        #expect(options(["-e", "143", "x"]) == [Option(name: "e", value: Array("143".utf8))])
         #expect(operands(["-e", "143", "x", "y"]) == ["x", "y"])
         // A separate value is taken as is, even when it looks like an option.
-        #expect(options(["-e", "-v", "x"]) == [Option(name: "e", value: "-v")])
-        #expect(options(["-e", "", "x"]) == [Option(name: "e", value: "")])
+        #expect(options(["-e", "-v", "x"]) == [Option(name: "e", value: Array("-v".utf8))])
+        #expect(options(["-e", "", "x"]) == [Option(name: "e", value: Array("".utf8))])
     }
 
     @Test func longOptions() {
-        #expect(options(["--name=value", "x"]) == [Option(name: "name", value: "value")])
-        #expect(options(["--name", "value", "x"]) == [Option(name: "name", value: "value")])
-        #expect(options(["--name=", "x"]) == [Option(name: "name", value: "")])
-        #expect(options(["--name=a=b", "x"]) == [Option(name: "name", value: "a=b")])
+        #expect(options(["--name=value", "x"]) == [Option(name: "name", value: Array("value".utf8))])
+        #expect(options(["--name", "value", "x"]) == [Option(name: "name", value: Array("value".utf8))])
+        #expect(options(["--name=", "x"]) == [Option(name: "name", value: Array("".utf8))])
+        #expect(options(["--name=a=b", "x"]) == [Option(name: "name", value: Array("a=b".utf8))])
         #expect(options(["--verbose", "x"]) == [Option(name: "verbose", value: nil)])
         #expect(error(["--verbose=1", "x"]) == "option '--verbose' takes no value")
     }
@@ -101,18 +101,22 @@ import Testing
         #expect(scanner.operands == [latin1, [0xFF]])
     }
 
-    @Test func wholeNumbers() {
-        #expect(OptionValue.wholeNumber("0") == 0)
-        #expect(OptionValue.wholeNumber("255") == 255)
-        #expect(OptionValue.wholeNumber("999999999") == 999_999_999)
-        for bad in ["", "-1", "+1", "1a", " 1", "1.0", "1000000000"] { #expect(OptionValue.wholeNumber(bad) == nil, "\(bad)") }
+    @Test func optionValuesKeepTheirBytes() throws {
+        // A path or a command that is not UTF-8, attached, separate and in a cluster.
+        let value: [UInt8] = [0x73, 0x74, 0xFF, 0x2E, 0x6A]
+        var scanner = OptionScanner([Array("--name=".utf8) + value, Array("--name".utf8), value, Array("-ve".utf8) + value,
+                                     Array("-e".utf8), value, Array("x".utf8)], flags: ["v"], valued: ["e", "name"])
+        #expect(try scanner.next() == Option(name: "name", value: value))
+        #expect(try scanner.next() == Option(name: "name", value: value))
+        #expect(try scanner.next() == Option(name: "v", value: nil))
+        #expect(try scanner.next() == Option(name: "e", value: value))
+        #expect(try scanner.next() == Option(name: "e", value: value))
+        #expect(try scanner.next() == nil)
     }
 
-    @Test func seconds() {
-        #expect(OptionValue.seconds("2") == 2)
-        #expect(OptionValue.seconds("0.5") == 0.5)
-        #expect(OptionValue.seconds(".25") == 0.25)
-        #expect(OptionValue.seconds("3.") == 3)
-        for bad in ["", ".", "-1", "1.2.3", "a", "1.x"] { #expect(OptionValue.seconds(bad) == nil, "\(bad)") }
+    @Test func unknownOptionsAreNamedOnOneLine() {
+        var scanner = OptionScanner([Array("--a\nb".utf8), [UInt8(ascii: "-"), 0xFF]], flags: [], valued: [])
+        #expect(throws: UsageError(message: "unknown option '--a\\x0ab'")) { try scanner.next() }
+        #expect(throws: UsageError(message: "unknown option '-\\xff'")) { try scanner.next() }
     }
 }

@@ -18,6 +18,19 @@ int pk_pipe_cloexec(int fds[_Nonnull 2]);
 /// A close-on-exec duplicate of fd (F_DUPFD_CLOEXEC), or -1 with errno.
 int pk_dup_cloexec(int fd);
 
+/// write(2) that never waits: the count written (possibly short), or -1 with errno, EAGAIN when the fd
+/// cannot take the bytes now. It never changes the fd's file description, which a child may share
+/// (O_NONBLOCK on it would make the child's own writes fail): pwritev2 with RWF_NOWAIT where the
+/// kernel has it for the fd (pipes, sockets); send with MSG_DONTWAIT for a socket; a regular file or a
+/// block device is written as usual (it never waits for a reader); anything else (a terminal, or a pipe
+/// on a kernel without RWF_NOWAIT for pipes) through a new non-blocking file description of the same
+/// file, opened from /proc/self/fd; where that fails, only when poll says it is writable.
+long pk_write_without_blocking(int fd, const void *bytes, unsigned long count);
+
+/// Makes a pipe hold at least `size` bytes (F_SETPIPE_SZ): the capacity it now has, or -1 with errno
+/// (EPERM past /proc/sys/fs/pipe-max-size, or once the user's pipes use pipe-user-pages-soft).
+int pk_set_pipe_size(int fd, int size);
+
 /// Closes every fd from low to high (inclusive): close_range, or before Linux 5.9 one close per fd up
 /// to the fd limit. System calls only, so the spawned child calls it too, between clone and exec.
 void pk_close_range(unsigned int low, unsigned int high);

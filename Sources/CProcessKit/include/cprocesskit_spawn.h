@@ -100,6 +100,8 @@ enum : int {
     PK_SPAWN_STEP_GROUPS,
     PK_SPAWN_STEP_GROUP_ID,
     PK_SPAWN_STEP_USER_ID,
+    PK_SPAWN_STEP_REPORT_PIPE,   // the pipe a forked child reports a failure through (before fork)
+    PK_SPAWN_STEP_CHILD_STACK,   // the stack of a vfork-style child (before clone)
 };
 
 /// How a spawn went: pid and pidfd of a running child, or the failing step and errno.

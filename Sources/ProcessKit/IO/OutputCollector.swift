@@ -16,6 +16,8 @@ struct OutputCollector {
     private var storage: [UInt8] = []
     /// True once anything past ``limit`` was dropped.
     private(set) var truncated = false
+    /// How many bytes were kept so far.
+    var keptCount: Int { storage.count }
 
     init(limit: Int) { self.limit = limit }
 

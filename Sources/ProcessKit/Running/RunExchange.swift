@@ -15,7 +15,15 @@ struct RunExchange: Stepper {
     private struct Output {
         var fd: FileDescriptor?
         var collector: OutputCollector
+        /// Whether the pipe was asked to hold ``largePipe`` bytes.
+        var enlarged = false
     }
+
+    /// What a pipe is enlarged to once its output has passed it: a fast writer then fills the pipe
+    /// sixteen times less often, and each read takes up to this much straight into the result. Small
+    /// outputs keep the default 64 KiB, so the pipe memory a user is allowed (pipe-user-pages-soft) is
+    /// not spent on them; a refusal is no error, the pipe stays as it was.
+    static let largePipe: Int32 = 1 << 20
 
     private var input: FileDescriptor?
     private let inputBytes: [UInt8]
@@ -94,6 +102,10 @@ struct RunExchange: Stepper {
     /// so the other pipes get their turn and a writer that never stops cannot keep a round going.
     private mutating func drain(_ index: Int) throws(Errno) {
         guard let fd = outputs[index].fd else { return }
+        if !outputs[index].enlarged && outputs[index].collector.keptCount >= Int(RunExchange.largePipe) {
+            outputs[index].enlarged = true
+            _ = pk_set_pipe_size(fd.rawValue, RunExchange.largePipe)
+        }
         for _ in 0..<16 {
             guard let mayHaveMore = try outputs[index].collector.takeAvailable(from: fd) else {
                 closeOutput(index)

@@ -38,7 +38,8 @@ public struct Environment: Equatable, Sendable, ExpressibleByArrayLiteral {
     /// Exactly these "NAME=value" entries.
     public init(entries: [String]) { base = .entries(entries.map { Array($0.utf8) }) }
 
-    /// Exactly these "NAME=value" entries, as bytes (need not be UTF-8; no NUL).
+    /// Exactly these "NAME=value" entries, as bytes (need not be UTF-8; no NUL). An entry without "="
+    /// or without a name fails the spawn (``SpawnError/Step/environment``).
     public init(entryBytes: [[UInt8]]) { base = .entries(entryBytes) }
 
     /// Exactly these "NAME=value" entries: `command.environment = ["PATH=/bin", "LANG=C"]`.
@@ -96,9 +97,20 @@ public struct Environment: Equatable, Sendable, ExpressibleByArrayLiteral {
     /// True when this is this process's environment unchanged, which a child can be given as it is.
     var isUnchangedInherit: Bool { base == .inherit && changes.isEmpty }
 
-    /// Why this environment cannot be passed on, or nil: a variable set or removed by a name that is
-    /// empty or has "=" in it. (NUL bytes are found as the entries are copied for the child.)
+    /// Why this environment cannot be passed on, or nil: a given entry that is not "NAME=value" (no
+    /// "=", which no getenv would find, or an empty name), or a variable set or removed by a name that
+    /// is empty or has "=" in it. (NUL bytes are found as the entries are copied for the child.)
     func problem() -> String? {
+        if case .entries(let given) = base {
+            for (index, entry) in given.enumerated() {
+                guard let equals = entry.firstIndex(of: UInt8(ascii: "=")) else {
+                    return "environment entry " + String(index + 1) + " '" + String(decoding: entry, as: UTF8.self) + "' has no '='"
+                }
+                if equals == 0 {
+                    return "environment entry " + String(index + 1) + " '" + String(decoding: entry, as: UTF8.self) + "' has no name"
+                }
+            }
+        }
         for change in changes where change.name.isEmpty || CStringArray.has(UInt8(ascii: "="), in: change.name) {
             return "environment variable name '" + String(decoding: change.name, as: UTF8.self) + "' is empty or contains '='"
         }

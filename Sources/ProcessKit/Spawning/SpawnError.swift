@@ -1,7 +1,7 @@
 import CProcessKit
 
 /// Why a command could not be started or run: the step that failed and the `errno` it failed with.
-/// The C side's steps (``Step/fork`` to ``Step/userID``) start the child or run in it before
+/// The C side's steps (``Step/fork`` to ``Step/childStack``) start the child or run in it before
 /// exec; the others check the input before any child exists, or (``Step/communication``, ``Step/wait``)
 /// fail after it started, once it has been stopped and reaped. No step leaves a child behind.
 public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -52,6 +52,11 @@ public struct SpawnError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let groupID = Step(rawValue: PK_SPAWN_STEP_GROUP_ID)
         /// Setting the child's user id (`setuid`).
         public static let userID = Step(rawValue: PK_SPAWN_STEP_USER_ID)
+        /// Creating the pipe a forked child reports a failure through, before the fork (sanitized
+        /// builds fork; a full fd table fails here, not in fork).
+        public static let reportPipe = Step(rawValue: PK_SPAWN_STEP_REPORT_PIPE)
+        /// Allocating the stack of the child, which shares this process's memory until it execs, before the clone.
+        public static let childStack = Step(rawValue: PK_SPAWN_STEP_CHILD_STACK)
         /// The program name is unusable (it contains a NUL byte).
         public static let program = Step(rawValue: 100)
         /// An argument is unusable (it contains a NUL byte).
@@ -107,6 +112,8 @@ extension SpawnError.Step {
         case .groups: return "setgroups failed"
         case .groupID: return "setgid failed"
         case .userID: return "setuid failed"
+        case .reportPipe: return "creating the pipe it reports a failed start through failed"
+        case .childStack: return "allocating its stack failed"
         case .program: return "the program name is not usable"
         case .arguments: return "an argument is not usable"
         case .environment: return "the environment is not usable"

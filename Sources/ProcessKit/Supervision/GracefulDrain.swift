@@ -167,13 +167,20 @@ public struct GracefulDrain: Equatable, Sendable {
         }
     }
 
-    /// "2 processes: 15 (sh), 16 (worker)", the way logs name what was left.
+    /// "2 processes: 15 (sh), 16 (worker)", the way logs name what was left: the count, and the first
+    /// ``listedProcesses`` with "and N more", so that thousands left make one short line.
     public static func describe(_ processes: [ProcessEntry]) -> String {
         let noun = processes.count == 1 ? "process" : "processes"
         var text = "\(processes.count) \(noun): "
-        for (index, process) in processes.enumerated() { text += (index == 0 ? "" : ", ") + process.description }
+        for (index, process) in processes.prefix(listedProcesses).enumerated() {
+            text += (index == 0 ? "" : ", ") + process.description
+        }
+        if processes.count > listedProcesses { text += " and \(processes.count - listedProcesses) more" }
         return text
     }
+
+    /// How many processes ``describe(_:)`` names before it only counts.
+    public static let listedProcesses = 10
 
     /// Seconds with one decimal, "2.5", without Foundation's number formatting.
     public static func formatSeconds(_ seconds: Double) -> String {

@@ -281,6 +281,10 @@ def gen_timeout_case(rng, emulated):
                                                        signal.SIGTTIN, signal.SIGTTOU, signal.SIGUSR1])
                                           for _ in range(rng.choices([0, 1, 2], [3, 4, 2])[0])],
               "after": [], "parent-death": False}
+    if "--foreground" in flags + outer:
+        # --foreground leaves SIGTTIN and SIGTTOU at their default action in timeout (GNU's and ours):
+        # one stops it, and the case would only wait out its bound.
+        events["running"] = [s for s in events["running"] if s not in (signal.SIGTTIN, signal.SIGTTOU)]
     if plan["kind"] != "grandchild" and rng.random() < 0.2:
         # Only signals neither timeout acts on: one it acts on may come before or after it has seen
         # the command end, and -v's message with it.
@@ -595,11 +599,16 @@ class Run:
                 # Arrived: logged once more, or (blocked in the child) logged or pending. bash blocks
                 # signals for moments of its own, so pending alone is not yet received.
                 group = "-g" in case.get("flags", []) or b"TINI_KILL_PROCESS_GROUP" in case["state"]["env"]
-                blocked = sig in case["state"]["mask"]
-                name = signame(sig)
+                expected = sig
+                if case["pair"] == "timeout" and sig == signal.SIGALRM:
+                    # SIGALRM is the time running out: the command gets -s's signal.
+                    expected = timeout_signal(case["outer"] if case["nested"] else case["flags"])
+                    invisible = invisible or expected in (signal.SIGKILL, signal.SIGCONT)
+                blocked = expected in case["state"]["mask"]
+                name = signame(expected)
                 gc_before = self.log_signals("gc-sig").count(name)
                 wait_until(lambda: (self.log_signals("sig").count(name) > before
-                                              or (blocked and self.pending_in(child, sig)))
+                                              or (blocked and self.pending_in(child, expected)))
                                      and (not group or case["plan"]["kind"] != "grandchild"
                                           or self.log_signals("gc-sig").count(name) > gc_before),
                                      0.03 if invisible else 3)
@@ -619,7 +628,9 @@ class Run:
             plan = case["plan"]
             self.go(plan)
             if plan["kind"] == "stop":
-                if wait_until(lambda: (stat_fields(child) or ["X"])[0] == "T", 10):
+                # Until it has stopped, or is gone (a -k KILL may have come first).
+                if wait_until(lambda: (stat_fields(child) or ["X"])[0] in ("T", "Z", "X"), 10) \
+                        and (stat_fields(child) or ["X"])[0] == "T":
                     try:
                         os.kill(tool, signal.SIGCONT)
                     except ProcessLookupError:

@@ -5,8 +5,8 @@
 //                                            interleaved run by run; medians in microseconds
 //   processkit-bench capture BYTES ROUNDS ZEROS [METHOD]
 //                                            BYTES of a child's output (ZEROS BYTES writes them) read by a
-//                                            plain C read() loop (discarding; keeping), ProcessKit's run() capture, ProcessKit's
-//                                            pipe read loop, Foundation's Pipe; interleaved; median GiB/s and
+//                                            plain C read() loop (discarding; keeping), ProcessKit's run() capture
+//                                            (sync; async), ProcessKit's pipe read loop, Foundation's Pipe; interleaved; median GiB/s and
 //                                            median CPU time of this process per GiB (METHOD: only that one,
 //                                            e.g. under perf)
 //   processkit-bench async COUNT             COUNT concurrent `run()`s of /bin/true from async code with
@@ -36,6 +36,19 @@ func processCPUSeconds() -> Double {
 }
 
 func threadCount() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0 }
+
+/// Runs async `body` to its end from synchronous code: the task runs on the cooperative pool while
+/// this thread waits.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let semaphore = DispatchSemaphore(value: 0)
+    let outcome = Mutex<Result<T, any Error>?>(nil)
+    Task {
+        do { let value = try await body(); outcome.withLock { $0 = .success(value) } } catch { outcome.withLock { $0 = .failure(error) } }
+        semaphore.signal()
+    }
+    semaphore.wait()
+    return try outcome.withLock { $0! }.get()
+}
 
 func emit(_ object: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -125,7 +138,8 @@ case "spawn":
 case "capture":
     let bytes = Int(arguments[2])!, rounds = Int(arguments[3])!, zeros = arguments[4]
     let only = arguments.count > 5 ? arguments[5] : nil
-    var samples: [String: [Double]] = ["c_read_loop": [], "c_read_keeping": [], "processkit_capture": [], "processkit_stream": [], "foundation": []]
+    var samples: [String: [Double]] = ["c_read_loop": [], "c_read_keeping": [], "processkit_capture": [], "processkit_capture_async": [],
+                                       "processkit_stream": [], "foundation": []]
     var cpu: [String: [Double]] = [:]
     let methods: [(String, () throws -> Void)] = [
         ("c_read_loop", { precondition(cbench_read_loop(zeros, "\(bytes)", 65536) == bytes) }),
@@ -134,6 +148,13 @@ case "capture":
             var command = Command(zeros, arguments: ["\(bytes)"])
             command.standardOutput = .capture(limit: bytes)
             let result = try command.run()
+            precondition(result.standardOutput.count == bytes && !result.standardOutputTruncated)
+        }),
+        ("processkit_capture_async", {
+            var setting = Command(zeros, arguments: ["\(bytes)"])
+            setting.standardOutput = .capture(limit: bytes)
+            let command = setting
+            let result = try blocking { try await command.run() }
             precondition(result.standardOutput.count == bytes && !result.standardOutputTruncated)
         }),
         ("processkit_stream", {
