@@ -22,7 +22,10 @@ import TestSupport
 
     /// No fd left for the child's pidfd: clone failed and was logged as `fork failed: Too many open
     /// files`, then as `child (pid 0) exited with status 1`. Now the child starts without a pidfd.
-    @Test func aFullFileDescriptorTableStillStartsTheChild() throws {
+    /// Not under a sanitizer: its runtime holds descriptors of its own in rebound, so the table is
+    /// full at another count than this test sets.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PROCESSKIT_SANITIZER"] == nil))
+    func aFullFileDescriptorTableStillStartsTheChild() throws {
         let result = try reboundLog(limit: "--nofile=3:3")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(!result.stdout.contains("fork failed") && !result.stdout.contains("pid 0"), "\(lines)")

@@ -246,6 +246,22 @@ import TestSupport
         #expect(!fds.contains(leakWrite.rawValue), "\(fds)")
         #expect(fds.filter { $0 > 2 && $0 != keptWrite.rawValue }.count <= 1, "\(fds)")
     }
+
+    /// A passed fd reaches the child although it is close-on-exec here, as every fd ProcessKit opens is:
+    /// the child clears the flag on the fds it is to keep.
+    @Test func aPassedFileDescriptorReachesTheChildThoughItIsCloseOnExec() throws {
+        let (readEnd, writeEnd) = try FileDescriptor.pipe()
+        defer { try? readEnd.close() }
+        #expect(fcntl(writeEnd.rawValue, F_GETFD) & FD_CLOEXEC != 0)
+        // Through /proc/self/fd: dash names only the fds 0-9 in a redirection.
+        var command = Command("/bin/sh", arguments: ["-c", "echo through > /proc/self/fd/\(writeEnd.rawValue)"])
+        command.inheritedFileDescriptors = [writeEnd]
+        command.standardError = .null
+        let status = try command.run(timeout: 60).status
+        try writeEnd.close()
+        #expect(status == .exited(code: 0))
+        #expect(try readEnd.readToEnd(limit: 100).bytes == Array("through\n".utf8))
+    }
 }
 
 /// Clears FD_CLOEXEC, as a library that opened an fd without it would have left it.

@@ -94,7 +94,8 @@ import TestSupport
 
     /// With signalsProcessGroup the whole group the child leads gets each signal, so what it started stops too.
     @Test func toTheWholeProcessGroup() throws {
-        var command = Command("/bin/sh", arguments: ["-c", "sleep 30 & echo $!; wait"])
+        // The grandchild's sleep outlasts the wait below, so only the group's SIGTERM ends it in time.
+        var command = Command("/bin/sh", arguments: ["-c", "sleep 300 & echo $!; wait"])
         command.processGroup = .new
         command.standardOutput = .pipe
         let child = try command.spawn()
@@ -105,5 +106,6 @@ import TestSupport
         let deadline = Deadline.after(seconds: 60 * Harness.slowdown)
         while kill(grandchild, 0) == 0, !deadline.hasPassed { usleep(10_000) }
         #expect(kill(grandchild, 0) != 0, "the group member \(grandchild) survived")
+        _ = kill(grandchild, SIGKILL)
     }
 }

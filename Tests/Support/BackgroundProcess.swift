@@ -49,7 +49,7 @@ public final class BackgroundProcess: @unchecked Sendable {
         guard !hasExited else { return }
         kill(process.processIdentifier, SIGTERM)
         if !exitsWithin(seconds: 5) {
-            kill(process.processIdentifier, SIGKILL)
+            Harness.killTree(process.processIdentifier)
             _ = exitsWithin(seconds: 5)
         }
     }
@@ -118,9 +118,15 @@ public final class BackgroundProcess: @unchecked Sendable {
             if !condition.wait(until: deadline) {
                 Issue.record("\(executable) did not exit within \(timeout * Harness.slowdown) s; stderr:\n\(collected)",
                              sourceLocation: sourceLocation)
-                kill(process.processIdentifier, SIGKILL)
+                Harness.killTree(process.processIdentifier)
                 killedAfterBound = true
-                while exitedAt == nil { condition.wait() }
+                // Bounded too: Foundation hears of the exit through a socket every descendant holds.
+                let giveUp = Date(timeIntervalSinceNow: 10 * Harness.slowdown)
+                while exitedAt == nil && condition.wait(until: giveUp) {}
+                if exitedAt == nil {
+                    condition.unlock()
+                    return (-1, ContinuousClock.now)
+                }
             }
         }
         let at = exitedAt!

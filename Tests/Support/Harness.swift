@@ -54,7 +54,7 @@ public enum Harness {
         process.terminationHandler = { _ in done.signal() }
         try withEmptySignalMask { try process.run() }
         if done.wait(timeout: .now() + timeout * slowdown) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
+            killTree(process.processIdentifier)
             Issue.record("\(executable) \(arguments) did not finish within \(timeout * slowdown) s", sourceLocation: sourceLocation)
             // Bounded too: should the exit go unnoticed, give up rather than hang the whole run.
             if done.wait(timeout: .now() + 5) == .timedOut {
@@ -65,6 +65,25 @@ public enum Harness {
         let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
         return ProgramRun(status: status, stdout: stdout, stderr: stderr)
+    }
+
+    /// SIGKILLs `pid` and every process below it, all found through /proc before any is killed (so
+    /// none is re-parented out of sight first): a program a test ends at its bound, a shell running
+    /// `unshare … rebound`, say, leaves nothing running.
+    public static func killTree(_ pid: Int32) {
+        var children: [Int32: [Int32]] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let child = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let nameEnd = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: nameEnd)...].split(separator: " ")
+            if fields.count > 1, let parent = Int32(fields[1]) { children[parent, default: []].append(child) }
+        }
+        var tree = [pid], index = 0
+        while index < tree.count {
+            tree += children[tree[index]] ?? []
+            index += 1
+        }
+        for member in tree { kill(member, SIGKILL) }
     }
 
     /// Runs `body` (which starts a process) with no signal blocked in this thread. Swift Testing runs tests
