@@ -32,6 +32,11 @@ import time
 import traceback
 
 SLOWDOWN = 4.0 if os.environ.get("PROCESSKIT_SANITIZER") else 1.0
+# A sanitized build's runtime options (scripts/test-sanitizers sets them, among them the ones that keep
+# its runtime from catching SIGSEGV, SIGBUS and SIGFPE over an inherited SIG_IGN) go into every
+# generated environment, the peer's and ours alike, so a case stays the same case.
+SANITIZER_ENV = {name.encode(): os.environ[name].encode()
+                 for name in ("ASAN_OPTIONS", "TSAN_OPTIONS", "LSAN_OPTIONS") if name in os.environ}
 SIGRTMIN = signal.SIGRTMIN  # 34 with glibc: 32 and 33 belong to the C library's threads
 ALL_SIGNALS = [s for s in range(1, 65) if s not in (32, 33)]
 CATCHABLE = [s for s in ALL_SIGNALS if s not in (signal.SIGKILL, signal.SIGSTOP)]
@@ -402,7 +407,7 @@ def launcher(case, argv, rundir, report_w, hold_r, slave, sigchld_default, ask_w
         import resource
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         set_signal_state(state, sigchld_default, ask_w, ack_r)
-        os.execve(argv[0], argv, state["env"])
+        os.execve(argv[0], argv, {**state["env"], **SANITIZER_ENV})
     except BaseException:
         try:
             os.write(2, traceback.format_exc().encode())
