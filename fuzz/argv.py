@@ -38,12 +38,19 @@ def vector(rng, tool):
         tokens.append(rng.choice(options) if pick < 0.5 else rng.choice(VALUES) if pick < 0.8 else garbage(rng))
     if rng.random() < 0.7:
         tokens += ["--", "/bin/true"] if rng.random() < 0.5 else ["/bin/true"]
-    # Accepted lines must end soon: rebound's waits (restart delay, backoff...) get short values.
+    # Accepted lines must end soon: rebound's waits (restart delay, backoff...) get short values, and a
+    # later -r cannot lift the bound on restarts (a program that is not found fails every time).
     for i in range(len(tokens) - 1):
         if tool == "rebound" and tokens[i].lstrip("-") in SLOW_REBOUND_OPTIONS:
             try:
                 if float(tokens[i + 1]) > 0.2:
                     tokens[i + 1] = "0.1"
+            except ValueError:
+                pass
+        if tool == "rebound" and i > 1 and tokens[i] in ("-r", "--max-restarts"):
+            try:
+                if int(tokens[i + 1]) > 2:
+                    tokens[i + 1] = "2"
             except ValueError:
                 pass
     return tokens
