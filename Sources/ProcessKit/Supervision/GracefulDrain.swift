@@ -179,7 +179,7 @@ public struct GracefulDrain: Equatable, Sendable {
         return text
     }
 
-    /// How many processes ``describe(_:)`` names before it only counts.
+    /// How many processes ``describe(_:)-type.method`` names before it only counts.
     public static let listedProcesses = 10
 
     /// Seconds with one decimal, "2.5", without Foundation's number formatting.
