@@ -47,9 +47,16 @@ public enum Harness {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        // Closed here once the program has them: Process keeps its standard handles open for as long
+        // as it lives, and over a whole integration pass that left well over a thousand descriptors
+        // open in the test process.
+        let input = FileHandle(forReadingAtPath: "/dev/null")
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        defer { try? input?.close(); try? output.close(); try? errors.close() }
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
         let done = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in done.signal() }
         try withEmptySignalMask { try process.run() }
