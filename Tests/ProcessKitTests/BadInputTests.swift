@@ -4,20 +4,21 @@ import Testing
 import TestSupport
 @testable import ProcessKit
 
+/// The error `command.run()` throws; fails the test when it runs instead. Shared by the suites of bad input
+/// and of identity and limits.
+func failure(_ command: Command, sourceLocation: SourceLocation = #_sourceLocation) -> SpawnError? {
+    do throws(SpawnError) {
+        let result = try command.run()
+        Issue.record("\(command.program) ran: \(result.status)", sourceLocation: sourceLocation)
+        return nil
+    } catch {
+        return error
+    }
+}
+
 /// Input a caller can get wrong: each is a SpawnError that names the problem in one line, nothing
 /// crashes, and no child is left behind (none is started, or the one started is reaped).
 @Suite struct BadInputTests {
-    /// The error `command.run()` throws; fails the test when it runs instead.
-    func failure(_ command: Command, sourceLocation: SourceLocation = #_sourceLocation) -> SpawnError? {
-        do throws(SpawnError) {
-            let result = try command.run()
-            Issue.record("\(command.program) ran: \(result.status)", sourceLocation: sourceLocation)
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     func children() -> Bool { Reaper.hasChildren() }
 
     @Test func nulBytes() throws {

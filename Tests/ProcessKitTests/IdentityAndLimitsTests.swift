@@ -27,16 +27,6 @@ import TestSupport
         return line.dropFirst(name.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
-    /// The error `command.run()` throws; fails the test when it runs instead.
-    func failure(_ command: Command, sourceLocation: SourceLocation = #_sourceLocation) -> SpawnError? {
-        do throws(SpawnError) {
-            let result = try command.run()
-            Issue.record("\(command.program) ran: \(result.status)", sourceLocation: sourceLocation)
-            return nil
-        } catch {
-            return error
-        }
-    }
 
     @Test func dropsToAUserAGroupAndSupplementaryGroups() throws {
         try requireRoot()
