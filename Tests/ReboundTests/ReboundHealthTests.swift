@@ -127,7 +127,6 @@ import ToolSupport
 
     @Test func statusFileStringsAreEscaped() throws {
         let awkward = "a\"b\\c\nd\te\u{1}f\u{7f}é😀"
-        #expect(StatusFile.quoted(awkward) == #""a\"b\\c\u000ad\u0009e\u0001f\u007fé😀""#)
         let file = StatusFile(path: Array("/nonexistent/status".utf8), command: awkward, log: Log(quiet: true), healthChecked: false)
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(file.json.utf8)) as? [String: Any])
         #expect(parsed["command"] as? String == awkward)
