@@ -1,6 +1,7 @@
 /// One JSON object on one line, written field by field in the order they are added: rebound's status
 /// file and the tools' JSON log lines. Strings are escaped (quotes, backslashes, and every control
-/// character as `\u00XX`); nil is `null`.
+/// character as `\u00XX`); nil is `null`. A Swift string is valid UTF-8 (bytes that were not read as
+/// U+FFFD when it was made), so every object this writes is JSON a parser accepts.
 public struct JSONObject: Sendable {
     private var body = ""
 
@@ -15,6 +16,9 @@ public struct JSONObject: Sendable {
 
     /// Adds `name` with a 32-bit integer value (a pid, an exit status, a count), or null.
     public mutating func add(_ name: String, _ value: Int32?) { add(name, value.map { Int64($0) }) }
+
+    /// Adds `name` with `true` or `false`.
+    public mutating func add(_ name: String, _ value: Bool) { add(name, json: value ? "true" : "false") }
 
     /// Adds `name` with a value that is JSON already (a number formatted by the caller, a nested object).
     public mutating func add(_ name: String, json value: String) {

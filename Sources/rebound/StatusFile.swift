@@ -144,7 +144,10 @@ final class StatusFile {
             try AtomicFile.replace(path, with: Array(json.utf8))
             failing = false
         } catch {
-            if !failing { log.info("cannot write status file " + Output.printable(path) + ": \(error)") }
+            if !failing {
+                log.warning(.statusFileWriteFailed, "cannot write status file " + Output.printable(path) + ": \(error)",
+                            [.path(Output.printable(path)), .error("\(error)")])
+            }
             failing = true
         }
     }
