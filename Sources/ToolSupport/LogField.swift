@@ -76,8 +76,9 @@ public enum LogField: Sendable {
         case .reapedPID(let pid): object.add("reaped_pid", pid)
         case .processes(let processes):
             object.add("processes", Int64(processes.count))
-            let pids = processes.prefix(GracefulDrain.listedProcesses).map { String($0.pid) }
-            object.add("pids", json: "[" + pids.joined(separator: ",") + "]")
+            var pids = ""
+            for process in processes.prefix(GracefulDrain.listedProcesses) { pids += (pids.isEmpty ? "" : ",") + String(process.pid) }
+            object.add("pids", json: "[" + pids + "]")
         case .graceSeconds(let seconds): object.add("grace_seconds", json: LogField.number(seconds))
         case .afterSeconds(let seconds): object.add("after_seconds", json: LogField.number(seconds))
         case .droppedLines(let count): object.add("dropped_lines", Int64(count))

@@ -30,7 +30,7 @@ public enum SharedLogEvent: String, CaseIterable, Sendable {
     case logLinesDropped = "log_lines_dropped"
 
     /// The drain's `event` as a log event: its name and its fields.
-    static func drain(_ event: GracefulDrain.Event, of drain: GracefulDrain) -> (SharedLogEvent, [LogField]) {
+    public static func drain(_ event: GracefulDrain.Event, of drain: GracefulDrain) -> (SharedLogEvent, [LogField]) {
         let grace = LogField.graceSeconds(drain.seconds)
         switch event {
         case .nothingLeft: return (.drainNothingLeft, [])

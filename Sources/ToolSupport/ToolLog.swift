@@ -47,20 +47,22 @@ public struct ToolLog: Sendable {
     /// lines nobody sees).
     public func write(_ level: LogLevel, _ event: String, _ message: @autoclosure () -> String,
                       _ fields: @autoclosure () -> [LogField] = []) {
-        if shows(level) { emit(level, event, message(), fields) }
+        if shows(level) { emit(level, event, message(), fields()) }
     }
 
-    /// Writes one line, or drops it rather than wait for standard error. Never inlined: the optimizer
-    /// would copy the formatting into every call site and grow the static binaries.
+    /// Writes one line, or drops it rather than wait for standard error. Never inlined, and given
+    /// values rather than closures: the optimizer would otherwise copy the formatting into every call
+    /// site and grow the static binaries.
     @inline(never)
-    private func emit(_ level: LogLevel, _ event: String, _ message: String, _ fields: () -> [LogField]) {
+    private func emit(_ level: LogLevel, _ event: String, _ message: String, _ fields: [LogField]) {
         Output.log(line(level, event, message, fields)) { dropped, note in
-            line(.warning, SharedLogEvent.logLinesDropped.rawValue, note) { [.droppedLines(dropped)] }
+            line(.warning, SharedLogEvent.logLinesDropped.rawValue, note, [.droppedLines(dropped)])
         }
     }
 
     /// The line for `event`, without its newline, as ``format`` writes it.
-    public func line(_ level: LogLevel, _ event: String, _ message: String, _ fields: () -> [LogField]) -> String {
+    @inline(never)
+    public func line(_ level: LogLevel, _ event: String, _ message: String, _ fields: [LogField]) -> String {
         switch format {
         case .text:
             switch textPrefix {
@@ -68,7 +70,7 @@ public struct ToolLog: Sendable {
             case .toolName: return tool + ": " + message
             }
         case .json:
-            let message = Output.printable(message), fields = fields()
+            let message = Output.printable(message)
             // Whole values first; past the longest line, string values held to fewer bytes each (a
             // byte escaped takes at most 6), until it fits.
             var longest = Int.max
