@@ -8,7 +8,10 @@ import TestSupport
 /// do with its pipes: a background grandchild (`sleep 30 &`) holds standard output, standard error,
 /// or standard input with 16 MiB still queued for it, the child exits at once or is still running at
 /// T, with each kind of teardown, in the sync form and the async one.
-@Suite struct RunBoundTests {
+///
+/// One case at a time: each measures a bound in wall time, and dozens of runs at once on a 2-core
+/// machine (each with a shell, a grandchild and 16 MiB of input) measured the machine instead.
+@Suite(.serialized) struct RunBoundTests {
     /// The timeout of every run here.
     static let timeout = 0.5
     /// What the machine may add to a bound: starting a shell and its children, a busy scheduler.
