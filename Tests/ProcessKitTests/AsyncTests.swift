@@ -185,7 +185,7 @@ import TestSupport
         var command = Command("printf", arguments: ["one\\ntwo\\n\\nthree without newline"])
         command.standardOutput = .pipe
         let child = try command.spawn()
-        let output = try #require(child.standardOutput)
+        let output = child.standardOutput
         var lines: [String] = []
         for try await line in output.lines { lines.append(line) }
         #expect(lines == ["one", "two", "", "three without newline"])

@@ -85,7 +85,7 @@ import Testing
         first.standardInput = .null
         let children = try Pipeline([first, last]).spawn()
         #expect(children.count == 2)
-        let output = try #require(children[1].standardOutput)
+        let output = children[1].standardOutput
         #expect(try output.readToEnd(limit: 100).bytes == Array("3\n".utf8))
         #expect(try children.map { try $0.wait() } == [.exited(code: 0), .exited(code: 0)])
     }

@@ -19,7 +19,7 @@ import TestSupport
 
     /// Reads the child's "ready" line, so the body returns while it surely runs.
     static func awaitReady(_ child: ChildProcess) throws {
-        #expect(try child.standardOutput?.read(upToCount: 6) == Array("ready\n".utf8))
+        #expect(try child.standardOutput.read(upToCount: 6) == Array("ready\n".utf8))
     }
 
     /// Gone and reaped: no /proc entry (a zombie still has one) and a status stopped by the teardown.

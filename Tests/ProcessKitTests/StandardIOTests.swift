@@ -83,17 +83,44 @@ import TestSupport
         #expect(try readEnd.readToEnd(limit: 100).bytes == Array("written".utf8))
     }
 
+    /// Asking for a pipe the child does not have: the `IfPiped` forms say nil, and the plain accessor is
+    /// a programming error that stops the program (in a probe of its own) with a message naming the
+    /// accessor, the program, and the setting that makes the pipe, or that the pipe was taken.
+    @Test func aPipeTheCommandDidNotAskForIsNilOrStopsWithTheSetting() throws {
+        let child = try Command("true").spawn()
+        #expect(child.standardInputIfPiped == nil && child.standardOutputIfPiped == nil && child.standardErrorIfPiped == nil)
+        #expect(try child.wait() == .exited(code: 0))
+
+        let program = try ProbeProgram.build("missing-pipe", """
+            import ProcessKit
+            var command = Command("true")
+            if CommandLine.arguments[1] == "taken" { command.standardError = .pipe }
+            let child = try command.spawn()
+            _ = try child.wait()
+            if CommandLine.arguments[1] == "taken" { try child.takeStandardError()?.close() }
+            _ = child.standardError
+            """, parseAsLibrary: false)
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: program).deletingLastPathComponent().path) }
+        for (argument, cause) in [("missing", "its command did not set standardError = .pipe or .capture(limit:)"),
+                                  ("taken", "or the pipe was taken")] {
+            let ran = try Harness.run(program, [argument])
+            #expect(ran.status == 128 + SIGILL || ran.status == 128 + SIGTRAP, "\(argument): \(ran.status) \(ran.stdout) \(ran.stderr)")
+            #expect(ran.stderr.contains("ChildProcess.standardError: 'true' has no standard error pipe (") && ran.stderr.contains(cause)
+                    && ran.stderr.contains("use standardErrorIfPiped where it may be missing"), "\(argument): \(ran.stderr)")
+        }
+    }
+
     /// Streaming: the caller writes and reads the pipes itself.
     @Test func pipesTheCallerReadsAndWrites() throws {
         var command = Command("cat")
         command.standardInput = .pipe
         command.standardOutput = .pipe
         let child = try command.spawn()
-        let input = try #require(child.standardInput), output = try #require(child.standardOutput)
+        let input = child.standardInput, output = child.standardOutput
         try input.writeAll(Array("line one\n".utf8))
         #expect(try output.read(upToCount: 100) == Array("line one\n".utf8))
         child.closeStandardInput()
-        #expect(child.standardInput == nil)
+        #expect(child.standardInputIfPiped == nil)
         #expect(try output.read(upToCount: 100).isEmpty)
         #expect(try child.wait() == .exited(code: 0))
     }

@@ -39,7 +39,7 @@ import TestSupport
         var command = Command("/bin/sh", arguments: ["-c", Self.stubborn])
         command.standardOutput = .pipe
         let child = try command.spawn()
-        let output = try #require(child.standardOutput)
+        let output = child.standardOutput
         #expect(try output.read(upToCount: 6) == Array("ready\n".utf8))
         let started = Deadline.now
         let status = try child.tearDown(Teardown([.signal(.terminate), .wait(.milliseconds(500)), .signal(.user1), .wait(.milliseconds(500))]))
@@ -99,7 +99,7 @@ import TestSupport
         command.processGroup = .new
         command.standardOutput = .pipe
         let child = try command.spawn()
-        let line = String(decoding: try #require(child.standardOutput).read(upToCount: 32), as: UTF8.self)
+        let line = String(decoding: try child.standardOutput.read(upToCount: 32), as: UTF8.self)
         let grandchild = try #require(Int32(line.trimmingCharacters(in: .whitespacesAndNewlines)))
         _ = try child.tearDown(Teardown([.signal(.terminate), .wait(.seconds(10))], signalsProcessGroup: true))
         // The grandchild was ours too (sh's child); it got SIGTERM as well: gone within the bound.
