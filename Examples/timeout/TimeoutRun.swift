@@ -77,7 +77,7 @@ struct TimeoutRun {
             return code
         }
 
-        var deadline = options.duration.isNone ? nil : Deadline(nanoseconds: Deadline.now.nanoseconds &+ options.duration.nanoseconds)
+        var deadline = options.duration.isNone ? nil : Deadline.after(options.duration.length)
         while true {
             let received: ReceivedSignal?
             do { received = try waiter.wait(until: deadline) } catch {
@@ -133,7 +133,7 @@ struct TimeoutRun {
     mutating func send(to child: ChildProcess, _ signal: Signal?, deadline: inout Deadline?) {
         if !killAfter.isNone {
             self.signal = .kill
-            deadline = Deadline(nanoseconds: Deadline.now.nanoseconds &+ killAfter.nanoseconds)
+            deadline = Deadline.after(killAfter.length)
             killAfter = TimeoutDuration(parsing: "0")!
         }
         printSending(signal)
