@@ -23,7 +23,7 @@ public enum LogField: Sendable {
     /// `max_restarts`: the -r limit.
     case maxRestarts(Int32)
     /// `delay_seconds`: how long a restart waits.
-    case delaySeconds(Double)
+    case delay(Duration)
     /// `unhealthy`: the child ended because it failed its health checks.
     case unhealthy(Bool)
     /// `health_result`: how a health check ended ("exit 1", "timed out after 2 s").
@@ -43,9 +43,9 @@ public enum LogField: Sendable {
     /// `processes` (how many) and `pids` (the first ``GracefulDrain/listedProcesses``): what a drain found.
     case processes([ProcessEntry])
     /// `grace_seconds`: the drain's grace period.
-    case graceSeconds(Double)
+    case grace(Duration)
     /// `after_seconds`: how long the processes left took to go.
-    case afterSeconds(Double)
+    case took(Duration)
     /// `dropped_lines`: log lines dropped because standard error would have blocked.
     case droppedLines(Int)
 
@@ -65,7 +65,7 @@ public enum LogField: Sendable {
         case .error(let error): object.add("error", LogField.cut(error, to: longest))
         case .restarts(let count): object.add("restarts", count)
         case .maxRestarts(let count): object.add("max_restarts", count)
-        case .delaySeconds(let seconds): object.add("delay_seconds", json: LogField.number(seconds))
+        case .delay(let delay): object.add("delay_seconds", json: LogField.seconds(delay))
         case .unhealthy(let unhealthy): object.add("unhealthy", unhealthy)
         case .healthResult(let result): object.add("health_result", LogField.cut(result, to: longest))
         case .failures(let count): object.add("failures", count)
@@ -79,15 +79,15 @@ public enum LogField: Sendable {
             var pids = ""
             for process in processes.prefix(GracefulDrain.listedProcesses) { pids += (pids.isEmpty ? "" : ",") + String(process.pid) }
             object.add("pids", json: "[" + pids + "]")
-        case .graceSeconds(let seconds): object.add("grace_seconds", json: LogField.number(seconds))
-        case .afterSeconds(let seconds): object.add("after_seconds", json: LogField.number(seconds))
+        case .grace(let grace): object.add("grace_seconds", json: LogField.seconds(grace))
+        case .took(let took): object.add("after_seconds", json: LogField.seconds(took))
         case .droppedLines(let count): object.add("dropped_lines", Int64(count))
         }
     }
 
-    /// Seconds as a JSON number with up to three decimals: "2", "0.5", "1.25".
-    static func number(_ seconds: Double) -> String {
-        ASCII.decimalText(Int64(max(0, seconds) * 1000 + 0.5), decimals: 3, trimmed: true)
+    /// A duration as a JSON number of seconds, to the millisecond: "2", "0.5", "1.25".
+    static func seconds(_ duration: Duration) -> String {
+        ASCII.decimalText((max(0, duration.clampedNanoseconds) + 500_000) / 1_000_000, decimals: 3, trimmed: true)
     }
 
     /// `text` held to `longest` bytes, cut at a character's start and marked " [cut]" as a text line is.

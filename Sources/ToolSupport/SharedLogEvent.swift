@@ -31,14 +31,14 @@ public enum SharedLogEvent: String, CaseIterable, Sendable {
 
     /// The drain's `event` as a log event: its name and its fields.
     public static func drain(_ event: GracefulDrain.Event, of drain: GracefulDrain) -> (SharedLogEvent, [LogField]) {
-        let grace = LogField.graceSeconds(drain.seconds)
+        let grace = LogField.grace(drain.grace)
         switch event {
         case .nothingLeft: return (.drainNothingLeft, [])
         case .cannotList(let error): return (.drainCannotList, [.error("\(error)")])
         case .stopping(let processes, let signal): return (.drainStopping, [.signal(signal), .processes(processes), grace])
         case .signalled(let processes, let signal): return (.drainSignalled, [.signal(signal), .processes(processes)])
         case .cannotSignal(let signal, let error): return (.drainCannotSignal, [.signal(signal), .error("\(error)")])
-        case .allGone(let took): return (.drainAllGone, [.afterSeconds(took)])
+        case .allGone(let took): return (.drainAllGone, [.took(took)])
         case .killing(let processes): return (.drainKilling, [.processes(processes), grace])
         case .ignored(let signal): return (.drainSignalIgnored, [.signal(signal)])
         case .waitFailed(let error): return (.drainWaitFailed, [.error("\(error)")])

@@ -57,7 +57,7 @@ struct RestartLoop {
                 case .shutDown(let code): return code
                 case .ended(let endedPID, let endedStatus, let stopped): (pid, status, unhealthy) = (endedPID, endedStatus, stopped)
                 }
-                let ranFor = Double(Deadline.now.nanoseconds - started.nanoseconds) / 1_000_000_000
+                let ranFor = started.elapsed
                 switch policy.decide(after: status, ranFor: ranFor, unhealthy: unhealthy) {
                 case .stop(let reason, let code):
                     statusFile?.ended(exitStatus: status.shellExitCode, restart: nil)
@@ -76,8 +76,8 @@ struct RestartLoop {
                     log.info(.childRestarting, RestartLoop.describeEnd(pid: pid, status: status, unhealthy: unhealthy) + ", restarting (\(count))",
                              RestartLoop.endFields(pid: pid, status: status, unhealthy: unhealthy) + [.restarts(count)])
                     statusFile?.ended(exitStatus: status.shellExitCode, restart: count)
-                    if throttled { log.info(.restartThrottled, "child failing rapidly, delaying restart", [.delaySeconds(delay)]) }
-                    if delay > 0, let code = try waitOutDelay(until: .after(seconds: delay), events) { return code }
+                    if throttled { log.info(.restartThrottled, "child failing rapidly, delaying restart", [.delay(delay)]) }
+                    if delay > .zero, let code = try waitOutDelay(until: .after(delay), events) { return code }
                 }
             }
         } catch {
@@ -186,7 +186,7 @@ struct RestartLoop {
             log.info(.healthCheckFailed, "health check failed (in the start period, not counted): \(outcome.description)",
                      [.healthResult(outcome.description), .counted(false)])
         case .failed(let count), .unhealthy(let count):
-            log.info(.healthCheckFailed, "health check failed (\(count)/\(monitor.settings.retries)): \(outcome.description)",
+            log.warning(.healthCheckFailed, "health check failed (\(count)/\(monitor.settings.retries)): \(outcome.description)",
                      [.healthResult(outcome.description), .counted(true), .failures(count), .retries(monitor.settings.retries)])
         }
         var unhealthy = false

@@ -329,7 +329,9 @@ import ToolSupport
         log = logs["health"]!
         let checks = log.all("health_check_failed")
         #expect(checks.contains { $0["counted"] as? Bool == false && $0["health_result"] as? String == "exit 1" }, "\(checks)")
-        #expect(checks.contains { $0["counted"] as? Bool == true && $0["failures"] as? Int == 2 && $0["retries"] as? Int == 2 }, "\(checks)")
+        #expect(checks.contains { $0["counted"] as? Bool == true && $0["failures"] as? Int == 2 && $0["retries"] as? Int == 2
+                    && $0["level"] as? String == "warning" }, "\(checks)")
+        #expect(checks.allSatisfy { $0["counted"] as? Bool == true || $0["level"] as? String == "info" }, "\(checks)")
         #expect(log.first("child_restarting")["unhealthy"] as? Bool == true, "\(run)")
         seen.formUnion(log.events)
 

@@ -36,9 +36,9 @@ import ToolSupport
     @Test func everyFieldHasItsNameAndType() throws {
         let processes = (1...12).map { ProcessEntry(pid: Int32(100 + $0), parentPID: 1, name: "w\($0)", state: UInt8(ascii: "S")) }
         let line = Self.log(.json).line(.info, "test", "m", [.childPID(1), .program("p"), .exitCode(3), .signal(.terminate), .status(.exited(code: 4)), .reason("r"), .error("e"),
-             .restarts(5), .maxRestarts(6), .delaySeconds(1.5), .unhealthy(true), .healthResult("exit 1"), .failures(2), .retries(3),
-             .counted(false), .checksNotRun(4), .path("/s"), .reapedPID(9), .processes(processes), .graceSeconds(30),
-             .afterSeconds(0.25), .droppedLines(7)])
+             .restarts(5), .maxRestarts(6), .delay(.milliseconds(1500)), .unhealthy(true), .healthResult("exit 1"), .failures(2), .retries(3),
+             .counted(false), .checksNotRun(4), .path("/s"), .reapedPID(9), .processes(processes), .grace(.seconds(30)),
+             .took(.milliseconds(250)), .droppedLines(7)])
         let object = try Self.parsed(line)
         let numbers: [String: Double] = ["child_pid": 1, "exit_code": 4, "restarts": 5, "max_restarts": 6, "delay_seconds": 1.5,
                                          "failures": 2, "retries": 3, "checks_not_run": 4, "reaped_pid": 9, "processes": 12,
@@ -99,7 +99,7 @@ import ToolSupport
 
     /// Each drain event has its own name and its figures.
     @Test func drainEventsHaveNamesAndFigures() throws {
-        let drain = GracefulDrain(seconds: 2.5, signal: .interrupt)
+        let drain = GracefulDrain(grace: .milliseconds(2500), signal: .interrupt)
         let left = [ProcessEntry(pid: 15, parentPID: 1, name: "postgres", state: UInt8(ascii: "S"))]
         let cases: [(GracefulDrain.Event, String, [String])] = [
             (.nothingLeft, "drain_nothing_left", []),
@@ -107,7 +107,7 @@ import ToolSupport
             (.stopping(left, with: .interrupt), "drain_stopping", ["signal", "processes", "pids", "grace_seconds"]),
             (.signalled(left, with: .interrupt), "drain_signalled", ["signal", "processes", "pids"]),
             (.cannotSignal(.kill, .permissionDenied), "drain_cannot_signal", ["signal", "error"]),
-            (.allGone(afterSeconds: 0.5), "drain_all_gone", ["after_seconds"]),
+            (.allGone(after: .milliseconds(500)), "drain_all_gone", ["after_seconds"]),
             (.killing(left), "drain_killing", ["processes", "pids", "grace_seconds"]),
             (.ignored(.hangup), "drain_signal_ignored", ["signal"]),
             (.waitFailed(.interrupted), "drain_wait_failed", ["error"]),
