@@ -35,11 +35,9 @@ struct TeeCapture {
         // The child's output, as it comes: to our standard output and to the log. A reader of ours
         // that went away (EPIPE) stops the copying to it, not to the log.
         var showing = true
-        if let output = child.standardOutput {
-            while let chunk = try? output.read(upToCount: 65536), !chunk.isEmpty {
-                if showing, (try? FileDescriptor.standardOutput.writeAll(chunk)) == nil { showing = false }
-                try? log.writeAll(chunk)
-            }
+        while let chunk = try? child.standardOutput.read(upToCount: 65536), !chunk.isEmpty {
+            if showing, (try? FileDescriptor.standardOutput.writeAll(chunk)) == nil { showing = false }
+            try? log.writeAll(chunk)
         }
         try? log.close()
         guard let status = try? child.wait() else { ProcessControl.exit(125) }

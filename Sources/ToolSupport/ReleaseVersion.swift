@@ -3,5 +3,5 @@
 /// them here, in one place, following Semantic Versioning for ProcessKit's public API.
 public enum ReleaseVersion {
     /// MAJOR.MINOR.PATCH.
-    public static let number = "0.1.0"
+    public static let number = "0.2.0"
 }

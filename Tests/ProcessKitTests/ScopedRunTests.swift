@@ -19,7 +19,7 @@ import TestSupport
 
     /// Reads the child's "ready" line, so the body returns while it surely runs.
     static func awaitReady(_ child: ChildProcess) throws {
-        #expect(try child.standardOutput?.read(upToCount: 6) == Array("ready\n".utf8))
+        #expect(try child.standardOutput.read(upToCount: 6) == Array("ready\n".utf8))
     }
 
     /// Gone and reaped: no /proc entry (a zombie still has one) and a status stopped by the teardown.
@@ -95,7 +95,7 @@ import TestSupport
                 try await Task.sleep(nanoseconds: 600_000_000_000)
             }
         }
-        let deadline = Deadline.after(seconds: 120 * Harness.slowdown)
+        let deadline = Deadline.after(.seconds(120 * Harness.slowdown))
         while seen.withLock({ $0 }) == nil, !deadline.hasPassed { try await Task.sleep(nanoseconds: 10_000_000) }
         #expect(seen.withLock { $0 } != nil, "the body did not start within \(120 * Harness.slowdown) s")
         task.cancel()

@@ -46,7 +46,7 @@ import TestSupport
         var command = sh("head -c 1000000 /dev/zero; echo done >&2")
         command.standardOutput = .capture(limit: 10)
         // Bounded: should reading stop at the limit, head would block on the full pipe for ever.
-        let result = try command.run(timeout: 60)
+        let result = try command.run(timeout: .seconds(60))
         #expect(!result.timedOut, "the output past the limit was not read")
         #expect(result.succeeded)
         #expect(result.standardOutput == [UInt8](repeating: 0, count: 10))
@@ -83,17 +83,44 @@ import TestSupport
         #expect(try readEnd.readToEnd(limit: 100).bytes == Array("written".utf8))
     }
 
+    /// Asking for a pipe the child does not have: the `IfPiped` forms say nil, and the plain accessor is
+    /// a programming error that stops the program (in a probe of its own) with a message naming the
+    /// accessor, the program, and the setting that makes the pipe, or that the pipe was taken.
+    @Test func aPipeTheCommandDidNotAskForIsNilOrStopsWithTheSetting() throws {
+        let child = try Command("true").spawn()
+        #expect(child.standardInputIfPiped == nil && child.standardOutputIfPiped == nil && child.standardErrorIfPiped == nil)
+        #expect(try child.wait() == .exited(code: 0))
+
+        let program = try ProbeProgram.build("missing-pipe", """
+            import ProcessKit
+            var command = Command("true")
+            if CommandLine.arguments[1] == "taken" { command.standardError = .pipe }
+            let child = try command.spawn()
+            _ = try child.wait()
+            if CommandLine.arguments[1] == "taken" { try child.takeStandardError()?.close() }
+            _ = child.standardError
+            """, parseAsLibrary: false)
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: program).deletingLastPathComponent().path) }
+        for (argument, cause) in [("missing", "its command did not set standardError = .pipe or .capture(limit:)"),
+                                  ("taken", "or the pipe was taken")] {
+            let ran = try Harness.run(program, [argument])
+            #expect(ran.status == 128 + SIGILL || ran.status == 128 + SIGTRAP, "\(argument): \(ran.status) \(ran.stdout) \(ran.stderr)")
+            #expect(ran.stderr.contains("ChildProcess.standardError: 'true' has no standard error pipe (") && ran.stderr.contains(cause)
+                    && ran.stderr.contains("use standardErrorIfPiped where it may be missing"), "\(argument): \(ran.stderr)")
+        }
+    }
+
     /// Streaming: the caller writes and reads the pipes itself.
     @Test func pipesTheCallerReadsAndWrites() throws {
         var command = Command("cat")
         command.standardInput = .pipe
         command.standardOutput = .pipe
         let child = try command.spawn()
-        let input = try #require(child.standardInput), output = try #require(child.standardOutput)
+        let input = child.standardInput, output = child.standardOutput
         try input.writeAll(Array("line one\n".utf8))
         #expect(try output.read(upToCount: 100) == Array("line one\n".utf8))
         child.closeStandardInput()
-        #expect(child.standardInput == nil)
+        #expect(child.standardInputIfPiped == nil)
         #expect(try output.read(upToCount: 100).isEmpty)
         #expect(try child.wait() == .exited(code: 0))
     }
@@ -106,7 +133,7 @@ import TestSupport
         for index in stride(from: 0, to: size, by: 4096) { input[index] = UInt8(truncatingIfNeeded: index >> 12) }
         var command = Command("cat")
         command.standardOutput = .capture(limit: size)
-        let result = try command.run(input: input, timeout: 120)
+        let result = try command.run(input: input, timeout: .seconds(120))
         #expect(result.succeeded && !result.timedOut)
         #expect(result.standardOutput.count == size)
         #expect(result.standardOutput == input)
@@ -119,7 +146,7 @@ import TestSupport
         var command = sh("head -c \(size) /dev/zero >&2 & head -c \(size) /dev/zero; wait")
         command.standardOutput = .capture(limit: size)
         command.standardError = .capture(limit: size)
-        let result = try command.run(timeout: 120)
+        let result = try command.run(timeout: .seconds(120))
         #expect(result.succeeded && !result.timedOut)
         #expect(result.standardOutput.count == size && result.standardError.count == size)
         #expect(!result.standardOutput.contains { $0 != 0 })
@@ -142,7 +169,7 @@ import TestSupport
             try Data(expected).write(to: URL(fileURLWithPath: path))
             var command = Command("cat", arguments: [path])
             command.standardOutput = .capture(limit: 1 << 30)
-            let result = try command.run(timeout: 120)
+            let result = try command.run(timeout: .seconds(120))
             #expect(result.succeeded && !result.timedOut && !result.standardOutputTruncated)
             #expect(result.standardOutput.count == size)
             #expect(result.standardOutput == expected)
@@ -218,7 +245,7 @@ import TestSupport
             var command = sh("head -c \(size) /dev/zero | tr '\\0' x; head -c \(size) /dev/zero | tr '\\0' y >&2")
             command.standardOutput = .capture(limit: limit)
             command.standardError = .capture(limit: limit + 1)
-            let result = try command.run(timeout: 120)
+            let result = try command.run(timeout: .seconds(120))
             #expect(result.succeeded)
             // Counts and one Bool, not the arrays: a failure prints a line, not megabytes.
             #expect(result.standardOutput.count == min(size, limit) && result.standardOutput.allSatisfy { $0 == UInt8(ascii: "x") },
@@ -244,7 +271,7 @@ import TestSupport
         command.standardInput = .pipe
         command.standardOutput = .pipe
         command.standardError = .pipe
-        let result = try command.run(timeout: 60)
+        let result = try command.run(timeout: .seconds(60))
         #expect(result.succeeded && !result.timedOut)
         #expect(result.standardOutput.count == 200_000 && result.standardErrorText == "e\n")
     }
@@ -284,7 +311,7 @@ import TestSupport
         var command = Command("/bin/sh", arguments: ["-c", "echo through > /proc/self/fd/\(writeEnd.rawValue)"])
         command.inheritedFileDescriptors = [writeEnd]
         command.standardError = .null
-        let status = try command.run(timeout: 60).status
+        let status = try command.run(timeout: .seconds(60)).status
         try writeEnd.close()
         #expect(status == .exited(code: 0))
         #expect(try readEnd.readToEnd(limit: 100).bytes == Array("through\n".utf8))

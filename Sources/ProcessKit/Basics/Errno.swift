@@ -2,6 +2,9 @@ import CProcessKit
 
 /// A C `errno` value with its name and the C library's text for it, thrown by every
 /// ProcessKit call that wraps a system call.
+///
+/// swift-system's `SystemPackage` has an `Errno` too: in a file that imports both, write
+/// `ProcessKit.Errno` (see <doc:UsingProcessKitBesideSwiftSystem>).
 public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertible {
     /// The C value, e.g. `ENOENT`.
     public let rawValue: Int32

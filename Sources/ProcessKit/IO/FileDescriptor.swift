@@ -5,9 +5,12 @@ import CProcessKit
 /// ProcessKit's own fds are close-on-exec; a child gets only its standard streams and the fds a
 /// ``Command`` passes on explicitly.
 ///
+/// swift-system's `SystemPackage` has a `FileDescriptor` too: in a file that imports both, write
+/// `ProcessKit.FileDescriptor` (see <doc:UsingProcessKitBesideSwiftSystem>).
+///
 /// ```swift
 /// let (readEnd, writeEnd) = try FileDescriptor.pipe()
-/// try writeEnd.write(Array("hello".utf8))
+/// try writeEnd.writeAll(Array("hello".utf8))
 /// try writeEnd.close()
 /// let bytes = try readEnd.read(upToCount: 5)   // "hello"
 /// ```

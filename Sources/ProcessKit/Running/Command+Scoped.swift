@@ -8,7 +8,7 @@ extension Command {
     /// ```swift
     /// var command = Command("sh", arguments: ["-c", "echo ready; sleep 30"])
     /// command.standardOutput = .pipe
-    /// let first = try command.run { child in try child.standardOutput!.read(upToCount: 6) }   // "ready\n", sh stopped
+    /// let first = try command.run { child in try child.standardOutput.read(upToCount: 6) }   // "ready\n", sh stopped
     /// ```
     ///
     /// Hosted builds only (`body` throws untyped errors); Embedded code calls ``spawn()`` and then

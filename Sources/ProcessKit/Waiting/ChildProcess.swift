@@ -14,7 +14,7 @@ import CProcessKit
 ///
 /// ```swift
 /// let child = try Command("sleep", arguments: ["10"]).spawn()
-/// if try child.wait(until: .after(seconds: 1)) == nil {
+/// if try child.wait(until: .after(.seconds(1))) == nil {
 ///     let status = try child.tearDown(.standard)   // SIGTERM, 5 s, SIGKILL
 /// }
 /// ```
@@ -68,13 +68,52 @@ public final class ChildProcess: @unchecked Sendable {
 
     // MARK: Pipes
 
-    /// The write end of its standard input pipe (``StandardInput/pipe`` or ``StandardInput/bytes(_:)``),
-    /// until it is closed or taken.
-    public var standardInput: FileDescriptor? { lock.withLock { inputEnd } }
-    /// The read end of its standard output pipe (``StandardOutput/pipe`` or ``StandardOutput/capture(limit:)``).
-    public var standardOutput: FileDescriptor? { lock.withLock { outputEnd } }
-    /// The read end of its standard error pipe.
-    public var standardError: FileDescriptor? { lock.withLock { errorEnd } }
+    /// The write end of its standard input pipe: there when ``Command/standardInput`` was
+    /// ``StandardInput/pipe`` or ``StandardInput/bytes(_:)``, until it is closed or taken. Asking for a
+    /// pipe the child does not have is a programming error: it stops the program with a message naming
+    /// the setting. ``standardInputIfPiped`` is the form that may be nil.
+    public var standardInput: FileDescriptor {
+        guard let end = standardInputIfPiped else {
+            missingPipe("standardInput", "standard input", made: ".pipe or .bytes(_:)", gone: "closed or taken")
+        }
+        return end
+    }
+    /// The read end of its standard output pipe: there when ``Command/standardOutput`` was
+    /// ``StandardOutput/pipe`` or ``StandardOutput/capture(limit:)``, until it is taken. Asking for a pipe
+    /// the child does not have is a programming error: it stops the program with a message naming the
+    /// setting. ``standardOutputIfPiped`` is the form that may be nil.
+    public var standardOutput: FileDescriptor {
+        guard let end = standardOutputIfPiped else {
+            missingPipe("standardOutput", "standard output", made: ".pipe or .capture(limit:)", gone: "taken")
+        }
+        return end
+    }
+    /// The read end of its standard error pipe: there when ``Command/standardError`` was
+    /// ``StandardOutput/pipe`` or ``StandardOutput/capture(limit:)``, until it is taken. Asking for a pipe
+    /// the child does not have is a programming error: it stops the program with a message naming the
+    /// setting. ``standardErrorIfPiped`` is the form that may be nil.
+    public var standardError: FileDescriptor {
+        guard let end = standardErrorIfPiped else {
+            missingPipe("standardError", "standard error", made: ".pipe or .capture(limit:)", gone: "taken")
+        }
+        return end
+    }
+
+    /// The write end of its standard input pipe while it has one; nil when the command did not pipe
+    /// standard input, or once it was closed or taken.
+    public var standardInputIfPiped: FileDescriptor? { lock.withLock { inputEnd } }
+    /// The read end of its standard output pipe while it has one; nil when the command did not pipe
+    /// standard output, or once it was taken.
+    public var standardOutputIfPiped: FileDescriptor? { lock.withLock { outputEnd } }
+    /// The read end of its standard error pipe while it has one; nil when the command did not pipe
+    /// standard error, or once it was taken.
+    public var standardErrorIfPiped: FileDescriptor? { lock.withLock { errorEnd } }
+
+    /// Stops the program: the caller asked for a pipe end this child does not have.
+    private func missingPipe(_ property: String, _ stream: String, made settings: String, gone: String) -> Never {
+        preconditionFailure("ChildProcess.\(property): '\(program)' has no \(stream) pipe (its command did not set "
+                            + "\(property) = \(settings), or the pipe was \(gone)); use \(property)IfPiped where it may be missing")
+    }
 
     /// Closes the write end of its standard input pipe: the child reads end of file.
     public func closeStandardInput() {

@@ -42,6 +42,11 @@ enum DifferentialRun {
         let result = try Harness.run(python!, arguments, timeout: 1200, sourceLocation: sourceLocation)
         let summary = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
         print("differential: \(summary)")
+        if result.status != 0 {
+            // Each line of the driver's report on a line of its own, so a log filter on the prefix
+            // (.ci/run's summary of a failed run) shows which case differed and how to run it again.
+            for line in result.stdout.split(separator: "\n") { print("differential: \(line)") }
+        }
         #expect(result.status == 0, """
             \(pair) differs from \(peer) (seed \(seed), \(cases) cases):
             \(String(result.stdout.suffix(60_000)))\(result.stderr)

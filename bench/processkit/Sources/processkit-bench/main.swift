@@ -161,7 +161,7 @@ case "capture":
             var command = Command(zeros, arguments: ["\(bytes)"])
             command.standardOutput = .pipe
             let child = try command.spawn()
-            let output = child.standardOutput!
+            let output = child.standardOutput
             var total = 0
             try withUnsafeTemporaryAllocation(byteCount: 65536, alignment: 16) { buffer in
                 while true {
