@@ -37,10 +37,12 @@ struct TimeoutDuration: Equatable {
     /// True when the duration disables its timeout.
     var isNone: Bool { seconds == 0 }
 
-    /// Nanoseconds, clamped to what a deadline can hold (as GNU clamps an out-of-range duration).
-    var nanoseconds: Int64 {
+    /// The length as the `Duration` ProcessKit's deadlines take, rounded up to a whole nanosecond
+    /// and clamped to what one can hold (as GNU clamps an out-of-range duration; `Duration.seconds`
+    /// of an infinite `Double` would trap).
+    var length: Duration {
         let nanoseconds = seconds * 1_000_000_000
-        return nanoseconds >= 9.0e18 ? 9_000_000_000_000_000_000 : Int64(nanoseconds.rounded(.up))
+        return .nanoseconds(nanoseconds >= 9.0e18 ? 9_000_000_000_000_000_000 : Int64(nanoseconds.rounded(.up)))
     }
 
     /// Reads a number without sign at `index`, moving past it: what C's `strtod` accepts.

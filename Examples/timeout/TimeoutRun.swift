@@ -68,10 +68,16 @@ struct TimeoutRun {
             let reason = error.errno == .isDirectory ? Errno.permissionDenied : error.errno
             Timeout.printError("\(name): failed to run command '\(String(decoding: program, as: UTF8.self))': \(reason)")
             let code: Int32 = reason == .noSuchFile ? 127 : 126  // GNU: ENOENT alone is "not found"
-            return timedOut && !options.preserveStatus ? Timeout.timedOutStatus : code
+            if timedOut {
+                // The time ran out at the start: GNU's handler has already sent -s's signal to the
+                // child that failed, and says so under -v.
+                printSending(signal)
+                return options.preserveStatus ? code : Timeout.timedOutStatus
+            }
+            return code
         }
 
-        var deadline = options.duration.isNone ? nil : Deadline(nanoseconds: Deadline.now.nanoseconds &+ options.duration.nanoseconds)
+        var deadline = options.duration.isNone ? nil : Deadline.after(options.duration.length)
         while true {
             let received: ReceivedSignal?
             do { received = try waiter.wait(until: deadline) } catch {
@@ -107,9 +113,7 @@ struct TimeoutRun {
     /// The time ran out before the command could start: GNU's child ends of `signal` before its exec
     /// (`-s KILL` also ends timeout, which sends it to its own group), and timeout reports it.
     mutating func timedOutBeforeStart(_ signal: Signal) -> Int32 {
-        if options.verbose {
-            Timeout.printError("\(name): sending signal \(signal.name.dropFirst(3)) to command '\(String(decoding: options.command[0], as: UTF8.self))'")
-        }
+        printSending(signal)
         if signal == .kill {
             if !options.foreground { sendToOwnGroup(.kill) }
             return 128 + Signal.kill.rawValue  // GNU: a KILL on timeout is always reported as such
@@ -117,18 +121,22 @@ struct TimeoutRun {
         return options.preserveStatus ? 128 + signal.rawValue : Timeout.timedOutStatus
     }
 
+    /// Under -v, GNU's line for a signal on its way to the command (EXIT for `-s 0`, which sends nothing).
+    func printSending(_ signal: Signal?) {
+        guard options.verbose else { return }
+        let signalName = signal.map { String($0.name.dropFirst(3)) } ?? "EXIT"
+        Timeout.printError("\(name): sending signal \(signalName) to command '\(String(decoding: options.command[0], as: UTF8.self))'")
+    }
+
     /// GNU's cleanup(): arms `-k` once, then sends `signal` to the command and (unless
     /// `--foreground`) to the whole group, followed by CONT so a stopped command sees it.
     mutating func send(to child: ChildProcess, _ signal: Signal?, deadline: inout Deadline?) {
         if !killAfter.isNone {
             self.signal = .kill
-            deadline = Deadline(nanoseconds: Deadline.now.nanoseconds &+ killAfter.nanoseconds)
+            deadline = Deadline.after(killAfter.length)
             killAfter = TimeoutDuration(parsing: "0")!
         }
-        if options.verbose {
-            let signalName = signal.map { String($0.name.dropFirst(3)) } ?? "EXIT"
-            Timeout.printError("\(name): sending signal \(signalName) to command '\(String(decoding: options.command[0], as: UTF8.self))'")
-        }
+        printSending(signal)
         guard let signal else { return }  // signal 0 sends nothing
         try? child.send(signal)
         guard !options.foreground else { return }

@@ -3,14 +3,14 @@ import ProcessKit
 /// Reads the values of `--grace SECS` and `--grace-signal SIG` the same way in every tool that
 /// drains (``GracefulDrain``); a thrown error's message names the option and the value.
 public enum GraceOption {
-    /// Seconds from 0 to ``GracefulDrain/maximumSeconds``, fractions allowed ("30", "2.5").
-    public static func seconds(_ value: [UInt8], for option: String) throws(UsageError) -> Double {
-        let limit = Int(GracefulDrain.maximumSeconds)
-        let seconds = try OptionValue.seconds(value, for: option, hint: "use 0 to \(limit), e.g. 30 or 2.5").seconds
-        guard seconds <= GracefulDrain.maximumSeconds else {
+    /// A grace period in seconds from 0 to ``GracefulDrain/maximumGrace``, fractions allowed ("30", "2.5").
+    public static func grace(_ value: [UInt8], for option: String) throws(UsageError) -> Duration {
+        let limit = GracefulDrain.maximumGrace.components.seconds
+        let grace = try OptionValue.seconds(value, for: option, hint: "use 0 to \(limit), e.g. 30 or 2.5").duration
+        guard grace <= GracefulDrain.maximumGrace else {
             throw UsageError(message: "\(option) '\(OptionValue.shown(value))' is longer than a day (use 0 to \(limit) seconds)")
         }
-        return seconds
+        return grace
     }
 
     /// A signal by name (`INT`, `SIGINT`, `int`) or number (`2`).

@@ -2,14 +2,14 @@ import ProcessKit
 
 /// A length of time read from a command line: a whole number of nanoseconds from 0 to
 /// ``OptionValue/maximumSeconds`` seconds, so never NaN, infinite, negative or overflowed.
-/// ``count`` converts to any other time type without loss (`Duration.nanoseconds(count)`).
+/// ``duration`` is the same time as the `Duration` ProcessKit takes.
 public struct Nanoseconds: Comparable, Sendable {
     public let count: Int64
 
     public init(_ count: Int64) { self.count = count }
 
-    /// The same time in seconds, for the APIs that take a `Double`.
-    public var seconds: Double { Double(count) / 1_000_000_000 }
+    /// The same time as a `Duration`, without loss.
+    public var duration: Duration { .nanoseconds(count) }
 
     public static func < (lhs: Nanoseconds, rhs: Nanoseconds) -> Bool { lhs.count < rhs.count }
 }

@@ -4,8 +4,8 @@ import ProcessKit
 /// tested alone: which signal makes this run rebound's last, when the child gets SIGKILL, and how
 /// its end counts.
 struct ChildRunPolicy {
-    /// --stop-timeout: seconds from a stop signal to SIGKILL; 0 waits for ever.
-    let stopTimeout: Double
+    /// --stop-timeout: time from a stop signal to SIGKILL; zero waits for ever.
+    let stopTimeout: Duration
     /// A stop signal (SIGTERM, SIGINT) came: the child's end ends rebound.
     private(set) var stopping = false
     /// The child failed its health checks and rebound is stopping it to start it again.
@@ -39,7 +39,7 @@ struct ChildRunPolicy {
             let startsStop = RestartPolicy.isStopSignal(received.signal) && !stopping
             if startsStop {
                 stopping = true
-                if stopTimeout > 0 { killDue = wakeUp(or: .after(seconds: stopTimeout, from: now)) }
+                if stopTimeout > .zero { killDue = wakeUp(or: .after(stopTimeout, from: now)) }
             }
             return .forward(received.signal, startsStop: startsStop)
         case .waitFailed(let error): return .fail(error)
@@ -58,7 +58,7 @@ struct ChildRunPolicy {
     /// ``HealthCheckSettings/defaultStopSeconds`` when that is 0 (waiting for ever would leave a hung child hung).
     mutating func stopUnhealthy(now: Deadline) {
         unhealthy = true
-        killDue = wakeUp(or: .after(seconds: stopTimeout > 0 ? stopTimeout : HealthCheckSettings.defaultStopSeconds, from: now))
+        killDue = wakeUp(or: .after(stopTimeout > .zero ? stopTimeout : HealthCheckSettings.defaultStop, from: now))
     }
 
     /// When the loop must wake up with no event: the SIGKILL or `other` (a health check's), the earlier.

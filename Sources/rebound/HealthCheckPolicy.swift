@@ -2,13 +2,13 @@
 /// failed checks in a row, ignores those in the start period, and says when the child is unhealthy.
 /// One policy covers one run of the child: a restarted child starts again with a fresh one.
 ///
-/// Like Docker's HEALTHCHECK: a failure within `startPeriod` seconds of the start does not count,
+/// Like Docker's HEALTHCHECK: a failure within `startPeriod` of the start does not count,
 /// and a check that passes ends the start period at once (from then on every failure counts).
 struct HealthCheckPolicy {
     /// Failures in a row that make the child unhealthy.
     let retries: Int32
-    /// Seconds after the start in which failures do not count.
-    let startPeriod: Double
+    /// The time after the start in which failures do not count.
+    let startPeriod: Duration
     /// Failures counted since the last check that passed: the K in "health check failed (K/N)".
     private(set) var failures: Int32 = 0
     /// True once a check passed, which ends the start period early.
@@ -25,14 +25,14 @@ struct HealthCheckPolicy {
         case unhealthy(count: Int32)
     }
 
-    /// Counts a check that ended `secondsSinceStart` after the child started.
-    mutating func record(passed: Bool, secondsSinceStart: Double) -> Verdict {
+    /// Counts a check that ended `sinceStart` after the child started.
+    mutating func record(passed: Bool, sinceStart: Duration) -> Verdict {
         if passed {
             failures = 0
             hasPassed = true
             return .healthy
         }
-        if !hasPassed && secondsSinceStart < startPeriod { return .ignoredInStartPeriod }
+        if !hasPassed && sinceStart < startPeriod { return .ignoredInStartPeriod }
         failures += 1
         return failures >= retries ? .unhealthy(count: failures) : .failed(count: failures)
     }

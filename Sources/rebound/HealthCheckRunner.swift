@@ -9,7 +9,7 @@ import ToolSupport
 /// /proc (``GracefulDrain`` over ``GracefulDrain/Scope/descendants``). A process cannot leave a
 /// subreaper's tree: its orphans are adopted by it whatever session or group they moved to (`setsid`,
 /// a double fork). Its SIGTERM (rebound's timeout, or the end of the child's run) goes with SIGCONT
-/// to everything below it, SIGKILL follows after ``stopSeconds``.
+/// to everything below it, SIGKILL follows after ``stopGrace``.
 ///
 /// It tells rebound how the check ended in one line on its standard output (a pipe rebound reads):
 /// "exit N", "signal N", or "not run: REASON" when it could not start the shell, which rebound does
@@ -18,7 +18,7 @@ enum HealthCheckRunner {
     /// argv[0] that makes rebound this instead (`ps` shows it).
     static let name = "rebound-health-check"
     /// How long the processes of a check being stopped get between SIGTERM and SIGKILL.
-    static let stopSeconds = 5.0
+    static let stopGrace = Duration.seconds(5)
 
     /// Runs the check `arguments[0]` and reports its end; never returns.
     static func main(_ arguments: [[UInt8]]) -> Never {
@@ -39,7 +39,7 @@ enum HealthCheckRunner {
             switch events.next() {
             case .childEnded(let pid, let status) where pid == check.pid:
                 try? Signal.kill.send(to: -pid)
-                GracefulDrain(seconds: 0, signal: .kill).run(events, scope: .descendants) { _ in }
+                GracefulDrain(grace: .zero, signal: .kill).run(events, scope: .descendants) { _ in }
                 switch status {
                 case .exited(let code): finish("exit " + String(code))
                 case .signaled(let signal, _): finish("signal " + String(signal.rawValue))
@@ -48,12 +48,12 @@ enum HealthCheckRunner {
             case .signal(let received) where received.signal == .terminate:
                 try? check.send(.terminate, toGroup: true)
                 try? check.send(.continue, toGroup: true)
-                GracefulDrain(seconds: stopSeconds, signal: .terminate).run(events, scope: .descendants) { _ in }
+                GracefulDrain(grace: stopGrace, signal: .terminate).run(events, scope: .descendants) { _ in }
                 try? Signal.kill.send(to: -check.pid)
                 ProcessControl.exit(128 + Signal.terminate.rawValue)
             case .waitFailed:
                 try? Signal.kill.send(to: -check.pid)
-                GracefulDrain(seconds: 0, signal: .kill).run(events, scope: .descendants) { _ in }
+                GracefulDrain(grace: .zero, signal: .kill).run(events, scope: .descendants) { _ in }
                 ProcessControl.exit(1)
             case .childEnded, .signal, .deadline, .noChildrenLeft: continue
             }

@@ -52,7 +52,7 @@ struct HealthMonitor {
         case passed
         case exited(code: Int32)
         case killed(Signal)
-        case timedOut(seconds: Double)
+        case timedOut(after: Duration)
         /// The check could not be started (fork, pipe, exec failed: no process, fd or memory left);
         /// the text says which step and why. Not a failure.
         case notRun(String)
@@ -64,7 +64,7 @@ struct HealthMonitor {
             case .passed: return "passed"
             case .exited(let code): return "exit \(code)"
             case .killed(let signal): return "killed by signal \(signal.rawValue)"
-            case .timedOut(let seconds): return "timed out after \(HealthMonitor.format(seconds)) s"
+            case .timedOut(let timeout): return "timed out after \(HealthMonitor.format(timeout)) s"
             case .notRun(let reason): return "not run: " + reason
             }
         }
@@ -72,14 +72,14 @@ struct HealthMonitor {
 
     /// A timed-out check's group gets SIGTERM, then this long to end, then SIGKILL: longer than the
     /// runner takes to stop what is below it, so its SIGKILL comes first.
-    static let teardown = Teardown([.signal(.terminate), .wait(seconds: 2 * HealthCheckRunner.stopSeconds)], signalsProcessGroup: true)
+    static let teardown = Teardown([.signal(.terminate), .wait(HealthCheckRunner.stopGrace * 2)], signalsProcessGroup: true)
 
     init(settings: HealthCheckSettings, user: UserIdentity? = nil, childStarted: Deadline = .now) {
         self.settings = settings
         self.user = user
         self.childStarted = childStarted
         policy = HealthCheckPolicy(retries: settings.retries, startPeriod: settings.startPeriod)
-        nextCheck = .after(seconds: settings.interval, from: childStarted)
+        nextCheck = .after(settings.interval, from: childStarted)
         runner = HealthCheckRunner.executablePath()
         if runner == nil { notice = HealthMonitor.withoutRunner("/proc/self/exe cannot be read") }
     }
@@ -102,10 +102,10 @@ struct HealthMonitor {
             var progress = check.teardown ?? TeardownProgress(HealthMonitor.teardown)
             _ = progress.advance(now: now) { signal in try? check.process.send(signal, toGroup: true) }
             running?.teardown = progress
-            return timingOut ? .timedOut(seconds: settings.timeout) : nil
+            return timingOut ? .timedOut(after: settings.timeout) : nil
         }
         guard let due = nextCheck, now >= due else { return nil }
-        nextCheck = .after(seconds: settings.interval, from: now)  // unless one starts
+        nextCheck = .after(settings.interval, from: now)  // unless one starts
         var report: (readEnd: FileDescriptor, writeEnd: FileDescriptor)?
         if !direct {
             do { report = try FileDescriptor.pipe() } catch { return .notRun("cannot create a pipe for the check: " + error.description) }
@@ -114,7 +114,7 @@ struct HealthMonitor {
         do {
             let process = try events.start(command(reportingTo: report?.writeEnd))
             if let report { _ = pk_set_nonblocking(report.readEnd.rawValue, 1) }  // read once the runner has exited
-            running = RunningCheck(process: process, report: report?.readEnd, timeoutAt: .after(seconds: settings.timeout, from: now))
+            running = RunningCheck(process: process, report: report?.readEnd, timeoutAt: .after(settings.timeout, from: now))
             nextCheck = nil
             return nil
         } catch {
@@ -182,7 +182,7 @@ struct HealthMonitor {
         // The group outlives its leader while members remain, and its id cannot be reused until they are gone.
         try? Signal.kill.send(to: -pid)
         running = nil
-        nextCheck = .after(seconds: settings.interval, from: now)
+        nextCheck = .after(settings.interval, from: now)
         var report: [UInt8] = []
         if let readEnd = check.report {
             report = (try? readEnd.read(upToCount: 512)) ?? []
@@ -197,7 +197,7 @@ struct HealthMonitor {
         }
     }
 
-    /// Counts an outcome with the policy (``HealthCheckPolicy/record(passed:secondsSinceStart:)``);
+    /// Counts an outcome with the policy (``HealthCheckPolicy/record(passed:sinceStart:)``);
     /// nil for a check that did not run, which the policy never sees.
     mutating func record(_ outcome: Outcome, now: Deadline = .now) -> HealthCheckPolicy.Verdict? {
         if case .notRun = outcome {
@@ -205,11 +205,11 @@ struct HealthMonitor {
             return nil
         }
         notRunInARow = 0
-        return policy.record(passed: outcome == .passed, secondsSinceStart: Double(now.nanoseconds - childStarted.nanoseconds) / 1e9)
+        return policy.record(passed: outcome == .passed, sinceStart: .nanoseconds(now.nanoseconds &- childStarted.nanoseconds))
     }
 
     /// Ends a check still running (the run of the child it checked is over): SIGTERM to the runner,
-    /// which stops what is below it within ``HealthCheckRunner/stopSeconds`` and a second; SIGKILL to
+    /// which stops what is below it within ``HealthCheckRunner/stopGrace`` and a second; SIGKILL to
     /// the group of a shell run directly. Its end comes later as an event nobody waits for.
     func stop() {
         guard let running else { return }
@@ -217,6 +217,8 @@ struct HealthMonitor {
         try? running.report?.close()
     }
 
-    /// Seconds as the log shows them: "2", "0.5", "1.25".
-    static func format(_ seconds: Double) -> String { ASCII.decimalText(Int64(seconds * 1000 + 0.5), decimals: 3, trimmed: true) }
+    /// A time in seconds as the log shows it, to the millisecond rounded half up: "2", "0.5", "1.25".
+    static func format(_ duration: Duration) -> String {
+        ASCII.decimalText((duration.clampedNanoseconds + 500_000) / 1_000_000, decimals: 3, trimmed: true)
+    }
 }

@@ -11,19 +11,19 @@ struct ReboundOptions: Equatable {
     var quiet = false
     /// -r: restarts allowed before giving up; 0 is unlimited.
     var maxRestarts: Int32 = 0
-    /// -d: seconds to wait before every restart.
-    var restartDelay = 0.0
+    /// -d: how long to wait before every restart.
+    var restartDelay = Duration.zero
     /// -b: consecutive rapid failures (child lived under 1 s) before restarts are throttled; 0 never throttles.
     var burst: Int32 = 5
-    /// --backoff-max: cap, in seconds, of the throttle delay that doubles on each further rapid failure.
-    var backoffMax = 30.0
-    /// --stable-after: seconds a child must stay up for the crash-loop state (burst count, backoff) to reset.
-    var stableAfter = 10.0
-    /// --stop-timeout: seconds between forwarding SIGTERM/SIGINT and SIGKILL; 0 waits for ever.
-    var stopTimeout = 0.0
+    /// --backoff-max: cap of the throttle delay that doubles on each further rapid failure.
+    var backoffMax = Duration.seconds(30)
+    /// --stable-after: how long a child must stay up for the crash-loop state (burst count, backoff) to reset.
+    var stableAfter = Duration.seconds(10)
+    /// --stop-timeout: time between forwarding SIGTERM/SIGINT and SIGKILL; zero waits for ever.
+    var stopTimeout = Duration.zero
     /// --grace: before rebound exits, how long the processes left get between the drain's first
     /// signal and SIGKILL; nil exits at once, like the C rebound.
-    var graceSeconds: Double?
+    var grace: Duration?
     /// --grace-signal: what the drain sends first; nil sends SIGTERM.
     var graceSignal: Signal?
     /// --health-cmd and its --health-* settings; nil runs no health checks.
@@ -37,29 +37,29 @@ struct ReboundOptions: Equatable {
     /// The program as text, for messages (bytes that are not UTF-8 read as U+FFFD).
     var program: String { String(decoding: command[0], as: UTF8.self) }
 
-    /// A child that lived less than this many seconds failed "rapidly" (the C rebound's rule for -b).
-    static let rapidFailureSeconds = 1.0
+    /// A child that lived less than this failed "rapidly" (the C rebound's rule for -b).
+    static let rapidFailure = Duration.seconds(1)
     /// The first throttle delay, doubled on every further rapid failure up to ``backoffMax``.
-    static let initialBackoff = 1.0
+    static let initialBackoff = Duration.seconds(1)
 }
 
 /// The health check options, named and defaulted like Docker's HEALTHCHECK.
 struct HealthCheckSettings: Equatable {
     /// --health-cmd: run with `/bin/sh -c`, byte for byte as given; exit 0 is healthy.
     var command: [UInt8]
-    /// --health-interval: seconds from the child's start to the first check, and from the end of
+    /// --health-interval: time from the child's start to the first check, and from the end of
     /// each check to the next.
-    var interval = 30.0
+    var interval = Duration.seconds(30)
     /// --health-timeout: a check still running this long has failed and is torn down.
-    var timeout = 30.0
+    var timeout = Duration.seconds(30)
     /// --health-retries: failures in a row that make the child unhealthy.
     var retries: Int32 = 3
-    /// --health-start-period: seconds after each (re)start in which failures do not count.
-    var startPeriod = 0.0
+    /// --health-start-period: time after each (re)start in which failures do not count.
+    var startPeriod = Duration.zero
 
     /// How long a child being restarted for failing its checks gets to exit when --stop-timeout is 0
     /// (wait for ever, which would leave a hung child hung): Docker's default stop grace.
-    static let defaultStopSeconds = 10.0
+    static let defaultStop = Duration.seconds(10)
 }
 
 /// What the command line asks for.
@@ -92,18 +92,18 @@ extension ReboundOptions {
             case "q", "quiet": options.quiet = true
             case "r", "max-restarts": options.maxRestarts = try OptionValue.count(value, for: "--max-restarts", meaning: "0 = unlimited")
             case "b", "burst": options.burst = try OptionValue.count(value, for: "--burst", meaning: "0 = never throttle")
-            case "d", "restart-delay": options.restartDelay = try OptionValue.seconds(value, for: "--restart-delay").seconds
-            case "backoff-max": options.backoffMax = try OptionValue.seconds(value, for: "--backoff-max").seconds
-            case "stable-after": options.stableAfter = try OptionValue.seconds(value, for: "--stable-after").seconds
-            case "grace": options.graceSeconds = try GraceOption.seconds(value, for: "--grace")
+            case "d", "restart-delay": options.restartDelay = try OptionValue.seconds(value, for: "--restart-delay").duration
+            case "backoff-max": options.backoffMax = try OptionValue.seconds(value, for: "--backoff-max").duration
+            case "stable-after": options.stableAfter = try OptionValue.seconds(value, for: "--stable-after").duration
+            case "grace": options.grace = try GraceOption.grace(value, for: "--grace")
             case "grace-signal": options.graceSignal = try GraceOption.signal(value, for: "--grace-signal")
             case "health-cmd":
                 guard !value.isEmpty else { throw UsageError(message: "--health-cmd needs a command") }
                 health.command = value
-            case "health-interval": health.interval = try OptionValue.duration(value, for: "--health-interval", aboveZero: true).seconds
-            case "health-timeout": health.timeout = try OptionValue.duration(value, for: "--health-timeout", aboveZero: true).seconds
+            case "health-interval": health.interval = try OptionValue.duration(value, for: "--health-interval", aboveZero: true).duration
+            case "health-timeout": health.timeout = try OptionValue.duration(value, for: "--health-timeout", aboveZero: true).duration
             case "health-start-period":
-                health.startPeriod = try OptionValue.duration(value, for: "--health-start-period", aboveZero: false).seconds
+                health.startPeriod = try OptionValue.duration(value, for: "--health-start-period", aboveZero: false).duration
             case "health-retries":
                 health.retries = try OptionValue.count(value, for: "--health-retries", meaning: "at least 1")
                 guard health.retries > 0 else { throw UsageError(message: "--health-retries must be at least 1: '\(OptionValue.shown(value))'") }
@@ -111,7 +111,7 @@ extension ReboundOptions {
             case "status-file":
                 guard !value.isEmpty else { throw UsageError(message: "--status-file needs a path") }
                 options.statusFile = value
-            default: options.stopTimeout = try OptionValue.seconds(value, for: "--stop-timeout").seconds  // "stop-timeout"
+            default: options.stopTimeout = try OptionValue.seconds(value, for: "--stop-timeout").duration  // "stop-timeout"
             }
             if option.name.text.utf8.starts(with: "health-".utf8), !ASCII.equal(option.name.text, "health-cmd") {
                 healthOptionWithoutCommand = "--" + option.name.text
@@ -124,14 +124,14 @@ extension ReboundOptions {
         }
         options.command = scanner.operands
         guard !options.command.isEmpty else { throw UsageError(message: "no program to run") }
-        if let signal = options.graceSignal, options.graceSeconds == nil {
+        if let signal = options.graceSignal, options.grace == nil {
             throw UsageError(message: "--grace-signal \(signal.name) does nothing without --grace SECS")
         }
         return .run(options)
     }
 
     /// The drain --grace asks for, nil without one.
-    var drain: GracefulDrain? { graceSeconds.map { GracefulDrain(seconds: $0, signal: graceSignal ?? .terminate) } }
+    var drain: GracefulDrain? { grace.map { GracefulDrain(grace: $0, signal: graceSignal ?? .terminate) } }
 }
 
 /// The texts rebound prints for --version and --help.

@@ -58,7 +58,7 @@ struct RestartLoop {
                 case .shutDown(let code): return code
                 case .ended(let endedPID, let endedStatus, let stopped): (pid, status, unhealthy) = (endedPID, endedStatus, stopped)
                 }
-                let ranFor = Double(Deadline.now.nanoseconds - started.nanoseconds) / 1_000_000_000
+                let ranFor = started.elapsed
                 switch policy.decide(after: status, ranFor: ranFor, unhealthy: unhealthy) {
                 case .stop(let reason, let code):
                     statusFile?.ended(exitStatus: status.shellExitCode, restart: nil)
@@ -74,7 +74,7 @@ struct RestartLoop {
                     log.info(RestartLoop.describeEnd(pid: pid, status: status, unhealthy: unhealthy) + ", restarting (\(count))")
                     statusFile?.ended(exitStatus: status.shellExitCode, restart: count)
                     if throttled { log.info("child failing rapidly, delaying restart") }
-                    if delay > 0, let code = try waitOutDelay(until: .after(seconds: delay), events) { return code }
+                    if delay > .zero, let code = try waitOutDelay(until: .after(delay), events) { return code }
                 }
             }
         } catch {

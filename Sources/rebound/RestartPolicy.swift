@@ -29,15 +29,15 @@ struct RestartPolicy {
     enum Decision: Equatable {
         /// Exit with the child's shell exit code.
         case stop(Stop, exitCode: Int32)
-        /// Start the child again after `delay` seconds; `throttled` when -b tripped and the delay
+        /// Start the child again after `delay`; `throttled` when -b tripped and the delay
         /// comes from the backoff; `count` is the restart's number.
-        case restart(count: Int32, delay: Double, throttled: Bool)
+        case restart(count: Int32, delay: Duration, throttled: Bool)
     }
 
-    /// Decides what follows a child that ended with `status` after `seconds` up, and counts it. A
+    /// Decides what follows a child that ended with `status` after `ranFor` up, and counts it. A
     /// child rebound stopped because it was `unhealthy` is restarted whatever its status (its exit
     /// 0 or death by SIGTERM came from that stop), within -r and the backoff like any failure.
-    mutating func decide(after status: WaitStatus, ranFor seconds: Double, unhealthy: Bool = false) -> Decision {
+    mutating func decide(after status: WaitStatus, ranFor: Duration, unhealthy: Bool = false) -> Decision {
         let code = status.shellExitCode
         if !unhealthy {
             if status == .exited(code: 0) && !options.restartOnZero { return .stop(.finished, exitCode: 0) }
@@ -47,11 +47,11 @@ struct RestartPolicy {
         }
         if options.maxRestarts > 0 && restarts >= options.maxRestarts { return .stop(.maxRestartsReached, exitCode: code) }
         restarts += 1
-        if seconds >= options.stableAfter {
+        if ranFor >= options.stableAfter {
             rapidFailures = 0
             backoff.reset()
         }
-        if seconds < ReboundOptions.rapidFailureSeconds { rapidFailures += 1 }
+        if ranFor < ReboundOptions.rapidFailure { rapidFailures += 1 }
         guard options.burst > 0, rapidFailures >= options.burst else {
             return .restart(count: restarts, delay: options.restartDelay, throttled: false)
         }

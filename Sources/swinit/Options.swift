@@ -16,7 +16,7 @@ struct SwinitOptions: Equatable {
     var program: String { String(decoding: command[0], as: UTF8.self) }
     /// --grace / SWINIT_GRACE: after the main child exits, how long the processes left get between
     /// SIGTERM and SIGKILL before swinit exits; nil exits at once, like tini.
-    var graceSeconds: Double?
+    var grace: Duration?
     /// --grace-signal / SWINIT_GRACE_SIGNAL: what the drain sends first; nil sends SIGTERM.
     var graceSignal: Signal?
     /// --rewrite FROM:TO rules applied to forwarded signals.
@@ -62,7 +62,7 @@ extension SwinitOptions {
                                         + "using \(options.verbosity), as tini would")
             }
         }
-        if let text = environment("SWINIT_GRACE") { options.graceSeconds = try GraceOption.seconds(Array(text.utf8), for: "SWINIT_GRACE") }
+        if let text = environment("SWINIT_GRACE") { options.grace = try GraceOption.grace(Array(text.utf8), for: "SWINIT_GRACE") }
         if let text = environment("SWINIT_GRACE_SIGNAL") { options.graceSignal = try GraceOption.signal(Array(text.utf8), for: "SWINIT_GRACE_SIGNAL") }
         var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g", "P"],
                                     valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence", "user"])
@@ -79,7 +79,7 @@ extension SwinitOptions {
             case "w": options.warnOnReap = true
             case "g": options.signalProcessGroup = true
             case "P": options.pause = true
-            case "grace": options.graceSeconds = try GraceOption.seconds(value, for: "--grace")
+            case "grace": options.grace = try GraceOption.grace(value, for: "--grace")
             case "grace-signal": options.graceSignal = try GraceOption.signal(value, for: "--grace-signal")
             case "rewrite": try options.rewrites.add(parsing: text)
             case "stop-sequence": options.stopSequence = try StopSequence(parsing: text)
@@ -110,11 +110,11 @@ extension SwinitOptions {
     }
 
     /// The drain --grace asks for, nil without one.
-    var drain: GracefulDrain? { graceSeconds.map { GracefulDrain(seconds: $0, signal: graceSignal ?? .terminate) } }
+    var drain: GracefulDrain? { grace.map { GracefulDrain(grace: $0, signal: graceSignal ?? .terminate) } }
 
     /// Rejects options that contradict each other (or a missing program), naming both sides.
     func checkCombinations() throws(UsageError) {
-        if let graceSignal, graceSeconds == nil {
+        if let graceSignal, grace == nil {
             throw UsageError(message: "--grace-signal \(graceSignal.name) does nothing without --grace SECS (or SWINIT_GRACE)")
         }
         if pause {

@@ -12,7 +12,7 @@ import ToolSupport
 struct StopSequence: Equatable {
     /// One signal and how long after the previous step it is sent (0 for the first).
     struct Step: Equatable {
-        let delay: Double
+        let delay: Duration
         /// nil for the "nothing yet" a sequence that starts with a delay begins with.
         let signal: Signal?
     }
@@ -40,22 +40,22 @@ struct StopSequence: Equatable {
         }
         func position(_ index: Int) -> Int { startsWithDelay ? index : index + 1 }
         var steps: [Step] = []
-        var delay = 0.0
+        var delay = Duration.zero
         for (index, item) in items.enumerated() {
             guard !item.isEmpty else { throw failure("item \(position(index)) is empty") }
             if index % 2 == 0 {
                 if index == 0 && OptionValue.wholeNumber(item.utf8) == 0 {
-                    steps.append(Step(delay: 0, signal: nil))
+                    steps.append(Step(delay: .zero, signal: nil))
                     continue
                 }
                 do { steps.append(Step(delay: delay, signal: try Signal(parsing: item))) } catch {
                     throw failure("item \(position(index)) '\(item)' is not a signal")
                 }
             } else {
-                guard let seconds = try? OptionValue.seconds(item.utf8).get().seconds else {
+                guard let duration = try? OptionValue.seconds(item.utf8).get().duration else {
                     throw failure("item \(position(index)) '\(item)' is not a number of seconds; signals and delays alternate")
                 }
-                delay = seconds
+                delay = duration
             }
         }
         guard items.count % 2 == 1 else { throw failure("it ends with the delay '\(items[items.count - 1])'; a signal must follow") }

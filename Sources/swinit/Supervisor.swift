@@ -87,7 +87,7 @@ final class Supervisor {
                 // Log and pause briefly (the next event reaps), so a failure that persists neither ends
                 // swinit (and with it, by the kernel's hand, everything it supervises) nor spins.
                 log.warning("waiting for signals failed: \(error); carrying on")
-                Deadline.after(seconds: 0.1).sleep()
+                Deadline.after(.milliseconds(100)).sleep()
             case .nothing: continue
             }
         }

@@ -67,7 +67,7 @@ struct SupervisorPolicy {
         guard nextStep < steps.count else { return .nothing }
         let step = steps[nextStep]
         nextStep += 1
-        nextDue = nextStep < steps.count ? .after(seconds: steps[nextStep].delay, from: now) : nil
+        nextDue = nextStep < steps.count ? .after(steps[nextStep].delay, from: now) : nil
         let reason = reason + ", step \(nextStep) of \(steps.count)"
         guard let signal = step.signal else { return .hold(reason: reason) }
         let stopsOrContinues = [Signal.terminalStop, .stop, .terminalInput, .terminalOutput, .continue].contains(signal)

@@ -27,7 +27,7 @@ import TestSupport
     /// wait minutes for the binaries they run (the container and real-software tests on a loaded
     /// machine) can hold all of its threads for that long, so the task under test may not run until then.
     static func contents(of path: String) async -> String? {
-        let deadline = Deadline.after(seconds: 900 * Harness.slowdown)
+        let deadline = Deadline.after(.seconds(900 * Harness.slowdown))
         while !deadline.hasPassed {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), !text.isEmpty { return text }
             try? await Task.sleep(nanoseconds: 10_000_000)
@@ -51,7 +51,7 @@ import TestSupport
         command.standardInput = .pipe
         command.standardOutput = .pipe
         command.standardError = .pipe
-        let result = try await command.run(timeout: 900 * Harness.slowdown)
+        let result = try await command.run(timeout: .seconds(900 * Harness.slowdown))
         #expect(result.succeeded && !result.timedOut)
         #expect(result.standardOutput.count == 200_000 && result.standardErrorText == "e\n")
     }
@@ -97,7 +97,7 @@ import TestSupport
 
     @Test func aPipelineTimeoutStopsEveryStage() async throws {
         let pipeline = Command("sleep", arguments: ["1000"]) | Command("sleep", arguments: ["1000"])
-        let result = try await pipeline.run(timeout: 0.2)
+        let result = try await pipeline.run(timeout: .milliseconds(200))
         #expect(result.timedOut)
         #expect(result.statuses == [.signaled(.terminate, coreDumped: false), .signaled(.terminate, coreDumped: false)])
     }
@@ -106,7 +106,7 @@ import TestSupport
         var command = Command("sh", arguments: ["-c", "head -c 1000000 /dev/zero"])
         command.standardOutput = .capture(limit: 1000)
         // Bounded: should reading stop at the limit, head would block on the full pipe for ever.
-        let result = try await command.run(timeout: 60)
+        let result = try await command.run(timeout: .seconds(60))
         #expect(!result.timedOut, "the output past the limit was not read")
         #expect(result.status == .exited(code: 0))
         #expect(result.standardOutput.count == 1000)
@@ -114,7 +114,7 @@ import TestSupport
     }
 
     @Test func aTimeoutTearsTheChildDown() async throws {
-        let result = try await Command("sleep", arguments: ["1000"]).run(timeout: 0.2)
+        let result = try await Command("sleep", arguments: ["1000"]).run(timeout: .milliseconds(200))
         #expect(result.timedOut)
         #expect(result.status == .signaled(.terminate, coreDumped: false))
     }
@@ -127,7 +127,7 @@ import TestSupport
         let pidFile = directory + "/pid", termFile = directory + "/term"
         let script = "trap 'echo TERM > \(termFile)' TERM; echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); " + TeardownTests.giveUp(marking: directory + "/gave-up")
         let command = Command("sh", arguments: ["-c", script])
-        let task = Task { try await command.run(teardown: Teardown([.signal(.terminate), .wait(seconds: 3)])) }
+        let task = Task { try await command.run(teardown: Teardown([.signal(.terminate), .wait(.seconds(3))])) }
         let pidText = try #require(await Self.contents(of: pidFile), "the child never started")
         let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
         task.cancel()
@@ -160,7 +160,7 @@ import TestSupport
                 }
             }
             group.addTask {
-                let deadline = Deadline.after(seconds: 60)
+                let deadline = Deadline.after(.seconds(60))
                 while started.value.load(ordering: .relaxed) < count, !deadline.hasPassed { await Task.yield() }
                 for child in children { try? child.send(.kill) }
                 return .exited(code: 0)

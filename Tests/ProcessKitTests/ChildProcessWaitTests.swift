@@ -31,11 +31,11 @@ import Testing
     @Test func waitWithADeadline() throws {
         let child = try sleeper()
         let started = Deadline.now
-        #expect(try child.wait(until: .after(seconds: 0.2)) == nil)
-        let waited = -started.secondsRemaining
-        #expect(waited >= 0.19 && waited < 5, "waited \(waited) s for a 0.2 s deadline")
+        #expect(try child.wait(until: .after(.milliseconds(200))) == nil)
+        let waited = started.elapsed
+        #expect(waited >= .milliseconds(190) && waited < .seconds(5), "waited \(waited) for a 0.2 s deadline")
         try child.send(.kill)
-        #expect(try child.wait(until: .after(seconds: 30)) == .signaled(.kill, coreDumped: false))
+        #expect(try child.wait(until: .after(.seconds(30))) == .signaled(.kill, coreDumped: false))
     }
 
     /// Waiting for one child leaves another one's exit status alone.
@@ -46,7 +46,7 @@ import Testing
         var info = siginfo_t()
         #expect(waitid(P_PID, id_t(other.pid), &info, WEXITED | WNOWAIT) == 0)
         #expect(try child.wait() == .exited(code: 5))
-        #expect(try child.wait(until: .after(seconds: 1)) == .exited(code: 5))
+        #expect(try child.wait(until: .after(.seconds(1))) == .exited(code: 5))
         #expect(try other.tryWait() == .exited(code: 4), "the other child's status was still there")
     }
 
@@ -55,7 +55,7 @@ import Testing
         let child = try Command("/bin/sh", arguments: ["-c", "sleep 0.2; exit 9"]).spawn()
         let statuses = ConcurrentResults<WaitStatus?>(count: 8)
         DispatchQueue.concurrentPerform(iterations: 8) { index in
-            statuses[index] = index % 2 == 0 ? try? child.wait() : try? child.wait(until: .after(seconds: 60))
+            statuses[index] = index % 2 == 0 ? try? child.wait() : try? child.wait(until: .after(.seconds(60)))
         }
         #expect(statuses.values.allSatisfy { $0 == .exited(code: 9) }, "\(statuses.values)")
     }

@@ -214,9 +214,9 @@ import TestSupport
         defer { _ = try? original.setAsMask() }
         let waiter = try SignalWaiter(blocking: [signal])
         let started = Deadline.now
-        #expect(try waiter.wait(until: .after(seconds: 0.2)) == nil)
-        let waited = -started.secondsRemaining
-        #expect(waited >= 0.2 && waited < 2, "waited \(waited) s for a 0.2 s deadline")
+        #expect(try waiter.wait(until: .after(.milliseconds(200))) == nil)
+        let waited = started.elapsed
+        #expect(waited >= .milliseconds(200) && waited < .seconds(2), "waited \(waited) for a 0.2 s deadline")
     }
 
     /// The parent death signal round-trips through prctl (set, read back, cleared).

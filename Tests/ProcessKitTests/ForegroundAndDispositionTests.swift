@@ -28,7 +28,7 @@ import TestSupport
                     print((inherit ? "inherit " : "clean ") + result.standardOutputText, terminator: "")
                 }
                 // yes into a closed pipe dies of SIGPIPE quietly instead of printing "Broken pipe".
-                let pipeline = try (Command("yes") | Command("head", arguments: ["-c", "2"])).run(timeout: 60)
+                let pipeline = try (Command("yes") | Command("head", arguments: ["-c", "2"])).run(timeout: .seconds(60))
                 print("yes \(pipeline.statuses[0]) stderr=\(pipeline.standardErrorText.isEmpty ? "empty" : pipeline.standardErrorText)")
             case "foreground":
                 // SIGTTOU at its default action and not blocked: a background group taking the terminal
@@ -41,7 +41,7 @@ import TestSupport
                 var command = Command("/bin/sh", arguments: ["-c", "echo \"tpgid,pid $(ps -o tpgid= -p $$ | tr -d ' '),$$\""])
                 command.processGroup = .new
                 command.foregroundTerminal = 0
-                let status = try command.spawn().wait(until: .after(seconds: 30))
+                let status = try command.spawn().wait(until: .after(.seconds(30)))
                 ProcessControl.exit(status == .exited(code: 0) ? 0 : 3)
             case "handlers":
                 // A handler of this process that reports running in any other process (the child

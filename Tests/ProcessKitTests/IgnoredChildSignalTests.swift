@@ -25,7 +25,7 @@ import ProcessKit
             do { print("wait: \(try exit3.spawn().wait())") } catch { print("wait: \(error)") }
             print("SIGCHLD after a start: \(Signal.child.disposition)")
             ignoreChildSignal()
-            do { print("wait until: \(try exit3.spawn().wait(until: .after(seconds: 60)).map { $0.description } ?? "deadline")") } catch { print("wait until: \(error)") }
+            do { print("wait until: \(try exit3.spawn().wait(until: .after(.seconds(60))).map { $0.description } ?? "deadline")") } catch { print("wait until: \(error)") }
             ignoreChildSignal()
             do { let result = try echo4.run(); print("run: \(result.status) \(result.standardOutputText)", terminator: "") } catch { print("run: \(error)") }
             ignoreChildSignal()

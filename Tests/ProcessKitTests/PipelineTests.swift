@@ -14,7 +14,7 @@ import Testing
         first.standardError = .pipe
         var last = Command("/bin/sh", arguments: ["-c", "cat; head -c 200000 /dev/zero"])
         last.standardOutput = .pipe
-        let result = try (first | last).run(timeout: 60)
+        let result = try (first | last).run(timeout: .seconds(60))
         #expect(!result.timedOut && result.statuses == [.exited(code: 0), .exited(code: 0)])
         #expect(result.standardOutput.count == 200_000 && result.standardErrorText == "first\n")
     }
@@ -61,7 +61,7 @@ import Testing
     /// `yes | head -1`: yes dies of SIGPIPE quietly, as in a shell, even though this test process
     /// may ignore SIGPIPE itself: the child starts with every signal at its default action.
     @Test func aWriterWhoseReaderIsGoneDiesOfSIGPIPE() throws {
-        let result = try (Command("yes") | Command("head", arguments: ["-1"])).run(timeout: 60)
+        let result = try (Command("yes") | Command("head", arguments: ["-1"])).run(timeout: .seconds(60))
         #expect(result.standardOutputText == "y\n")
         #expect(result.statuses == [.signaled(.brokenPipe, coreDumped: false), .exited(code: 0)])
         #expect(result.standardErrorText.isEmpty, "yes printed: \(result.standardErrorText)")

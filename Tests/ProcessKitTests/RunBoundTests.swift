@@ -8,11 +8,14 @@ import TestSupport
 /// do with its pipes: a background grandchild (`sleep 30 &`) holds standard output, standard error,
 /// or standard input with 16 MiB still queued for it, the child exits at once or is still running at
 /// T, with each kind of teardown, in the sync form and the async one.
-@Suite struct RunBoundTests {
+///
+/// One case at a time: each measures a bound in wall time, and dozens of runs at once on a 2-core
+/// machine (each with a shell, a grandchild and 16 MiB of input) measured the machine instead.
+@Suite(.serialized) struct RunBoundTests {
     /// The timeout of every run here.
-    static let timeout = 0.5
+    static let timeout = Duration.milliseconds(500)
     /// What the machine may add to a bound: starting a shell and its children, a busy scheduler.
-    static let slack = 2.0 * Harness.slowdown
+    static let slack = Duration.seconds(2 * Harness.slowdown)
 
     /// The stream a background grandchild keeps open; the others it does not hold.
     enum HeldStream: String, CaseIterable, Sendable {
@@ -40,12 +43,12 @@ import TestSupport
             switch self {
             case .standard: .standard
             case .kill: .kill
-            case .termIgnoredThenKill: Teardown([.signal(.terminate), .wait(seconds: 0.5)])
+            case .termIgnoredThenKill: Teardown([.signal(.terminate), .wait(.milliseconds(500))])
             }
         }
 
-        /// The teardown's waits in seconds, if they run to their end.
-        var waits: Double { self == .termIgnoredThenKill ? 0.5 : self == .standard ? 5 : 0 }
+        /// The teardown's waits, if they run to their end.
+        var waits: Duration { self == .termIgnoredThenKill ? .milliseconds(500) : self == .standard ? .seconds(5) : .zero }
 
         /// After the grandchild has started and "GO" is written: a child that is still there at the timeout.
         var stillRunning: String { self == .termIgnoredThenKill ? "trap '' TERM; while :; do sleep 0.05; done" : "exec sleep 30" }
@@ -68,7 +71,7 @@ import TestSupport
     /// What a run returned and how long it took.
     struct Timed: Sendable {
         let result: RunResult
-        let seconds: Double
+        let took: Duration
     }
 
     /// Runs the async forms' tasks on a thread of their own rather than the cooperative pool, which
@@ -85,15 +88,15 @@ import TestSupport
     }
 
     /// Runs `command` in `form`, in a thread of its own for the sync form (on ``ThreadExecutor`` for
-    /// the async one), and waits up to `limit` seconds for it without blocking a thread of the pool;
+    /// the async one), and waits up to `limit` for it without blocking a thread of the pool;
     /// nil (with an issue recorded) if it has not returned by then.
-    static func run(_ command: Command, input: [UInt8]?, teardown: Teardown, form: Form, limit: Double,
-                    readingUntil outputEnd: OutputEnd = .endOfFile, timeout: Double? = timeout) async throws -> Timed? {
+    static func run(_ command: Command, input: [UInt8]?, teardown: Teardown, form: Form, limit: Duration,
+                    readingUntil outputEnd: OutputEnd = .endOfFile, timeout: Duration? = timeout) async throws -> Timed? {
         let outcome = Mutex<Result<Timed, any Error>?>(nil)
         let started = Deadline.now
         let finish: @Sendable (Result<RunResult, any Error>) -> Void = { result in
-            let seconds = -started.secondsRemaining
-            outcome.withLock { $0 = result.map { Timed(result: $0, seconds: seconds) } }
+            let took = started.elapsed
+            outcome.withLock { $0 = result.map { Timed(result: $0, took: took) } }
         }
         if form == .sync {
             Thread { finish(Result { try command.run(input: input, timeout: timeout, teardown: teardown, readingUntil: outputEnd) }) }.start()
@@ -104,7 +107,7 @@ import TestSupport
                 }
             }
         }
-        let deadline = Deadline.after(seconds: limit)
+        let deadline = Deadline.after(limit)
         while true {
             // Looked at once more after the deadline: this task may not have run for a while.
             let passed = deadline.hasPassed
@@ -112,7 +115,7 @@ import TestSupport
             if passed { break }
             try await Task.sleep(nanoseconds: 10_000_000)
         }
-        Issue.record("the \(form) run did not return within \(limit) s")
+        Issue.record("the \(form) run did not return within \(limit)")
         return nil
     }
 
@@ -122,10 +125,10 @@ import TestSupport
     func childGoneBeforeTheTimeout(_ test: Case, form: Form) async throws {
         let (held, stop) = (test.held, test.stop)
         let command = Command("sh", arguments: ["-c", "\(held.holder) echo GO"])
-        let bound = Self.timeout + 1
-        guard let timed = try await Self.run(command, input: held.input, teardown: stop.teardown, form: form, limit: bound + Self.slack + 30)
+        let bound = Self.timeout + .seconds(1)
+        guard let timed = try await Self.run(command, input: held.input, teardown: stop.teardown, form: form, limit: bound + Self.slack + .seconds(30))
         else { return }
-        #expect(timed.seconds < bound + Self.slack, "took \(timed.seconds) s, the bound is \(bound) s")
+        #expect(timed.took < bound + Self.slack, "took \(timed.took), the bound is \(bound)")
         #expect(timed.result.status == .exited(code: 0))
         #expect(!timed.result.timedOut, "the child had exited before the timeout")
         #expect(timed.result.standardOutputText == "GO\n")
@@ -137,13 +140,25 @@ import TestSupport
     func childStillRunningAtTheTimeout(_ test: Case, form: Form) async throws {
         let (held, stop) = (test.held, test.stop)
         let command = Command("sh", arguments: ["-c", "\(held.holder) echo GO; \(stop.stillRunning)"])
-        let bound = Self.timeout + stop.waits + 1
-        guard let timed = try await Self.run(command, input: held.input, teardown: stop.teardown, form: form, limit: bound + Self.slack + 30)
+        let bound = Self.timeout + stop.waits + .seconds(1)
+        guard let timed = try await Self.run(command, input: held.input, teardown: stop.teardown, form: form, limit: bound + Self.slack + .seconds(30))
         else { return }
-        #expect(timed.seconds < bound + Self.slack, "took \(timed.seconds) s, the bound is \(bound) s")
+        #expect(timed.took < bound + Self.slack, "took \(timed.took), the bound is \(bound)")
         #expect(timed.result.timedOut)
         #expect(timed.result.status == stop.status)
         #expect(timed.result.standardOutputText == "GO\n")
+    }
+
+    /// A timeout below a second is kept to its fraction: `sleep 30` given 300 ms is stopped no sooner
+    /// than 300 ms (a conversion that dropped the fraction would stop it at once) and well before a second more.
+    @Test(arguments: Form.allCases)
+    func aSubSecondTimeoutIsHonoured(form: Form) async throws {
+        let timeout = Duration.milliseconds(300)
+        guard let timed = try await Self.run(Command("sleep", arguments: ["30"]), input: nil, teardown: .standard, form: form,
+                                             limit: .seconds(30) + Self.slack, timeout: timeout) else { return }
+        #expect(timed.result.timedOut)
+        #expect(timed.result.status == .signaled(.terminate, coreDumped: false))
+        #expect(timed.took >= timeout && timed.took < timeout + .seconds(1) + Self.slack, "took \(timed.took)")
     }
 
     /// Without a timeout, output is read to its end by default: what a background process the child
@@ -151,7 +166,7 @@ import TestSupport
     @Test(arguments: Form.allCases)
     func byDefaultOutputIsReadToItsEnd(form: Form) async throws {
         let command = Command("sh", arguments: ["-c", "(sleep 0.3; echo late) & echo GO"])
-        let timed = try await Self.run(command, input: nil, teardown: .standard, form: form, limit: 60 * Harness.slowdown, timeout: nil)
+        let timed = try await Self.run(command, input: nil, teardown: .standard, form: form, limit: .seconds(60 * Harness.slowdown), timeout: nil)
         #expect(timed?.result.standardOutputText == "GO\nlate\n")
     }
 
@@ -160,9 +175,9 @@ import TestSupport
     @Test(arguments: Form.allCases)
     func readingUntilTheChildExits(form: Form) async throws {
         let command = Command("sh", arguments: ["-c", "sleep 30 & head -c 100000 /dev/zero; echo GO"])
-        guard let timed = try await Self.run(command, input: nil, teardown: .standard, form: form, limit: 25,
+        guard let timed = try await Self.run(command, input: nil, teardown: .standard, form: form, limit: .seconds(25),
                                              readingUntil: .childExit, timeout: nil) else { return }
-        #expect(timed.seconds < 1 + Self.slack, "took \(timed.seconds) s")
+        #expect(timed.took < .seconds(1) + Self.slack, "took \(timed.took)")
         #expect(timed.result.status == .exited(code: 0) && !timed.result.timedOut)
         #expect(timed.result.standardOutput.count == 100_003)
     }

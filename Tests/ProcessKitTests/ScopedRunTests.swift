@@ -95,7 +95,7 @@ import TestSupport
                 try await Task.sleep(nanoseconds: 600_000_000_000)
             }
         }
-        let deadline = Deadline.after(seconds: 120 * Harness.slowdown)
+        let deadline = Deadline.after(.seconds(120 * Harness.slowdown))
         while seen.withLock({ $0 }) == nil, !deadline.hasPassed { try await Task.sleep(nanoseconds: 10_000_000) }
         #expect(seen.withLock { $0 } != nil, "the body did not start within \(120 * Harness.slowdown) s")
         task.cancel()

@@ -136,9 +136,9 @@ import Testing
         defer { _ = try? original.setAsMask() }
         let waiter = try SignalWaiter(blocking: [signal])
         #expect(waiter.previousMask == original)
-        #expect(try waiter.wait(until: .after(seconds: 0)) == nil)
+        #expect(try waiter.wait(until: .after(.seconds(0))) == nil)
         #expect(pthread_kill(pthread_self(), signal.rawValue) == 0)
-        let received = try waiter.wait(until: .after(seconds: 2))
+        let received = try waiter.wait(until: .after(.seconds(2)))
         #expect(received?.signal == signal)
         #expect(received?.senderPID == getpid())
     }

@@ -46,7 +46,7 @@ import TestSupport
         var command = sh("head -c 1000000 /dev/zero; echo done >&2")
         command.standardOutput = .capture(limit: 10)
         // Bounded: should reading stop at the limit, head would block on the full pipe for ever.
-        let result = try command.run(timeout: 60)
+        let result = try command.run(timeout: .seconds(60))
         #expect(!result.timedOut, "the output past the limit was not read")
         #expect(result.succeeded)
         #expect(result.standardOutput == [UInt8](repeating: 0, count: 10))
@@ -133,7 +133,7 @@ import TestSupport
         for index in stride(from: 0, to: size, by: 4096) { input[index] = UInt8(truncatingIfNeeded: index >> 12) }
         var command = Command("cat")
         command.standardOutput = .capture(limit: size)
-        let result = try command.run(input: input, timeout: 120)
+        let result = try command.run(input: input, timeout: .seconds(120))
         #expect(result.succeeded && !result.timedOut)
         #expect(result.standardOutput.count == size)
         #expect(result.standardOutput == input)
@@ -146,7 +146,7 @@ import TestSupport
         var command = sh("head -c \(size) /dev/zero >&2 & head -c \(size) /dev/zero; wait")
         command.standardOutput = .capture(limit: size)
         command.standardError = .capture(limit: size)
-        let result = try command.run(timeout: 120)
+        let result = try command.run(timeout: .seconds(120))
         #expect(result.succeeded && !result.timedOut)
         #expect(result.standardOutput.count == size && result.standardError.count == size)
         #expect(!result.standardOutput.contains { $0 != 0 })
@@ -169,7 +169,7 @@ import TestSupport
             try Data(expected).write(to: URL(fileURLWithPath: path))
             var command = Command("cat", arguments: [path])
             command.standardOutput = .capture(limit: 1 << 30)
-            let result = try command.run(timeout: 120)
+            let result = try command.run(timeout: .seconds(120))
             #expect(result.succeeded && !result.timedOut && !result.standardOutputTruncated)
             #expect(result.standardOutput.count == size)
             #expect(result.standardOutput == expected)
@@ -218,7 +218,7 @@ import TestSupport
             var command = sh("head -c \(size) /dev/zero | tr '\\0' x; head -c \(size) /dev/zero | tr '\\0' y >&2")
             command.standardOutput = .capture(limit: limit)
             command.standardError = .capture(limit: limit + 1)
-            let result = try command.run(timeout: 120)
+            let result = try command.run(timeout: .seconds(120))
             #expect(result.succeeded)
             // Counts and one Bool, not the arrays: a failure prints a line, not megabytes.
             #expect(result.standardOutput.count == min(size, limit) && result.standardOutput.allSatisfy { $0 == UInt8(ascii: "x") },
@@ -244,7 +244,7 @@ import TestSupport
         command.standardInput = .pipe
         command.standardOutput = .pipe
         command.standardError = .pipe
-        let result = try command.run(timeout: 60)
+        let result = try command.run(timeout: .seconds(60))
         #expect(result.succeeded && !result.timedOut)
         #expect(result.standardOutput.count == 200_000 && result.standardErrorText == "e\n")
     }
@@ -284,7 +284,7 @@ import TestSupport
         var command = Command("/bin/sh", arguments: ["-c", "echo through > /proc/self/fd/\(writeEnd.rawValue)"])
         command.inheritedFileDescriptors = [writeEnd]
         command.standardError = .null
-        let status = try command.run(timeout: 60).status
+        let status = try command.run(timeout: .seconds(60)).status
         try writeEnd.close()
         #expect(status == .exited(code: 0))
         #expect(try readEnd.readToEnd(limit: 100).bytes == Array("through\n".utf8))

@@ -12,7 +12,7 @@ import TestSupport
 
     /// Waits (bounded) for the end of the child `events` started; nil if it never came.
     func childEnd(_ events: SupervisorEvents) -> WaitStatus? {
-        let deadline = Deadline.after(seconds: 60)
+        let deadline = Deadline.after(.seconds(60))
         while true {
             switch events.next(until: deadline) {
             case .childEnded(_, let status): return status
@@ -43,12 +43,12 @@ import TestSupport
                 let child = try events.start(events.command(["/bin/sh", "-c", "for i in $(seq 20); do (sleep 60 &); done"].map { Array($0.utf8) }, newProcessGroup: true))
                 print("child \(childEnd(events).map { "\($0)" } ?? "never ended")")
                 try Signal.kill.send(to: -child.pid)  // the orphans are still in the child's group
-                let zombies = Deadline.after(seconds: 30)
+                let zombies = Deadline.after(.seconds(30))
                 func zombieCount() -> Int { ((try? ProcessTable.descendantsOfThisProcess()) ?? []).filter(\.isZombie).count }
-                while zombieCount() < 20 && !zombies.hasPassed { Deadline.after(seconds: 0.01).sleep() }
+                while zombieCount() < 20 && !zombies.hasPassed { Deadline.after(.milliseconds(10)).sleep() }
                 print("zombies \(zombieCount())")
                 var reaped = 0
-                let deadline = Deadline.after(seconds: 10)
+                let deadline = Deadline.after(.seconds(10))
                 var outcome = "deadline"
                 waiting: while true {
                     switch events.next(until: deadline, untilNoChildren: true, orphan: { _ in reaped += 1 }) {

@@ -20,7 +20,7 @@ import TestSupport
     /// wait has ended, SIGKILL after the last step, then nothing more.
     @Test func progressTakesTheStepsAsTheyComeDue() {
         var sent: [Signal] = []
-        var progress = TeardownProgress(Teardown([.signal(.interrupt), .signal(.terminate), .wait(seconds: 2), .signal(.user1), .wait(seconds: 1)]))
+        var progress = TeardownProgress(Teardown([.signal(.interrupt), .signal(.terminate), .wait(.seconds(2)), .signal(.user1), .wait(.seconds(1))]))
         let start = Deadline(nanoseconds: 1_000_000_000)
         func at(_ seconds: Double) -> Deadline { Deadline(nanoseconds: start.nanoseconds + Int64(seconds * 1e9)) }
         #expect(progress.advance(now: start) { sent.append($0) } == at(2))
@@ -42,10 +42,10 @@ import TestSupport
         let output = child.standardOutput
         #expect(try output.read(upToCount: 6) == Array("ready\n".utf8))
         let started = Deadline.now
-        let status = try child.tearDown(Teardown([.signal(.terminate), .wait(seconds: 0.5), .signal(.user1), .wait(seconds: 0.5)]))
-        let took = -started.secondsRemaining
+        let status = try child.tearDown(Teardown([.signal(.terminate), .wait(.milliseconds(500)), .signal(.user1), .wait(.milliseconds(500))]))
+        let took = started.elapsed
         #expect(status == .signaled(.kill, coreDumped: false), "no SIGKILL after the last step: the child gave up by itself")
-        #expect(took >= 0.9 && took < 20, "took \(took) s")
+        #expect(took >= .milliseconds(900) && took < .seconds(20), "took \(took)")
         #expect(try output.readToEnd(limit: 100).bytes == Array("TERM\nUSR1\n".utf8))
     }
 
@@ -53,24 +53,24 @@ import TestSupport
     @Test func endsAsSoonAsTheChildHasExited() throws {
         let child = try Command("sleep", arguments: ["30"]).spawn()
         let started = Deadline.now
-        let status = try child.tearDown(Teardown([.signal(.terminate), .wait(seconds: 20)]))
+        let status = try child.tearDown(Teardown([.signal(.terminate), .wait(.seconds(20))]))
         #expect(status == .signaled(.terminate, coreDumped: false))
-        #expect(-started.secondsRemaining < 10)
+        #expect(started.elapsed < .seconds(10))
     }
 
     /// A first wait gives the child time to end by itself.
     @Test func anInitialWaitLetsItFinish() throws {
         let child = try Command("/bin/sh", arguments: ["-c", "sleep 0.2; exit 4"]).spawn()
-        #expect(try child.tearDown(Teardown([.wait(seconds: 30), .signal(.terminate)])) == .exited(code: 4))
+        #expect(try child.tearDown(Teardown([.wait(.seconds(30)), .signal(.terminate)])) == .exited(code: 4))
     }
 
     @Test func runWithATimeoutTearsDownAndSaysSo() throws {
         let started = Deadline.now
-        let result = try Command("/bin/sh", arguments: ["-c", "echo started; exec sleep 30"]).run(timeout: 0.3)
+        let result = try Command("/bin/sh", arguments: ["-c", "echo started; exec sleep 30"]).run(timeout: .milliseconds(300))
         #expect(result.timedOut)
         #expect(result.status == .signaled(.terminate, coreDumped: false))
         #expect(result.standardOutputText == "started\n")
-        #expect(-started.secondsRemaining < 10)
+        #expect(started.elapsed < .seconds(10))
     }
 
     /// The timeout's teardown keeps reading output meanwhile: a child that writes a lot while it
@@ -78,7 +78,7 @@ import TestSupport
     @Test func runTimeoutKeepsReadingWhileTheChildShutsDown() throws {
         let script = #"trap 'head -c 1000000 /dev/zero; exit 3' TERM; echo up; "# + Self.giveUp()
         let result = try Command("/bin/sh", arguments: ["-c", script])
-            .run(timeout: 0.3, teardown: Teardown([.signal(.terminate), .wait(seconds: 30)]))
+            .run(timeout: .milliseconds(300), teardown: Teardown([.signal(.terminate), .wait(.seconds(30))]))
         #expect(result.timedOut)
         #expect(result.status == .exited(code: 3))
         #expect(result.standardOutput.count == 3 + 1_000_000)
@@ -87,7 +87,7 @@ import TestSupport
     /// A child that ignores SIGTERM is killed after the teardown's wait.
     @Test func runTimeoutEndsInKill() throws {
         let result = try Command("/bin/sh", arguments: ["-c", "trap '' TERM; " + Self.giveUp()])
-            .run(timeout: 0.2, teardown: Teardown([.signal(.terminate), .wait(seconds: 0.3)]))
+            .run(timeout: .milliseconds(200), teardown: Teardown([.signal(.terminate), .wait(.milliseconds(300))]))
         #expect(result.timedOut && result.status == .signaled(.kill, coreDumped: false),
                 "\(result.status): no SIGKILL after the teardown's wait")
     }
@@ -101,9 +101,9 @@ import TestSupport
         let child = try command.spawn()
         let line = String(decoding: try child.standardOutput.read(upToCount: 32), as: UTF8.self)
         let grandchild = try #require(Int32(line.trimmingCharacters(in: .whitespacesAndNewlines)))
-        _ = try child.tearDown(Teardown([.signal(.terminate), .wait(seconds: 10)], signalsProcessGroup: true))
+        _ = try child.tearDown(Teardown([.signal(.terminate), .wait(.seconds(10))], signalsProcessGroup: true))
         // The grandchild was ours too (sh's child); it got SIGTERM as well: gone within the bound.
-        let deadline = Deadline.after(seconds: 60 * Harness.slowdown)
+        let deadline = Deadline.after(.seconds(60 * Harness.slowdown))
         while kill(grandchild, 0) == 0, !deadline.hasPassed { usleep(10_000) }
         #expect(kill(grandchild, 0) != 0, "the group member \(grandchild) survived")
         _ = kill(grandchild, SIGKILL)

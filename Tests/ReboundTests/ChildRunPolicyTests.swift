@@ -11,12 +11,12 @@ import Testing
         .signal(ReceivedSignal(signal: signal, senderPID: 99, code: 0, value: 0))
     }
 
-    func after(_ seconds: Double) -> Deadline {
-        Deadline(nanoseconds: ChildRunPolicyTests.start.nanoseconds + Int64(seconds * 1e9))
-    }
+    func after(_ seconds: Double) -> Deadline { after(.seconds(seconds)) }
+
+    func after(_ duration: Duration) -> Deadline { .after(duration, from: ChildRunPolicyTests.start) }
 
     @Test func theChildsEndGoesToTheRestartRulesAndAnotherChildIsAHealthCheck() {
-        var run = ChildRunPolicy(stopTimeout: 0)
+        var run = ChildRunPolicy(stopTimeout: .zero)
         #expect(run.decide(.childEnded(pid: 7, status: .exited(code: 0)), child: Self.child, now: Self.start)
                 == .checkEnded(pid: 7, status: .exited(code: 0)))
         #expect(run.decide(.childEnded(pid: Self.child, status: .exited(code: 3)), child: Self.child, now: Self.start)
@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func everySignalIsForwardedAndTheFirstStopSignalMakesThisRunTheLast() {
-        var run = ChildRunPolicy(stopTimeout: 0)
+        var run = ChildRunPolicy(stopTimeout: .zero)
         #expect(run.decide(signal(.hangup), child: Self.child, now: Self.start) == .forward(.hangup, startsStop: false))
         #expect(run.decide(signal(.interrupt), child: Self.child, now: Self.start) == .forward(.interrupt, startsStop: true))
         #expect(run.decide(signal(.terminate), child: Self.child, now: Self.start) == .forward(.terminate, startsStop: false))
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func stopTimeoutSchedulesOneSigkill() {
-        var run = ChildRunPolicy(stopTimeout: 2)
+        var run = ChildRunPolicy(stopTimeout: .seconds(2))
         _ = run.decide(signal(.terminate), child: Self.child, now: Self.start)
         #expect(run.killDue == after(2))
         var due = run.killIsDue(now: after(1.9))
@@ -49,15 +49,15 @@ import Testing
     }
 
     @Test func anUnhealthyChildIsStoppedWithinTheDefaultStopTimeAndCountsAsUnhealthy() {
-        var run = ChildRunPolicy(stopTimeout: 0)
+        var run = ChildRunPolicy(stopTimeout: .zero)
         run.stopUnhealthy(now: Self.start)
-        #expect(run.killDue == after(HealthCheckSettings.defaultStopSeconds))
+        #expect(run.killDue == after(HealthCheckSettings.defaultStop))
         #expect(run.decide(.childEnded(pid: Self.child, status: .signaled(.terminate, coreDumped: false)), child: Self.child, now: Self.start)
                 == .childEnded(.signaled(.terminate, coreDumped: false), unhealthy: true))
     }
 
     @Test func aFailedWaitGivesUp() {
-        var run = ChildRunPolicy(stopTimeout: 0)
+        var run = ChildRunPolicy(stopTimeout: .zero)
         #expect(run.decide(.waitFailed(.interrupted), child: Self.child, now: Self.start) == .fail(.interrupted))
         #expect(run.decide(.deadline, child: Self.child, now: Self.start) == .nothing)
     }

@@ -19,7 +19,7 @@ import ToolSupport
         #expect(try options(["server"]).healthCheck == nil)
         #expect(try options(["server"]).statusFile == nil)
         let check = try #require(try options(["--health-cmd", "pg_isready", "server"]).healthCheck)
-        #expect(check == HealthCheckSettings(command: Array("pg_isready".utf8), interval: 30, timeout: 30, retries: 3, startPeriod: 0))
+        #expect(check == HealthCheckSettings(command: Array("pg_isready".utf8), interval: .seconds(30), timeout: .seconds(30), retries: 3, startPeriod: .zero))
     }
 
     @Test func healthOptionsTakeSecondsOrGoDurations() throws {
@@ -27,11 +27,11 @@ import ToolSupport
             "--health-cmd=test -f /run/ok", "--health-interval", "1m30s", "--health-timeout=500ms",
             "--health-retries", "5", "--health-start-period", "2.5", "--status-file", "/run/rebound.json", "server", "--health-cmd",
         ]).healthCheck)
-        #expect(check == HealthCheckSettings(command: Array("test -f /run/ok".utf8), interval: 90, timeout: 0.5, retries: 5, startPeriod: 2.5))
+        #expect(check == HealthCheckSettings(command: Array("test -f /run/ok".utf8), interval: .seconds(90), timeout: .milliseconds(500), retries: 5, startPeriod: .milliseconds(2500)))
         #expect(try options(["--status-file", "/run/rebound.json", "server"]).statusFile == Array("/run/rebound.json".utf8))
-        #expect(try options(["--health-cmd", "true", "--health-start-period", "0", "server"]).healthCheck?.startPeriod == 0)
-        #expect(try options(["--health-cmd", "true", "--health-interval", "1h", "server"]).healthCheck?.interval == 3600)
-        #expect(try options(["--health-cmd", "true", "--health-interval", "0.25", "server"]).healthCheck?.interval == 0.25)
+        #expect(try options(["--health-cmd", "true", "--health-start-period", "0", "server"]).healthCheck?.startPeriod == .zero)
+        #expect(try options(["--health-cmd", "true", "--health-interval", "1h", "server"]).healthCheck?.interval == .seconds(3600))
+        #expect(try options(["--health-cmd", "true", "--health-interval", "0.25", "server"]).healthCheck?.interval == .milliseconds(250))
     }
 
     @Test func badHealthValuesNameTheOption() {
@@ -51,58 +51,58 @@ import ToolSupport
     }
 
     @Test func durationsParseLikeGoOrAsPlainSeconds() {
-        func seconds(_ text: String) -> Double? { try? OptionValue.duration(text.utf8).get().seconds }
-        #expect(seconds("30") == 30)
-        #expect(seconds(".5") == 0.5)
-        #expect(seconds("30s") == 30)
-        #expect(seconds("1m30s") == 90)
-        #expect(seconds("1h2m3s") == 3723)
-        #expect(seconds("250ms") == 0.25)
-        #expect(seconds("1.5s") == 1.5)
+        func duration(_ text: String) -> Duration? { try? OptionValue.duration(text.utf8).get().duration }
+        #expect(duration("30") == .seconds(30))
+        #expect(duration(".5") == .milliseconds(500))
+        #expect(duration("30s") == .seconds(30))
+        #expect(duration("1m30s") == .seconds(90))
+        #expect(duration("1h2m3s") == .seconds(3723))
+        #expect(duration("250ms") == .milliseconds(250))
+        #expect(duration("1.5s") == .milliseconds(1500))
         for bad in ["", "s", "1x", "1 s", "-1s", "1s-", "m5", "1.2.3s", "1S"] {
-            #expect(seconds(bad) == nil, "\(bad)")
+            #expect(duration(bad) == nil, "\(bad)")
         }
     }
 
     // MARK: Counting failures
 
     @Test func retriesFailuresInARowMakeTheChildUnhealthyAndAPassResetsTheCount() {
-        var policy = HealthCheckPolicy(retries: 3, startPeriod: 0)
-        #expect(policy.record(passed: false, secondsSinceStart: 1) == .failed(count: 1))
-        #expect(policy.record(passed: false, secondsSinceStart: 2) == .failed(count: 2))
-        #expect(policy.record(passed: true, secondsSinceStart: 3) == .healthy)
+        var policy = HealthCheckPolicy(retries: 3, startPeriod: .zero)
+        #expect(policy.record(passed: false, sinceStart: .seconds(1)) == .failed(count: 1))
+        #expect(policy.record(passed: false, sinceStart: .seconds(2)) == .failed(count: 2))
+        #expect(policy.record(passed: true, sinceStart: .seconds(3)) == .healthy)
         #expect(policy.failures == 0)
-        #expect(policy.record(passed: false, secondsSinceStart: 4) == .failed(count: 1))
-        #expect(policy.record(passed: false, secondsSinceStart: 5) == .failed(count: 2))
-        #expect(policy.record(passed: false, secondsSinceStart: 6) == .unhealthy(count: 3))
+        #expect(policy.record(passed: false, sinceStart: .seconds(4)) == .failed(count: 1))
+        #expect(policy.record(passed: false, sinceStart: .seconds(5)) == .failed(count: 2))
+        #expect(policy.record(passed: false, sinceStart: .seconds(6)) == .unhealthy(count: 3))
     }
 
     @Test func oneRetryMakesTheFirstFailureUnhealthy() {
-        var policy = HealthCheckPolicy(retries: 1, startPeriod: 0)
-        #expect(policy.record(passed: false, secondsSinceStart: 0.1) == .unhealthy(count: 1))
+        var policy = HealthCheckPolicy(retries: 1, startPeriod: .zero)
+        #expect(policy.record(passed: false, sinceStart: .milliseconds(100)) == .unhealthy(count: 1))
     }
 
     @Test func failuresInTheStartPeriodDoNotCountUntilItEndsOrACheckPasses() {
-        var policy = HealthCheckPolicy(retries: 2, startPeriod: 10)
-        #expect(policy.record(passed: false, secondsSinceStart: 1) == .ignoredInStartPeriod)
-        #expect(policy.record(passed: false, secondsSinceStart: 9.9) == .ignoredInStartPeriod)
+        var policy = HealthCheckPolicy(retries: 2, startPeriod: .seconds(10))
+        #expect(policy.record(passed: false, sinceStart: .seconds(1)) == .ignoredInStartPeriod)
+        #expect(policy.record(passed: false, sinceStart: .milliseconds(9900)) == .ignoredInStartPeriod)
         #expect(policy.failures == 0)
-        #expect(policy.record(passed: false, secondsSinceStart: 10) == .failed(count: 1))
+        #expect(policy.record(passed: false, sinceStart: .seconds(10)) == .failed(count: 1))
 
         // A pass inside the start period ends it: the next failure counts at once.
-        var early = HealthCheckPolicy(retries: 2, startPeriod: 10)
-        #expect(early.record(passed: true, secondsSinceStart: 1) == .healthy)
-        #expect(early.record(passed: false, secondsSinceStart: 2) == .failed(count: 1))
-        #expect(early.record(passed: false, secondsSinceStart: 3) == .unhealthy(count: 2))
+        var early = HealthCheckPolicy(retries: 2, startPeriod: .seconds(10))
+        #expect(early.record(passed: true, sinceStart: .seconds(1)) == .healthy)
+        #expect(early.record(passed: false, sinceStart: .seconds(2)) == .failed(count: 1))
+        #expect(early.record(passed: false, sinceStart: .seconds(3)) == .unhealthy(count: 2))
     }
 
     @Test func anUnhealthyChildIsRestartedWhateverItsStatusWithinMaxRestarts() {
         var policy = RestartPolicy(options: ReboundOptions(maxRestarts: 2, command: bytes(["server"])))
         // Stopped by the health restart's SIGTERM, or exiting 0 on it: restarted, not an exit.
-        #expect(policy.decide(after: .signaled(.terminate, coreDumped: false), ranFor: 20, unhealthy: true)
-                == .restart(count: 1, delay: 0, throttled: false))
-        #expect(policy.decide(after: .exited(code: 0), ranFor: 20, unhealthy: true) == .restart(count: 2, delay: 0, throttled: false))
-        #expect(policy.decide(after: .signaled(.kill, coreDumped: false), ranFor: 20, unhealthy: true)
+        #expect(policy.decide(after: .signaled(.terminate, coreDumped: false), ranFor: .seconds(20), unhealthy: true)
+                == .restart(count: 1, delay: .zero, throttled: false))
+        #expect(policy.decide(after: .exited(code: 0), ranFor: .seconds(20), unhealthy: true) == .restart(count: 2, delay: .zero, throttled: false))
+        #expect(policy.decide(after: .signaled(.kill, coreDumped: false), ranFor: .seconds(20), unhealthy: true)
                 == .stop(.maxRestartsReached, exitCode: 137))
     }
 
@@ -179,10 +179,11 @@ import ToolSupport
     }
 
     @Test func secondsAreShownShort() {
-        #expect(HealthMonitor.format(2) == "2")
-        #expect(HealthMonitor.format(0.5) == "0.5")
-        #expect(HealthMonitor.format(1.25) == "1.25")
-        #expect(HealthMonitor.format(0.001) == "0.001")
+        #expect(HealthMonitor.format(.seconds(2)) == "2")
+        #expect(HealthMonitor.format(.milliseconds(500)) == "0.5")
+        #expect(HealthMonitor.format(.milliseconds(1250)) == "1.25")
+        #expect(HealthMonitor.format(.milliseconds(1)) == "0.001")
+        #expect(HealthMonitor.format(.nanoseconds(1_500_000)) == "0.002")  // half a millisecond rounds up
         #expect(StatusFile.seconds(1_000_000_007_000_000) == "1000000.007")
     }
 }

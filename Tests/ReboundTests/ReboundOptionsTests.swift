@@ -27,8 +27,8 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
         let parsed = try options(["server"])
         #expect(parsed == ReboundOptions(command: bytes(["server"])))
         #expect(!parsed.restartOnZero && !parsed.ownProcessGroup && !parsed.quiet)
-        #expect(parsed.maxRestarts == 0 && parsed.restartDelay == 0 && parsed.burst == 5)
-        #expect(parsed.backoffMax == 30 && parsed.stableAfter == 10 && parsed.stopTimeout == 0)
+        #expect(parsed.maxRestarts == 0 && parsed.restartDelay == .zero && parsed.burst == 5)
+        #expect(parsed.backoffMax == .seconds(30) && parsed.stableAfter == .seconds(10) && parsed.stopTimeout == .zero)
     }
 
     @Test func shortAndLongFormsSetTheSameFields() throws {
@@ -37,14 +37,14 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
                                 "--restart-delay=0.5", "--burst", "2", "server"])
         #expect(short == long)
         #expect(short.restartOnZero && short.ownProcessGroup && short.quiet)
-        #expect(short.maxRestarts == 3 && short.restartDelay == 0.5 && short.burst == 2)
+        #expect(short.maxRestarts == 3 && short.restartDelay == .milliseconds(500) && short.burst == 2)
         let clustered = try options(["-0gqr3", "server"])
         #expect(clustered.restartOnZero && clustered.ownProcessGroup && clustered.quiet && clustered.maxRestarts == 3)
     }
 
     @Test func backoffAndStopOptionsTakeFractionalSeconds() throws {
         let parsed = try options(["--backoff-max", "2.5", "--stable-after=.25", "--stop-timeout", "3", "server"])
-        #expect(parsed.backoffMax == 2.5 && parsed.stableAfter == 0.25 && parsed.stopTimeout == 3)
+        #expect(parsed.backoffMax == .milliseconds(2500) && parsed.stableAfter == .milliseconds(250) && parsed.stopTimeout == .seconds(3))
     }
 
     @Test func parsingStopsAtTheFirstNonOptionOrDoubleDash() throws {
@@ -71,10 +71,10 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
         let parsed = try options(["-d", long, "--backoff-max", long, "--stable-after", long, "--stop-timeout", long,
                                   "--grace", long, "--health-cmd", "true", "--health-start-period", long,
                                   "--health-interval", long + "s", "--health-timeout", long + "ms", "server"])
-        #expect(parsed.restartDelay == 0.555555555 && parsed.backoffMax == 0.555555555 && parsed.stableAfter == 0.555555555)
-        #expect(parsed.stopTimeout == 0.555555555 && parsed.graceSeconds == 0.555555555)
-        #expect(parsed.healthCheck?.startPeriod == 0.555555555 && parsed.healthCheck?.interval == 0.555555555)
-        #expect(parsed.healthCheck?.timeout == 0.000555555)
+        #expect(parsed.restartDelay == .nanoseconds(555_555_555) && parsed.backoffMax == .nanoseconds(555_555_555) && parsed.stableAfter == .nanoseconds(555_555_555))
+        #expect(parsed.stopTimeout == .nanoseconds(555_555_555) && parsed.grace == .nanoseconds(555_555_555))
+        #expect(parsed.healthCheck?.startPeriod == .nanoseconds(555_555_555) && parsed.healthCheck?.interval == .nanoseconds(555_555_555))
+        #expect(parsed.healthCheck?.timeout == .nanoseconds(555_555))
         #expect(usageError(["--health-cmd", "true", "--health-interval", "999999999h", "server"])
                 == "--health-interval '999999999h' is too long (use at most 999999999 seconds)")
         for bad in ["nan", "inf", "1e400"] {
@@ -98,10 +98,10 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
 
     @Test func graceAndGraceSignalBuildTheDrain() throws {
         #expect(try options(["server"]).drain == nil)
-        #expect(try options(["--grace", "30", "server"]).drain == GracefulDrain(seconds: 30, signal: .terminate))
-        #expect(try options(["--grace=2.5", "--grace-signal", "INT", "server"]).drain == GracefulDrain(seconds: 2.5, signal: .interrupt))
-        #expect(try options(["--grace", "0", "--grace-signal=3", "server"]).drain == GracefulDrain(seconds: 0, signal: .quit))
-        #expect(try options(["--grace", "86400", "server"]).drain?.seconds == 86_400)
+        #expect(try options(["--grace", "30", "server"]).drain == GracefulDrain(grace: .seconds(30), signal: .terminate))
+        #expect(try options(["--grace=2.5", "--grace-signal", "INT", "server"]).drain == GracefulDrain(grace: .milliseconds(2500), signal: .interrupt))
+        #expect(try options(["--grace", "0", "--grace-signal=3", "server"]).drain == GracefulDrain(grace: .zero, signal: .quit))
+        #expect(try options(["--grace", "86400", "server"]).drain?.grace == .seconds(86_400))
     }
 
     @Test(arguments: ["-1", "", "soon", "5s", "1e3", "-0.5", "9999999999"])

@@ -27,7 +27,7 @@ import ToolSupport
 
     @Test func everyFeatureIsOffByDefault() throws {
         let options = try parse(["sh"])
-        #expect(options.graceSeconds == nil)
+        #expect(options.grace == nil)
         #expect(options.rewrites.isEmpty)
         #expect(options.stopSequence.steps.isEmpty)
         #expect(options.pause == false)
@@ -43,10 +43,10 @@ import ToolSupport
     }
 
     @Test func graceFromOptionOrEnvironmentAndTheOptionWins() throws {
-        #expect(try parse(["--grace", "5", "sh"]).graceSeconds == 5)
-        #expect(try parse(["--grace=2.5", "sh"]).graceSeconds == 2.5)
-        #expect(try parse(["sh"], ["SWINIT_GRACE": "7"]).graceSeconds == 7)
-        #expect(try parse(["--grace", "1", "sh"], ["SWINIT_GRACE": "7"]).graceSeconds == 1)
+        #expect(try parse(["--grace", "5", "sh"]).grace == .seconds(5))
+        #expect(try parse(["--grace=2.5", "sh"]).grace == .milliseconds(2500))
+        #expect(try parse(["sh"], ["SWINIT_GRACE": "7"]).grace == .seconds(7))
+        #expect(try parse(["--grace", "1", "sh"], ["SWINIT_GRACE": "7"]).grace == .seconds(1))
     }
 
     @Test(arguments: ["", "-1", "five", "5s", "1.2.3", " 5", "1e3", "9999999999"])
@@ -59,24 +59,24 @@ import ToolSupport
     /// a --stop-sequence delay of NaN.
     @Test func secondsOfHundredsOfDigitsAreReadExactly() throws {
         let long = "0." + String(repeating: "5", count: 400)
-        #expect(try parse(["--grace", long, "sh"]).graceSeconds == 0.555555555)
-        #expect(try parse(["sh"], ["SWINIT_GRACE": long]).graceSeconds == 0.555555555)
-        #expect(try parse(["--stop-sequence", "TSTP,\(long),TERM", "sh"]).stopSequence.steps.map(\.delay) == [0, 0.555555555])
-        #expect(try parse(["--stop-sequence", "\(long),TERM", "sh"]).stopSequence.steps.map(\.delay) == [0, 0.555555555])
+        #expect(try parse(["--grace", long, "sh"]).grace == .nanoseconds(555_555_555))
+        #expect(try parse(["sh"], ["SWINIT_GRACE": long]).grace == .nanoseconds(555_555_555))
+        #expect(try parse(["--stop-sequence", "TSTP,\(long),TERM", "sh"]).stopSequence.steps.map(\.delay) == [.zero, .nanoseconds(555_555_555)])
+        #expect(try parse(["--stop-sequence", "\(long),TERM", "sh"]).stopSequence.steps.map(\.delay) == [.zero, .nanoseconds(555_555_555)])
         for bad in ["nan", "inf", "1e400"] {
             #expect(rejection(["--grace", bad, "sh"]) == "not a valid number of seconds for --grace: '\(bad)' (use 0 to 86400, e.g. 30 or 2.5)")
         }
     }
 
     @Test func graceRejectsMoreThanADay() throws {
-        #expect(try parse(["--grace", "86400", "sh"]).graceSeconds == 86_400)
+        #expect(try parse(["--grace", "86400", "sh"]).grace == .seconds(86_400))
         #expect(rejection(["--grace", "86400.5", "sh"]) == "--grace '86400.5' is longer than a day (use 0 to 86400 seconds)")
         #expect(rejection(["--grace", "999999999", "sh"]) == "--grace '999999999' is longer than a day (use 0 to 86400 seconds)")
     }
 
     @Test func graceSignalTakesNamesOrNumbersAndDefaultsToTerm() throws {
-        #expect(try parse(["--grace", "5", "sh"]).drain == GracefulDrain(seconds: 5, signal: .terminate))
-        #expect(try parse(["--grace", "5", "--grace-signal", "INT", "sh"]).drain == GracefulDrain(seconds: 5, signal: .interrupt))
+        #expect(try parse(["--grace", "5", "sh"]).drain == GracefulDrain(grace: .seconds(5), signal: .terminate))
+        #expect(try parse(["--grace", "5", "--grace-signal", "INT", "sh"]).drain == GracefulDrain(grace: .seconds(5), signal: .interrupt))
         #expect(try parse(["--grace-signal=sigquit", "--grace=5", "sh"]).drain?.signal == .quit)
         #expect(try parse(["--grace", "5", "--grace-signal", "2", "sh"]).drain?.signal == .interrupt)
         #expect(try parse(["sh"], ["SWINIT_GRACE": "5", "SWINIT_GRACE_SIGNAL": "QUIT"]).drain?.signal == .quit)
@@ -126,19 +126,19 @@ import ToolSupport
 
     @Test func stopSequenceHasAnyNumberOfSteps() throws {
         let one = try parse(["--stop-sequence", "TERM", "sh"]).stopSequence
-        #expect(one.steps == [.init(delay: 0, signal: .terminate)])
+        #expect(one.steps == [.init(delay: .zero, signal: .terminate)])
         let sidekiq = try parse(["--stop-sequence", "TSTP,20,TERM", "sh"]).stopSequence
-        #expect(sidekiq.steps == [.init(delay: 0, signal: .terminalStop), .init(delay: 20, signal: .terminate)])
+        #expect(sidekiq.steps == [.init(delay: .zero, signal: .terminalStop), .init(delay: .seconds(20), signal: .terminate)])
         // A leading delay holds the first SIGTERM back; a first signal 0 is the same "nothing yet".
         let held = try parse(["--stop-sequence", "10,TERM", "sh"]).stopSequence
-        #expect(held.steps == [.init(delay: 0, signal: nil), .init(delay: 10, signal: .terminate)])
+        #expect(held.steps == [.init(delay: .zero, signal: nil), .init(delay: .seconds(10), signal: .terminate)])
         #expect(try parse(["--stop-sequence", "0,10,TERM", "sh"]).stopSequence == held)
         let heldThenStaged = try parse(["--stop-sequence", "5,TSTP,20,TERM", "sh"]).stopSequence
-        #expect(heldThenStaged.steps == [.init(delay: 0, signal: nil), .init(delay: 5, signal: .terminalStop),
-                                         .init(delay: 20, signal: .terminate)])
+        #expect(heldThenStaged.steps == [.init(delay: .zero, signal: nil), .init(delay: .seconds(5), signal: .terminalStop),
+                                         .init(delay: .seconds(20), signal: .terminate)])
         let four = try parse(["--stop-sequence=usr1,0.5,10,2,SIGINT,.25,KILL", "sh"]).stopSequence
-        #expect(four.steps == [.init(delay: 0, signal: .user1), .init(delay: 0.5, signal: .user1),
-                               .init(delay: 2, signal: .interrupt), .init(delay: 0.25, signal: .kill)])
+        #expect(four.steps == [.init(delay: .zero, signal: .user1), .init(delay: .milliseconds(500), signal: .user1),
+                               .init(delay: .seconds(2), signal: .interrupt), .init(delay: .milliseconds(250), signal: .kill)])
     }
 
     @Test(arguments: [
@@ -173,7 +173,7 @@ import ToolSupport
         let options = try parse(["-P"])
         #expect(options.pause)
         #expect(options.command.isEmpty)
-        #expect(try parse(["-P", "--grace", "3"]).graceSeconds == 3)
+        #expect(try parse(["-P", "--grace", "3"]).grace == .seconds(3))
         #expect(rejection(["-P", "sleep", "1"]) == "-P runs no program, but one was given: 'sleep'")
         #expect(rejection(["-P", "--rewrite", "TERM:QUIT"])
                 == "-P runs no program, so --rewrite and --stop-sequence have nothing to send signals to")

@@ -6,7 +6,7 @@ extension Command {
     /// thread instead of blocking a thread of the cooperative pool, so a thousand runs at once use a
     /// handful of threads.
     ///
-    /// Past `timeout` seconds, or when the task is cancelled, the child is stopped with `teardown`
+    /// Past `timeout`, or when the task is cancelled, the child is stopped with `teardown`
     /// (SIGTERM, up to 5 s, SIGKILL by default) and reaped. A timeout returns the result with
     /// ``RunResult/timedOut``; a cancellation throws `CancellationError` once the child is gone. The
     /// bounds are those of the synchronous form: the same engine runs both.
@@ -15,13 +15,13 @@ extension Command {
     /// let result = try await Command("git", arguments: ["--version"]).run()
     /// print(result.standardOutputText)
     /// ```
-    public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard,
+    public func run(input: [UInt8]? = nil, timeout: Duration? = nil, teardown: Teardown = .standard,
                     readingUntil outputEnd: OutputEnd = .endOfFile) async throws -> RunResult {
         try await startForRun(input: input).collect(timeout: timeout, teardown: teardown, readingUntil: outputEnd)
     }
 
     /// The async ``run(input:timeout:teardown:readingUntil:)`` with the input as UTF-8 text.
-    public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard,
+    public func run(input: String, timeout: Duration? = nil, teardown: Teardown = .standard,
                     readingUntil outputEnd: OutputEnd = .endOfFile) async throws -> RunResult {
         try await run(input: Array(input.utf8), timeout: timeout, teardown: teardown, readingUntil: outputEnd)
     }

@@ -17,7 +17,7 @@ public enum StandardInput: Equatable, Sendable {
     /// A pipe whose write end the caller gets as ``ChildProcess/standardInput`` and writes to itself;
     /// closing it (``ChildProcess/closeStandardInput()``) is the child's end of file.
     case pipe
-    /// These bytes, then end of file. ``Command/run(input:timeout:teardown:readingUntil:)-6rohl`` and
+    /// These bytes, then end of file. ``Command/run(input:timeout:teardown:readingUntil:)-1yk49`` and
     /// ``ChildProcess/collect(until:teardown:readingUntil:)`` write them while reading the child's output, so a
     /// child that writes before it has read all its input never deadlocks.
     case bytes([UInt8])

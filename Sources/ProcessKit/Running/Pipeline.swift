@@ -1,5 +1,5 @@
 /// Commands connected like a shell's `a | b | c`: each one's standard output is the next one's standard
-/// input. The first reads what its ``Command/standardInput`` says (or the input given to ``run(input:timeout:teardown:readingUntil:)-18wxt``),
+/// input. The first reads what its ``Command/standardInput`` says (or the input given to ``run(input:timeout:teardown:readingUntil:)-47x1z``),
 /// the last writes where its ``Command/standardOutput`` says.
 ///
 /// ```swift
@@ -26,13 +26,13 @@ public struct Pipeline: Sendable {
     /// Runs the pipeline to its end: feeds `input` to the first command (or what its ``Command/standardInput``
     /// says, `/dev/null` when neither is set), captures the last one's standard output and the standard
     /// error of every command that does not send it elsewhere (all into one stream, as a terminal
-    /// would show them), and returns them with every command's status. Past `timeout` seconds every
+    /// would show them), and returns them with every command's status. Past `timeout` every
     /// command still running is stopped with `teardown`; the bounds and `readingUntil` are those of
-    /// ``Command/run(input:timeout:teardown:readingUntil:)-6rohl``.
-    public func run(input: [UInt8]? = nil, timeout: Double? = nil, teardown: Teardown = .standard,
+    /// ``Command/run(input:timeout:teardown:readingUntil:)-1yk49``.
+    public func run(input: [UInt8]? = nil, timeout: Duration? = nil, teardown: Teardown = .standard,
                     readingUntil outputEnd: OutputEnd = .endOfFile) throws(SpawnError) -> PipelineResult {
         guard let prepared = try startForRun(input: input) else { return PreparedRun.noCommands }
-        let deadline = timeout.map { Deadline.after(seconds: $0) }
+        let deadline = timeout.map { Deadline.after($0) }
         return prepared.pipelineResult(try RunExchange.run(prepared, deadline: deadline, teardown: teardown, outputEnd: outputEnd))
     }
 
@@ -63,7 +63,7 @@ public struct Pipeline: Sendable {
     }
 
     /// ``run(input:timeout:teardown:readingUntil:)`` with the input as UTF-8 text.
-    public func run(input: String, timeout: Double? = nil, teardown: Teardown = .standard,
+    public func run(input: String, timeout: Duration? = nil, teardown: Teardown = .standard,
                     readingUntil outputEnd: OutputEnd = .endOfFile) throws(SpawnError) -> PipelineResult {
         try run(input: Array(input.utf8), timeout: timeout, teardown: teardown, readingUntil: outputEnd)
     }

@@ -1,4 +1,4 @@
-/// What ``Pipeline/run(input:timeout:teardown:readingUntil:)-18wxt`` saw: every command's status, the last command's
+/// What ``Pipeline/run(input:timeout:teardown:readingUntil:)-47x1z`` saw: every command's status, the last command's
 /// captured standard output and the captured standard error of them all.
 public struct PipelineResult: Equatable, Sendable {
     /// How each command ended, in pipeline order.

@@ -1,4 +1,4 @@
-/// What ``Command/run(input:timeout:teardown:readingUntil:)-6rohl`` saw: how the child ended and what it wrote to the
+/// What ``Command/run(input:timeout:teardown:readingUntil:)-1yk49`` saw: how the child ended and what it wrote to the
 /// streams that were captured (empty for streams that went elsewhere).
 public struct RunResult: Equatable, Sendable {
     /// How the child ended.

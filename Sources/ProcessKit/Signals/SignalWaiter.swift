@@ -5,7 +5,7 @@ import CProcessKit
 ///
 /// ```swift
 /// let waiter = try SignalWaiter(blocking: .catchable.subtracting(.synchronousFaults))
-/// while let received = try waiter.wait(until: .after(seconds: 5)) { ... }
+/// while let received = try waiter.wait(until: .after(.seconds(5))) { ... }
 /// ```
 ///
 /// Not `Sendable`: the signals are blocked in the thread that made it, and only a wait in that thread

@@ -68,13 +68,13 @@ public struct Command: Sendable {
     /// Signals set to their default action even when ``ignoredSignals`` is ``SignalSetting/inherit``
     /// (an explicit set in ``ignoredSignals`` wins over this).
     public var defaultSignals = SignalSet()
-    /// Where fd 0 comes from. nil: inherited by ``spawn()``; `/dev/null` for ``run(input:timeout:teardown:readingUntil:)-6rohl``
+    /// Where fd 0 comes from. nil: inherited by ``spawn()``; `/dev/null` for ``run(input:timeout:teardown:readingUntil:)-1yk49``
     /// unless it is given input.
     public var standardInput: StandardInput?
     /// Where fd 1 goes. nil: inherited by ``spawn()``, captured (``StandardOutput/capture(limit:)``)
-    /// by ``run(input:timeout:teardown:readingUntil:)-6rohl``.
+    /// by ``run(input:timeout:teardown:readingUntil:)-1yk49``.
     public var standardOutput: StandardOutput?
-    /// Where fd 2 goes. nil: inherited by ``spawn()``, captured by ``run(input:timeout:teardown:readingUntil:)-6rohl``.
+    /// Where fd 2 goes. nil: inherited by ``spawn()``, captured by ``run(input:timeout:teardown:readingUntil:)-1yk49``.
     public var standardError: StandardOutput?
     /// fds of this process that the child gets under the same numbers; every other fd above 2 is closed
     /// in the child, close-on-exec or not. (0-2 are set with ``standardInput``, ``standardOutput`` and

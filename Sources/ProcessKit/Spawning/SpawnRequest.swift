@@ -229,7 +229,7 @@ struct SpawnRequest {
 }
 
 extension Command {
-    /// Starts the child with these standard streams (``spawn()`` and ``run(input:timeout:teardown:readingUntil:)-6rohl``
+    /// Starts the child with these standard streams (``spawn()`` and ``run(input:timeout:teardown:readingUntil:)-1yk49``
     /// differ only in their defaults).
     func start(input: StandardInput, output: StandardOutput, error: StandardOutput) throws(SpawnError) -> ChildProcess {
         var request = SpawnRequest(self)

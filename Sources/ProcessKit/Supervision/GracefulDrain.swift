@@ -2,26 +2,26 @@
 /// instead of the kernel's SIGKILL: when PID 1 of a PID namespace exits, the kernel kills everything
 /// left in it (a database a control plane started, a worker an entrypoint script started without
 /// `exec`). It sends ``signal`` (then SIGCONT, so a stopped process can act on it) to every process
-/// left, keeps reaping until they are gone or ``seconds`` have passed, then SIGKILLs the rest.
+/// left, keeps reaping until they are gone or ``grace`` has passed, then SIGKILLs the rest.
 ///
 /// ```swift
-/// let drain = GracefulDrain(seconds: 30, signal: .interrupt)   // PostgreSQL's fast shutdown
+/// let drain = GracefulDrain(grace: .seconds(30), signal: .interrupt)   // PostgreSQL's fast shutdown
 /// drain.run(events) { event in log(event) }
 /// ```
 public struct GracefulDrain: Equatable, Sendable {
     /// How long the processes left get between ``signal`` and SIGKILL.
-    public let seconds: Double
+    public let grace: Duration
     /// The signal sent first: SIGTERM for most programs, SIGINT for PostgreSQL's fast shutdown,
     /// SIGQUIT for nginx's graceful stop.
     public let signal: Signal
 
     /// The longest grace period an init accepts: a day. More is a typo, not a plan, and no
     /// orchestrator waits that long before its own SIGKILL.
-    public static let maximumSeconds: Double = 86_400
+    public static let maximumGrace: Duration = .seconds(86_400)
 
-    /// A drain that sends `signal`, then SIGKILL `seconds` later to what is left.
-    public init(seconds: Double, signal: Signal = .terminate) {
-        self.seconds = seconds
+    /// A drain that sends `signal`, then SIGKILL `grace` later to what is left.
+    public init(grace: Duration, signal: Signal = .terminate) {
+        self.grace = grace
         self.signal = signal
     }
 
@@ -43,14 +43,14 @@ public struct GracefulDrain: Equatable, Sendable {
         case nothingLeft
         /// The process table could not be read, so nothing was signalled (see ``ProcessTableError``).
         case cannotList(ProcessTableError)
-        /// ``GracefulDrain/signal`` is going to these processes, who get ``GracefulDrain/seconds``.
+        /// ``GracefulDrain/signal`` is going to these processes, who get ``GracefulDrain/grace``.
         case stopping([ProcessEntry], with: Signal)
         /// A signal reached these descendants (one sweep of ``Scope/descendants``).
         case signalled([ProcessEntry], with: Signal)
         /// `kill(-1, …)` failed for a reason other than "no process left".
         case cannotSignal(Signal, Errno)
-        /// Every process had gone after this many seconds.
-        case allGone(afterSeconds: Double)
+        /// Every process had gone after this long.
+        case allGone(after: Duration)
         /// These were still running when the grace period ended: SIGKILL follows.
         case killing([ProcessEntry])
         /// A signal that arrived during the drain and was not acted on (there is no child to forward it to).
@@ -80,13 +80,13 @@ public struct GracefulDrain: Equatable, Sendable {
         if signal != .continue && signal != .kill {
             send(.continue, to: scope, report: report)  // a stopped process acts on the signal only once it runs again
         }
-        if waitUntilGone(events, until: .after(seconds: seconds), orphan: orphan, report: report) {
-            report(.allGone(afterSeconds: -started.secondsRemaining))
+        if waitUntilGone(events, until: .after(grace), orphan: orphan, report: report) {
+            report(.allGone(after: started.elapsed))
             return
         }
         report(.killing((try? ProcessTable.descendantsOfThisProcess().filter { !$0.isZombie }) ?? []))
         send(.kill, to: scope, report: report)
-        _ = waitUntilGone(events, until: .after(seconds: 1), orphan: orphan, report: report)
+        _ = waitUntilGone(events, until: .after(.seconds(1)), orphan: orphan, report: report)
     }
 
     /// Sends `signal` to every process in `scope`. For descendants it sweeps again while new ones
@@ -144,7 +144,7 @@ public struct GracefulDrain: Equatable, Sendable {
     /// The event as one log line, without a prefix: "sending SIGINT to 2 processes: 15 (postgres),
     /// 16 (psql), allowing 30.0 s"; and how much it matters. Both tools log these same words.
     public func describe(_ event: Event) -> (text: String, importance: Importance) {
-        let grace = GracefulDrain.formatSeconds(seconds)
+        let grace = GracefulDrain.formatSeconds(self.grace)
         switch event {
         case .nothingLeft:
             return ("no processes left", .progress)
@@ -182,8 +182,9 @@ public struct GracefulDrain: Equatable, Sendable {
     /// How many processes ``describe(_:)-type.method`` names before it only counts.
     public static let listedProcesses = 10
 
-    /// Seconds with one decimal, "2.5", without Foundation's number formatting.
-    public static func formatSeconds(_ seconds: Double) -> String {
-        ASCII.decimalText(Int64(max(0, seconds) * 10 + 0.5), decimals: 1)  // no libm rounding needed for a non-negative value
+    /// `duration` in seconds with one decimal, rounded half up ("2.5"; "0.0" for a negative one),
+    /// without Foundation's number formatting.
+    public static func formatSeconds(_ duration: Duration) -> String {
+        ASCII.decimalText((duration.clampedNanoseconds + 50_000_000) / 100_000_000, decimals: 1)
     }
 }

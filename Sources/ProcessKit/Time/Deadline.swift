@@ -21,19 +21,23 @@ public struct Deadline: Comparable, Hashable, Sendable {
         return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 
-    /// `seconds` from now; fractions allowed.
-    public static func after(seconds: Double) -> Deadline { after(seconds: seconds, from: now) }
+    /// `duration` from now: `Deadline.after(.seconds(5))`, `.after(.milliseconds(300))`.
+    public static func after(_ duration: Duration) -> Deadline { after(duration, from: now) }
 
-    /// `seconds` after `start` (fractions allowed), for code that plans from one reading of the clock;
-    /// held to 0 through a billion seconds, and to the last representable time, so that no setting and
-    /// no `start` a caller passes can overflow.
-    public static func after(seconds: Double, from start: Deadline) -> Deadline {
-        let (sum, overflowed) = start.nanoseconds.addingReportingOverflow(Int64(max(0, min(seconds, 1e9)) * 1e9))
+    /// `duration` after `start`, for code that plans from one reading of the clock. A negative
+    /// duration counts as none and one past a billion seconds as a billion seconds, and the sum is held
+    /// to the last representable time, so that no setting and no `start` a caller passes can overflow.
+    public static func after(_ duration: Duration, from start: Deadline) -> Deadline {
+        let (sum, overflowed) = start.nanoseconds.addingReportingOverflow(duration.clampedNanoseconds)
         return Deadline(nanoseconds: overflowed ? .max : sum)
     }
 
-    /// Seconds from now until this deadline (negative once it has passed).
-    public var secondsRemaining: Double { Double(nanoseconds - Deadline.now.nanoseconds) / 1_000_000_000 }
+    /// The time from now until this deadline; negative once it has passed.
+    public var remaining: Duration { .nanoseconds(nanoseconds &- Deadline.now.nanoseconds) }
+
+    /// The time since this point (negative before it): how long something that started when
+    /// `started` was read has taken, `started.elapsed`.
+    public var elapsed: Duration { .nanoseconds(Deadline.now.nanoseconds &- nanoseconds) }
 
     /// True once the monotonic clock has reached this point.
     public var hasPassed: Bool { Deadline.now >= self }

@@ -2,29 +2,31 @@
 /// supervisor spaces out restarts of a program stuck in a crash loop.
 ///
 /// ```swift
-/// var backoff = ExponentialBackoff(initial: 1, maximum: 30)
-/// backoff.take()   // 1, then 2, 4, 8, 16, 30, 30 ...
-/// backoff.reset()  // the program stayed up: next take() is 1 again
+/// var backoff = ExponentialBackoff(initial: .seconds(1), maximum: .seconds(30))
+/// backoff.take()   // 1 s, then 2, 4, 8, 16, 30, 30 ...
+/// backoff.reset()  // the program stayed up: next take() is 1 s again
 /// ```
 public struct ExponentialBackoff: Equatable, Sendable {
-    /// The first delay, in seconds.
-    public let initial: Double
-    /// The cap, in seconds; no delay is ever longer.
-    public let maximum: Double
+    /// The first delay.
+    public let initial: Duration
+    /// The cap; no delay is ever longer.
+    public let maximum: Duration
     /// The delay the next ``take()`` returns.
-    public private(set) var next: Double
+    public private(set) var next: Duration
 
-    /// A backoff starting at `initial` seconds and capped at `maximum` (which wins if it is smaller).
-    public init(initial: Double, maximum: Double) {
+    /// A backoff starting at `initial` and capped at `maximum` (which wins if it is smaller).
+    public init(initial: Duration, maximum: Duration) {
         self.initial = initial
         self.maximum = maximum
         next = min(initial, maximum)
     }
 
     /// Returns the current delay and doubles it for next time.
-    public mutating func take() -> Double {
+    public mutating func take() -> Duration {
         let delay = next
-        next = min(next * 2, maximum)
+        // Never past the cap, so doubling cannot overflow; added, not multiplied or halved, because
+        // 128-bit division needs a compiler-rt routine that the static binaries do not link.
+        next = next > maximum - next ? maximum : next + next
         return delay
     }
 

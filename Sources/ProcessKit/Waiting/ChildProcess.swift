@@ -14,7 +14,7 @@ import CProcessKit
 ///
 /// ```swift
 /// let child = try Command("sleep", arguments: ["10"]).spawn()
-/// if try child.wait(until: .after(seconds: 1)) == nil {
+/// if try child.wait(until: .after(.seconds(1))) == nil {
 ///     let status = try child.tearDown(.standard)   // SIGTERM, 5 s, SIGKILL
 /// }
 /// ```

@@ -3,16 +3,16 @@
 /// child a moment to end by itself (after its input was closed, say).
 ///
 /// ```swift
-/// let status = try child.tearDown(Teardown([.signal(.terminate), .wait(seconds: 5)]))  // TERM, 5 s, KILL
-/// let result = try command.run(timeout: 30, teardown: .standard)
+/// let status = try child.tearDown(Teardown([.signal(.terminate), .wait(.seconds(5))]))  // TERM, 5 s, KILL
+/// let result = try command.run(timeout: .seconds(30), teardown: .standard)
 /// ```
 public struct Teardown: Equatable, Sendable {
     /// One step: send a signal, or wait (at most this long) for the child to exit.
     public enum Step: Equatable, Sendable {
         /// Sends the signal (a child already gone is no error).
         case signal(Signal)
-        /// Waits up to this many seconds for the child to exit; the teardown ends early when it does.
-        case wait(seconds: Double)
+        /// Waits up to this long for the child to exit; the teardown ends early when it does.
+        case wait(Duration)
     }
 
     /// The steps before the final SIGKILL.
@@ -28,7 +28,7 @@ public struct Teardown: Equatable, Sendable {
     }
 
     /// SIGTERM, up to 5 seconds to exit, then SIGKILL.
-    public static let standard = Teardown([.signal(.terminate), .wait(seconds: 5)])
+    public static let standard = Teardown([.signal(.terminate), .wait(.seconds(5))])
 
     /// SIGKILL at once.
     public static let kill = Teardown([])

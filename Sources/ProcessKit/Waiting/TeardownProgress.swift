@@ -1,6 +1,6 @@
 /// A ``Teardown`` under way, for a loop that does its own waiting (`poll`, `epoll`, `await`, a
 /// signal wait): it sends each step's signal when the step is due and says when the next one is.
-/// ``ChildProcess/tearDown(_:)-8fyqs`` and the timeouts of ``Command/run(input:timeout:teardown:readingUntil:)-6rohl`` are
+/// ``ChildProcess/tearDown(_:)-8fyqs`` and the timeouts of ``Command/run(input:timeout:teardown:readingUntil:)-1yk49`` are
 /// built on it.
 ///
 /// ```swift
@@ -35,8 +35,8 @@ public struct TeardownProgress: Sendable {
             nextStep += 1
             switch step {
             case .signal(let signal): try send(signal)
-            case .wait(let seconds):
-                nextDue = .after(seconds: seconds, from: now)
+            case .wait(let duration):
+                nextDue = .after(duration, from: now)
                 return nextDue
             }
         }
