@@ -10,6 +10,9 @@
 #ifndef MREMAP_DONTUNMAP
 #define MREMAP_DONTUNMAP 4
 #endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 // Below this many pages a range is copied rather than remapped.
 enum { fewest_pages_moved = 32 };
@@ -37,4 +40,11 @@ void pk_move_bytes(void *to, void *from, size_t length) {
     memcpy(to, from, head);
     move_pages((char *)to + head, (char *)from + head, middle);
     memcpy((char *)to + head + middle, (char *)from + head + middle, length - head - middle);
+}
+
+void pk_prefault(void *start, size_t length) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t first = (uintptr_t)start & ~(page - 1);
+    uintptr_t end = ((uintptr_t)start + length) & ~(page - 1);
+    if (end > first) (void)madvise((void *)first, end - first, MADV_POPULATE_WRITE);
 }

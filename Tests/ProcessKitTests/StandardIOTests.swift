@@ -211,6 +211,33 @@ import TestSupport
         #expect(firstWrongWord(regions[3], words: secondWords, shift: 8) == nil)
     }
 
+    /// A large capture gives the memory ahead of its reads in advance (``pk_prefault``): the pages of
+    /// the range become resident, from the page it starts in to the last whole one, and bytes already
+    /// there stay as they were.
+    @Test func prefaultedPagesAreResidentAndKeepTheirBytes() throws {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE))), pages = 64
+        let region = try #require(mmap(nil, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
+        #expect(region != MAP_FAILED)
+        defer { munmap(region, pages * page) }
+        func residentPages() -> [Bool] {
+            var vector = [UInt8](repeating: 0, count: pages)
+            #expect(mincore(region, pages * page, &vector) == 0)
+            return vector.map { $0 & 1 == 1 }
+        }
+        // Written: the first page and the one at 10.
+        region.storeBytes(of: 0x5A, toByteOffset: 100, as: UInt8.self)
+        region.storeBytes(of: 0xA5, toByteOffset: 10 * page + 7, as: UInt8.self)
+        #expect(residentPages().filter { $0 }.count == 2)
+
+        // From the middle of page 0 to the middle of page 20: pages 0 to 19 (the last page is not whole).
+        pk_prefault(region + 100, 20 * page - 100 + page / 2)
+        let resident = residentPages()
+        #expect(resident[0..<20].allSatisfy { $0 } && !resident[20...].contains(true), "\(resident)")
+        #expect(region.load(fromByteOffset: 100, as: UInt8.self) == 0x5A)
+        #expect(region.load(fromByteOffset: 10 * page + 7, as: UInt8.self) == 0xA5)
+        #expect(region.load(fromByteOffset: 5 * page, as: UInt8.self) == 0)
+    }
+
     /// The limit is exact: output of exactly `limit` bytes is whole and not truncated, one byte more
     /// is truncated to the first `limit`; each stream has its own limit and flag.
     @Test func theCaptureLimitIsExactOnEachStream() throws {
@@ -262,8 +289,8 @@ import TestSupport
         let (leakRead, leakWrite) = try FileDescriptor.pipe()
         defer { for fd in [keptRead, keptWrite, leakRead, leakWrite] { try? fd.close() } }
         // Neither write end is close-on-exec now: only the explicit one may reach the child.
-        _ = fcntl_clear_cloexec(keptWrite.rawValue)
-        _ = fcntl_clear_cloexec(leakWrite.rawValue)
+        _ = clearCloseOnExec(keptWrite.rawValue)
+        _ = clearCloseOnExec(leakWrite.rawValue)
         var command = Command("/bin/sh", arguments: ["-c", "ls /proc/self/fd | sort -n | tr '\\n' ' '"])
         command.inheritedFileDescriptors = [keptWrite]
         let result = try command.run()
@@ -291,5 +318,5 @@ import TestSupport
     }
 }
 
-/// Clears FD_CLOEXEC, as a library that opened an fd without it would have left it.
-func fcntl_clear_cloexec(_ fd: Int32) -> Int32 { fcntl(fd, F_SETFD, 0) }
+/// Clears FD_CLOEXEC with fcntl(F_SETFD, 0), as a library that opened an fd without it would have left it.
+func clearCloseOnExec(_ fd: Int32) -> Int32 { fcntl(fd, F_SETFD, 0) }

@@ -13,4 +13,10 @@
 // memcpy wherever the kernel does not move them.
 void pk_move_bytes(void *to, void *from, size_t length);
 
+// Gives the pages from the one holding `start` to the last whole one before `start + length` their
+// memory now, in one call (madvise with MADV_POPULATE_WRITE), rather than one page fault at a time as
+// they are first written; the bytes are left as they were. A kernel without it (before 5.14)
+// refuses, and the pages fault in as usual.
+void pk_prefault(void *start, size_t length);
+
 #pragma clang assume_nonnull end
