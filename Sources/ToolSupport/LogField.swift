@@ -2,10 +2,11 @@ import ProcessKit
 
 /// One typed fact an event carries into its JSON log line, beside the message: each case is written
 /// under one fixed name, so the same fact has the same name in every event and in both tools. Text
-/// lines do not use fields; their message says the same in words.
+/// lines do not use fields; their message says the same in words. A case that takes an optional is
+/// left out of the line when it is nil.
 public enum LogField: Sendable {
-    /// `child_pid`: the supervised child's pid.
-    case childPID(Int32)
+    /// `child_pid`: the supervised child's pid (nil: no child was started).
+    case childPID(Int32?)
     /// `program`: the program the child runs, as the message shows it.
     case program(String)
     /// `exit_code`: an exit status, or the shell exit code a tool exits with.
@@ -15,11 +16,11 @@ public enum LogField: Sendable {
     /// How a process ended: `exit_code` for an exit, `signal` for a death by signal.
     case status(WaitStatus)
     /// `reason`: why a signal is sent or a stop is held, in words.
-    case reason(String)
+    case reason(String?)
     /// `error`: what failed, in words ("No such file or directory").
     case error(String)
-    /// `restarts`: restarts done so far.
-    case restarts(Int32)
+    /// `restarts`: restarts done so far (nil: none is coming).
+    case restarts(Int32?)
     /// `max_restarts`: the -r limit.
     case maxRestarts(Int32)
     /// `delay_seconds`: how long a restart waits.
@@ -52,7 +53,7 @@ public enum LogField: Sendable {
     /// Adds the field to `object`, a string value held to `longest` bytes (see ``ToolLog``).
     func add(to object: inout JSONObject, longest: Int) {
         switch self {
-        case .childPID(let pid): object.add("child_pid", pid)
+        case .childPID(let pid): if let pid { object.add("child_pid", pid) }
         case .program(let program): object.add("program", LogField.cut(program, to: longest))
         case .exitCode(let code): object.add("exit_code", code)
         case .signal(let signal): object.add("signal", signal.name)
@@ -61,9 +62,9 @@ public enum LogField: Sendable {
             case .signaled(let signal, _), .stopped(let signal): object.add("signal", signal.name)
             case .exited, .continued: object.add("exit_code", status.shellExitCode)
             }
-        case .reason(let reason): object.add("reason", LogField.cut(reason, to: longest))
+        case .reason(let reason): if let reason { object.add("reason", LogField.cut(reason, to: longest)) }
         case .error(let error): object.add("error", LogField.cut(error, to: longest))
-        case .restarts(let count): object.add("restarts", count)
+        case .restarts(let count): if let count { object.add("restarts", count) }
         case .maxRestarts(let count): object.add("max_restarts", count)
         case .delay(let delay): object.add("delay_seconds", json: LogField.seconds(delay))
         case .unhealthy(let unhealthy): object.add("unhealthy", unhealthy)

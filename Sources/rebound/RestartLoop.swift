@@ -74,7 +74,7 @@ struct RestartLoop {
                     return code
                 case .restart(let count, let delay, let throttled):
                     log.info(.childRestarting, RestartLoop.describeEnd(pid: pid, status: status, unhealthy: unhealthy) + ", restarting (\(count))",
-                             RestartLoop.endFields(pid: pid, status: status, unhealthy: unhealthy) + [.restarts(count)])
+                             RestartLoop.endFields(pid: pid, status: status, unhealthy: unhealthy, restarts: count))
                     statusFile?.ended(exitStatus: status.shellExitCode, restart: count)
                     if throttled { log.info(.restartThrottled, "child failing rapidly, delaying restart", [.delay(delay)]) }
                     if delay > .zero, let code = try waitOutDelay(until: .after(delay), events) { return code }
@@ -97,9 +97,9 @@ struct RestartLoop {
     }
 
     /// What ``describeEnd(pid:status:unhealthy:)`` says, as JSON fields: the pid (none when no child
-    /// started), then `unhealthy`, or the exit code or signal.
-    static func endFields(pid: Int32, status: WaitStatus, unhealthy: Bool) -> [LogField] {
-        (pid == 0 ? [] : [.childPID(pid)]) + [unhealthy ? .unhealthy(true) : .status(status)]
+    /// started), then `unhealthy`, or the exit code or signal; and the restart that follows, if any.
+    static func endFields(pid: Int32, status: WaitStatus, unhealthy: Bool, restarts: Int32? = nil) -> [LogField] {
+        [.childPID(pid == 0 ? nil : pid), unhealthy ? .unhealthy(true) : .status(status), .restarts(restarts)]
     }
 
     /// Starts the child and waits for it to end, forwarding every signal but SIGCHLD to it, and
@@ -119,7 +119,7 @@ struct RestartLoop {
         } catch {
             // The child's end (127, 126 or 1) is the next event.
             log.warning(.spawnFailed, error.step == .exec ? "exec \(options.program): \(error.errno)" : error.description,
-                        [.program(options.program), .error(error.errno.description)] + (error.childPID.map { [.childPID($0)] } ?? []))
+                        [.program(options.program), .error(error.errno.description), .childPID(error.childPID)])
             pid = error.childPID ?? 0
         }
         defer { health?.stop() }

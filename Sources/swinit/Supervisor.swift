@@ -53,8 +53,8 @@ final class Supervisor {
                          [.program(options.program), .childPID(started.pid)])
                 child = started
             } catch {
-                log.fatal(.spawnFailed, error.description, [.program(options.program), .error(error.errno.description)]
-                          + (error.childPID.map { [.childPID($0)] } ?? []))
+                log.fatal(.spawnFailed, error.description,
+                          [.program(options.program), .error(error.errno.description), .childPID(error.childPID)])
                 // As in tini, a child that could not exec the program is a child that exited 127 or 126
                 // (1 for an earlier step): the next event says so, and -e and --grace apply. No child at
                 // all (fork failed) is fatal.
@@ -66,7 +66,7 @@ final class Supervisor {
         while true {
             switch policy.decide(events.next(until: policy.nextDue, orphan: orphanLog), now: .now) {
             case .childEnded(let status):
-                let fields: [LogField] = (child.map { [.childPID($0.pid)] } ?? []) + [.status(status)]
+                let fields: [LogField] = [.childPID(child?.pid), .status(status)]
                 switch status {
                 case .exited(let code): log.info(.childExited, "Main child exited normally (with status '\(code)')", fields)
                 case .signaled(let signal, _): log.info(.childExited, "Main child exited with signal (with signal '\(signal.name)')", fields)
@@ -116,7 +116,7 @@ final class Supervisor {
     /// Sends `signal` to the child, or its group with -g, and logs it as `event`; a child already gone is no error.
     func deliver(_ signal: Signal, to child: ChildProcess?, events: SupervisorEvents, _ event: SwinitLogEvent,
                  _ logLine: @autoclosure () -> String, reason: String? = nil) {
-        log.debug(event, logLine(), [.signal(signal)] + (reason.map { [.reason($0)] } ?? []))
+        log.debug(event, logLine(), [.signal(signal), .reason(reason)])
         do { try events.forward(signal, to: child, toGroup: options.signalProcessGroup) } catch {
             log.warning(.signalFailed, "Failed to send signal \(signal.name) to the child: \(error)", [.signal(signal), .error("\(error)")])
         }

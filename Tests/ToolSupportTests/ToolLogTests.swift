@@ -53,6 +53,12 @@ import ToolSupport
         #expect(line.contains(#""exit_code":3"#) && line.contains(#""exit_code":4"#))
     }
 
+    /// An optional fact that is nil leaves its field out, rather than write null.
+    @Test func nilFieldsAreLeftOut() throws {
+        let line = Self.log(.json).line(.info, "child_exited", "m", [.childPID(nil), .reason(nil), .restarts(nil), .exitCode(1)])
+        #expect(Set(try Self.parsed(line).keys) == ["level", "tool", "pid", "event", "exit_code", "message"], "\(line)")
+    }
+
     /// Control characters, quotes, backslashes and bytes that are not UTF-8 (in a program's name or
     /// an error) never break the line: every line parses, and the message is the text line's.
     @Test func awkwardBytesStayOneParsableLine() throws {
