@@ -65,7 +65,7 @@ def section(results, command):
               f"Median over {a['rounds']} rounds of the throughput, and of the CPU time the reading process "
               "used per GiB (user + system, `getrusage`; the writer's is not counted), which a busy machine "
               "disturbs less. Each sample runs in a fresh process and the readers take turns, in an order "
-              "rotated round by round: what one reader's freed gibibyte leaves behind changes what the next "
+              "rotated round by round: what the memory one reader freed leaves behind changes what the next "
               "one's fresh memory costs. The child (`bench/processkit/Sources/zeros`) writes 64 KiB at a time "
               "into a pipe of the default size, which `run()` enlarges to 1 MiB (`F_SETPIPE_SZ`) once the output has "
               "passed 1 MiB. The C loops read 64 KiB at a time; \"keeping\" also stores "
