@@ -3,6 +3,7 @@ many runs from async code, each side by side with its C floor and Foundation's P
 The measuring is done by bench/processkit (its own package, so Foundation stays out of the main one);
 this module runs it, judges the targets and writes the Markdown section.
 """
+import datetime
 import json
 import os
 import statistics
@@ -33,6 +34,7 @@ def measure(directory, quick, log):
         load_before = os.getloadavg()[0]
         capture = run(bench, "capture", capture_bytes, rounds, zeros)
         capture["load"] = (load_before, os.getloadavg()[0])
+        capture["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
         capture["command"] = f"bench/processkit/.build/release/processkit-bench capture {capture_bytes} {rounds} " \
                              "bench/processkit/.build/release/zeros"
         log(f"processkit: 1,000 concurrent runs from async code (run {repeat} of 2)")
@@ -73,8 +75,8 @@ def section(results, command):
               "copying): the least that holding the output in memory costs, mostly the page faults of the "
               "fresh memory. `run()` keeps the bytes, so it is judged against the C loop that keeps them "
               "(target ≥ 1.0×, sync and async); a `.pipe` read loop discards them, so it is judged against the "
-              "discarding loop (target ≥ 0.8×). Both ratios are shown. Load average (1 min) around the "
-              f"measure: {a['load'][0]:.1f} → {a['load'][1]:.1f} (run 1), {b['load'][0]:.1f} → {b['load'][1]:.1f} "
+              f"discarding loop (target ≥ 0.8×). Both ratios are shown. Measured {a['date']}, the load average "
+              f"(1 min) around the measure: {a['load'][0]:.1f} → {a['load'][1]:.1f} (run 1), {b['load'][0]:.1f} → {b['load'][1]:.1f} "
               f"(run 2). One run again, with a table of the ratios on standard error: `{a['command']}`.", "",
               "| reader | GiB/s | CPU s per GiB | ratio to the C loop, discarding | ratio to the C loop, keeping |",
               "|---|---|---|---|---|"]
