@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "SwinitTests", dependencies: ["swinit", "ProcessKit", "ToolSupport", "TestSupport"]),
         .testTarget(name: "ReboundTests", dependencies: ["rebound", "ProcessKit", "ToolSupport", "TestSupport"]),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["ProcessKit", "TestSupport", "swinit", "rebound", "timeout", "parallel", "tee-capture"],
+                    dependencies: ["ProcessKit", "ToolSupport", "TestSupport", "swinit", "rebound", "timeout", "parallel", "tee-capture"],
                     exclude: ["Differential/differential.py"]),
         .testTarget(name: "ContainerTests", dependencies: ["TestSupport", "swinit", "rebound"]),
     ],

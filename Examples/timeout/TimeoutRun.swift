@@ -88,9 +88,14 @@ struct TimeoutRun {
             if let received, received.signal != .child,
                 sentToGroup.contains(received.signal) || inheritedBlocked.contains(received.signal) { continue }
             switch received?.signal {
-            case nil, .alarm?:
+            case nil:
                 timedOut = true
-                deadline = nil
+                deadline = nil  // GNU's timer fires once
+                send(to: child, signal, deadline: &deadline)
+            case .alarm?:
+                // A SIGALRM from elsewhere, or one pending at the start, is the time running out too;
+                // GNU's own timer stays armed and sends the signal again when it fires.
+                timedOut = true
                 send(to: child, signal, deadline: &deadline)
             case .child?:
                 if let status = try? child.tryWait() { return exitStatus(for: status) }

@@ -90,7 +90,8 @@ public enum AtomicFile {
     public static func directoryWarning(for path: [UInt8]) -> String? {
         let directory = directoryName(of: path)
         var owner: UInt32 = 0, mode: UInt32 = 0
-        guard pk_owner_and_mode(cString(directory), &owner, &mode) == 0 else { return nil }  // a missing directory fails each write, logged there
+        // A missing directory fails each write, logged there.
+        guard pk_owner_and_mode(cString(directory), &owner, &mode) == 0 else { return nil }
         guard writableByOthers(owner: owner, mode: mode, me: geteuid()) else { return nil }
         return "directory " + Output.printable(directory) + " can be written by another user (owner uid " + String(owner) + ", mode "
             + octal(mode) + "): they can replace " + Output.printable(path)

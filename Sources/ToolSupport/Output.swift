@@ -6,7 +6,7 @@ import ProcessKit
 /// ignored so it cannot kill an init); the SIGPIPE the failed write raised is taken at once, so a
 /// supervisor never receives it as a signal to forward.
 ///
-/// Log lines (``log(_:notePrefix:)``) never wait: an init that blocks on a full standard error pipe
+/// Log lines (``log(_:note:)``) never wait: an init that blocks on a full standard error pipe
 /// (its reader stopped reading) stops reaping and stops acting on signals, so a line that cannot be
 /// written at once is dropped and counted, and the next line that gets through says how many were lost.
 public enum Output {
@@ -14,7 +14,7 @@ public enum Output {
     /// before anything runs).
     public static func error(_ text: String) { write(text + "\n", to: 2) }
 
-    /// The longest line ``log(_:notePrefix:)`` writes, newline included: PIPE_BUF, the most a pipe takes
+    /// The longest line ``log(_:note:)`` writes, newline included: PIPE_BUF, the most a pipe takes
     /// in one piece, so that a line is written whole or not at all and never mixes with the child's output.
     public static let longestLogLine = 4096
 
@@ -25,14 +25,14 @@ public enum Output {
 
     /// Writes `line` as one line on standard error (``printable(_:)``, at most ``longestLogLine``
     /// bytes) if that can be done without waiting; otherwise drops it and counts it. The first line
-    /// that gets through after lines were dropped comes after a line that says how many: `notePrefix`
-    /// (the tool's log prefix) and "3 log lines were dropped: standard error would have blocked".
-    /// The tools log from one thread, which this state relies on.
-    public static func log(_ line: String, notePrefix: String) {
+    /// that gets through after lines were dropped comes after a line that says how many: `note` makes
+    /// it, in the tool's log format, from the count and the words "3 log lines were dropped: standard
+    /// error would have blocked". The tools log from one thread, which this state relies on.
+    public static func log(_ line: String, note: (_ dropped: Int, _ message: String) -> String) {
         if droppedLines > 0 {
             let count = droppedLines == 1 ? "1 log line was" : String(droppedLines) + " log lines were"
-            let note = notePrefix + count + " dropped: standard error would have blocked"
-            guard writeWithoutBlocking((unfinishedLine ? [UInt8(ascii: "\n")] : []) + lineBytes(note)) else {
+            let noteLine = note(droppedLines, count + " dropped: standard error would have blocked")
+            guard writeWithoutBlocking((unfinishedLine ? [UInt8(ascii: "\n")] : []) + lineBytes(noteLine)) else {
                 droppedLines += 1
                 return
             }

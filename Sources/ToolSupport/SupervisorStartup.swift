@@ -15,30 +15,36 @@ public enum SupervisorStartup {
     }
 
     /// Registers as a child subreaper as `subreaper` says and sets up the signal handling. Returns the
-    /// events, or nil once `fatal` has been given the line that says why the tool cannot go on;
-    /// `note` gets a refusal that is not fatal.
-    public static func events(subreaper: Subreaper, fatal: (String) -> Void, note: (String) -> Void) -> SupervisorEvents? {
+    /// events, or nil once `log` has the fatal line that says why the tool cannot go on; a refusal
+    /// that is not fatal is a warning.
+    public static func events(subreaper: Subreaper, log: ToolLog) -> SupervisorEvents? {
         if subreaper == .required || (subreaper == .whenNotPID1 && ProcessControl.pid != 1 && !ProcessControl.isChildSubreaper) {
             do { try ProcessControl.setChildSubreaper() } catch {
+                let event = SharedLogEvent.subreaperRefused.rawValue
                 if subreaper == .required {
-                    fatal("cannot register as a child subreaper: \(error) (requires Linux >= 3.4)")
+                    log.write(.fatal, event, "cannot register as a child subreaper: \(error) (requires Linux >= 3.4)", [.error("\(error)")])
                     return nil
                 }
-                note("cannot register as a child subreaper (\(error)); orphaned processes will not be reaped")
+                log.write(.warning, event, "cannot register as a child subreaper (\(error)); orphaned processes will not be reaped",
+                          [.error("\(error)")])
             }
         }
         do { return try SupervisorEvents() } catch {
-            fatal("cannot set up signal handling: \(error)")
+            log.write(.fatal, SharedLogEvent.signalSetupFailed.rawValue, "cannot set up signal handling: \(error)", [.error("\(error)")])
             return nil
         }
     }
 
-    /// Runs `drain` on `events`, each event as its text and importance for the tool's log.
+    /// Runs `drain` on `events` and logs each of its events with `prefix` before its words: its
+    /// progress as info, each sweep and ignored signal as debug, problems as warnings.
     public static func drain(_ drain: GracefulDrain, _ events: SupervisorEvents, orphan: ((ReapedChild) -> Void)? = nil,
-                             log: (String, GracefulDrain.Importance) -> Void) {
+                             log: ToolLog, prefix: String) {
         drain.run(events, orphan: orphan) { event in
             let (text, importance) = drain.describe(event)
-            log(text, importance)
+            let level: LogLevel = importance == .progress ? .info : importance == .detail ? .debug : .warning
+            guard log.shows(level) else { return }
+            let (name, fields) = SharedLogEvent.drain(event, of: drain)
+            log.write(level, name.rawValue, prefix + text, fields)
         }
     }
 }

@@ -32,6 +32,8 @@ struct ReboundOptions: Equatable {
     var statusFile: [UInt8]?
     /// --user USER[:GROUP]: who the child and its health checks run as; nil keeps rebound's user.
     var user: UserSpecification?
+    /// --log-format / REBOUND_LOG_FORMAT: text (the C rebound's lines, the default) or json.
+    var logFormat = LogFormat.text
     /// The program and its arguments, byte for byte as given.
     var command: [[UInt8]] = []
     /// The program as text, for messages (bytes that are not UTF-8 read as U+FFFD).
@@ -70,18 +72,20 @@ enum ReboundRequest: Equatable {
 }
 
 extension ReboundOptions {
-    /// Reads rebound's arguments (without argv[0]); like the C rebound, parsing stops at `--` or at
-    /// the first argument that is not an option, so the program's own options pass through.
-    static func parse(_ arguments: [[UInt8]]) throws(UsageError) -> ReboundRequest {
+    /// Reads rebound's arguments (without argv[0]) and its one variable, REBOUND_LOG_FORMAT; like the
+    /// C rebound, parsing stops at `--` or at the first argument that is not an option, so the
+    /// program's own options pass through.
+    static func parse(_ arguments: [[UInt8]], environment: (String) -> String? = { _ in nil }) throws(UsageError) -> ReboundRequest {
         var options = ReboundOptions()
         var scanner = OptionScanner(
             arguments,
             flags: ["0", "restart-on-zero", "g", "own-group", "q", "quiet", "h", "help", "version"],
             valued: ["r", "max-restarts", "d", "restart-delay", "b", "burst", "backoff-max", "stable-after", "stop-timeout",
                      "grace", "grace-signal", "health-cmd", "health-interval", "health-timeout", "health-retries",
-                     "health-start-period", "status-file", "user"])
+                     "health-start-period", "status-file", "user", "log-format"])
         var health = HealthCheckSettings(command: [])
         var healthOptionWithoutCommand: String?
+        var logFormatGiven = false
         while let option = try scanner.next() {
             let value = option.value ?? []
             switch option.name {
@@ -108,6 +112,9 @@ extension ReboundOptions {
                 health.retries = try OptionValue.count(value, for: "--health-retries", meaning: "at least 1")
                 guard health.retries > 0 else { throw UsageError(message: "--health-retries must be at least 1: '\(OptionValue.shown(value))'") }
             case "user": options.user = try UserSpecification(parsing: value, for: "--user")
+            case "log-format":
+                options.logFormat = try LogFormat(parsing: OptionValue.shown(value), for: "--log-format")
+                logFormatGiven = true
             case "status-file":
                 guard !value.isEmpty else { throw UsageError(message: "--status-file needs a path") }
                 options.statusFile = value
@@ -121,6 +128,10 @@ extension ReboundOptions {
             options.healthCheck = health
         } else if let option = healthOptionWithoutCommand {
             throw UsageError(message: "\(option) does nothing without --health-cmd CMD")
+        }
+        // The option wins: the variable is not even read when it is given.
+        if !logFormatGiven, let text = environment("REBOUND_LOG_FORMAT") {
+            options.logFormat = try LogFormat(parsing: text, for: "REBOUND_LOG_FORMAT")
         }
         options.command = scanner.operands
         guard !options.command.isEmpty else { throw UsageError(message: "no program to run") }
@@ -162,7 +173,11 @@ enum ReboundText {
               --health-start-period D  Failures within D of each start do not count (default 0s).
               --status-file PATH    Keep rebound's state in PATH as JSON.
               --user USER[:GROUP]   Run the child and its health checks as USER (name or id, as gosu does; HOME from /etc/passwd).
+              --log-format FORMAT   Log lines as text (the default) or json (one JSON object per line).
           -h, --help                Show this help and exit.
               --version             Show the version and exit.
+
+        Environment variables:
+          REBOUND_LOG_FORMAT        Like --log-format (the option wins).
         """
 }

@@ -12,7 +12,7 @@ struct Rebound {
             HealthCheckRunner.main(Array(arguments.dropFirst()))
         }
         let request = UsageError.parseOrExit("rebound", usage: ReboundText.usage) { arguments throws(UsageError) in
-            let request = try ReboundOptions.parse(arguments)
+            let request = try ReboundOptions.parse(arguments, environment: EnvironmentVariables(prefixes: "REBOUND_").value(of:))
             // On the file system, so not in parse, which only reads the words.
             if case .run(let options) = request, let path = options.statusFile { try StatusFile.check(path) }
             return request

@@ -16,10 +16,9 @@ struct RestartLoop {
     init(options: ReboundOptions, user: UserIdentity? = nil) {
         self.options = options
         self.user = user
-        log = Log(quiet: options.quiet)
-        statusFile = options.statusFile.map {
-            StatusFile(path: $0, command: options.program, log: Log(quiet: options.quiet), healthChecked: options.healthCheck != nil)
-        }
+        let log = Log(quiet: options.quiet, format: options.logFormat)
+        self.log = log
+        statusFile = options.statusFile.map { StatusFile(path: $0, command: options.program, log: log, healthChecked: options.healthCheck != nil) }
     }
 
     /// How one run of the child ended.
@@ -34,15 +33,15 @@ struct RestartLoop {
     /// Runs the child until a restart rule says stop, and returns rebound's exit code.
     func run() -> Int32 {
         // Not PID 1: adopt orphans anyway so their zombies are reaped. Not fatal if refused.
-        guard let events = SupervisorStartup.events(subreaper: .whenNotPID1, fatal: log.fatal, note: { log.info($0) }) else { return 1 }
-        if let warning = statusFile?.directoryWarning { log.info(warning) }
+        guard let events = SupervisorStartup.events(subreaper: .whenNotPID1, log: log.output) else { return 1 }
+        if let warning = statusFile?.directoryWarning, let statusFile {
+            log.warning(.statusFileDirectoryUnsafe, warning, [.path(Output.printable(statusFile.path))])
+        }
         let code = runUntilDone(events)
         if let drain = options.drain {
             // --grace: stop what is left (the database a control plane started with `pg_ctl`) rather
             // than leave it to the kernel's SIGKILL; rebound has no debug level, so no details.
-            SupervisorStartup.drain(drain, events) { text, importance in
-                if importance != .detail { log.info("grace: " + text) }
-            }
+            SupervisorStartup.drain(drain, events, log: log.output, prefix: "grace: ")
         }
         return code
     }
@@ -62,23 +61,27 @@ struct RestartLoop {
                 switch policy.decide(after: status, ranFor: ranFor, unhealthy: unhealthy) {
                 case .stop(let reason, let code):
                     statusFile?.ended(exitStatus: status.shellExitCode, restart: nil)
+                    let fields = RestartLoop.endFields(pid: pid, status: status, unhealthy: unhealthy)
                     switch reason {
-                    case .finished: log.info("child (pid \(pid)) exited with status 0, exiting")
-                    case .terminated(let signal): log.info("child (pid \(pid)) terminated by signal \(signal.rawValue), exiting")
+                    case .finished: log.info(.childFinished, "child (pid \(pid)) exited with status 0, exiting", fields)
+                    case .terminated(let signal):
+                        log.info(.childTerminated, "child (pid \(pid)) terminated by signal \(signal.rawValue), exiting", fields)
                     case .maxRestartsReached:
-                        log.info(RestartLoop.describeEnd(pid: pid, status: status, unhealthy: unhealthy))
-                        log.info("max restarts (\(options.maxRestarts)) reached, exiting")
+                        log.info(.childEnded, RestartLoop.describeEnd(pid: pid, status: status, unhealthy: unhealthy), fields)
+                        log.info(.maxRestartsReached, "max restarts (\(options.maxRestarts)) reached, exiting",
+                                 [.maxRestarts(options.maxRestarts), .exitCode(code)])
                     }
                     return code
                 case .restart(let count, let delay, let throttled):
-                    log.info(RestartLoop.describeEnd(pid: pid, status: status, unhealthy: unhealthy) + ", restarting (\(count))")
+                    log.info(.childRestarting, RestartLoop.describeEnd(pid: pid, status: status, unhealthy: unhealthy) + ", restarting (\(count))",
+                             RestartLoop.endFields(pid: pid, status: status, unhealthy: unhealthy) + [.restarts(count)])
                     statusFile?.ended(exitStatus: status.shellExitCode, restart: count)
-                    if throttled { log.info("child failing rapidly, delaying restart") }
+                    if throttled { log.info(.restartThrottled, "child failing rapidly, delaying restart", [.delay(delay)]) }
                     if delay > .zero, let code = try waitOutDelay(until: .after(delay), events) { return code }
                 }
             }
         } catch {
-            log.fatal("waiting for signals failed: \(error)")
+            log.fatal(.waitFailed, "waiting for signals failed: \(error)", [.error("\(error)")])
             return 1
         }
     }
@@ -93,10 +96,16 @@ struct RestartLoop {
         return "child (pid \(pid)) exited with status \(status.shellExitCode)"
     }
 
+    /// What ``describeEnd(pid:status:unhealthy:)`` says, as JSON fields: the pid (none when no child
+    /// started), then `unhealthy`, or the exit code or signal.
+    static func endFields(pid: Int32, status: WaitStatus, unhealthy: Bool) -> [LogField] {
+        (pid == 0 ? [] : [.childPID(pid)]) + [unhealthy ? .unhealthy(true) : .status(status)]
+    }
+
     /// Starts the child and waits for it to end, forwarding every signal but SIGCHLD to it, and
     /// runs its health checks (if any) in the same wait: each check is one more deadline here.
     func runChild(_ events: SupervisorEvents) throws(Errno) -> ChildEnd {
-        log.info("starting \(options.program)")
+        log.info(.childStarting, "starting \(options.program)", [.program(options.program)])
         statusFile?.starting()
         var child: ChildProcess?, pid: Int32 = 0
         var health: HealthMonitor?
@@ -109,7 +118,8 @@ struct RestartLoop {
             statusFile?.running(pid: pid)
         } catch {
             // The child's end (127, 126 or 1) is the next event.
-            log.info(error.step == .exec ? "exec \(options.program): \(error.errno)" : error.description)
+            log.warning(.spawnFailed, error.step == .exec ? "exec \(options.program): \(error.errno)" : error.description,
+                        [.program(options.program), .error(error.errno.description)] + (error.childPID.map { [.childPID($0)] } ?? []))
             pid = error.childPID ?? 0
         }
         defer { health?.stop() }
@@ -119,25 +129,26 @@ struct RestartLoop {
             // What is due first: checked on every turn, so a stream of signals cannot hold it off.
             if run.killIsDue(now: .now) {
                 // --stop-timeout passed: the child ignored the stop signal.
-                log.info("child (pid \(pid)) did not exit within the stop timeout, sending SIGKILL")
+                log.warning(.stopTimeoutExpired, "child (pid \(pid)) did not exit within the stop timeout, sending SIGKILL", [.childPID(pid)])
                 try? child?.send(.kill, toGroup: options.ownProcessGroup && !run.unhealthy)
             }
             if let due = health?.nextDeadline, due.hasPassed, let outcome = health?.advance(events) {
                 judge(outcome, of: child, health: &health, run: &run)
             }
-            if let notice = health?.takeNotice() { log.info(notice) }
+            if let notice = health?.takeNotice() { log.warning(.healthRunnerUnavailable, notice) }
             switch run.decide(events.next(until: run.wakeUp(or: health?.nextDeadline)), child: pid, now: .now) {
             case .childEnded(let status, let unhealthy): return .ended(pid: pid, status: status, unhealthy: unhealthy)
             case .shutDown(let status):
                 statusFile?.ended(exitStatus: status.shellExitCode, restart: nil)
-                log.info("child (pid \(pid)) exited, shutting down")
+                log.info(.shutdown, "child (pid \(pid)) exited, shutting down", [.childPID(pid), .status(status)])
                 return .shutDown(exitCode: status.shellExitCode)
             case .checkEnded(let checkPID, let status):
                 if let outcome = health?.ended(pid: checkPID, status: status) { judge(outcome, of: child, health: &health, run: &run) }
             case .forward(let signal, let startsStop):
-                log.info("received signal \(signal.rawValue), forwarding to child")
+                log.info(.signalForwarded, "received signal \(signal.rawValue), forwarding to child", [.signal(signal), .childPID(pid)])
                 do { try events.forward(signal, to: child) } catch {
-                    log.info("cannot forward signal \(signal.rawValue) to child (pid \(pid)): \(error)")
+                    log.warning(.signalFailed, "cannot forward signal \(signal.rawValue) to child (pid \(pid)): \(error)",
+                                [.signal(signal), .childPID(pid), .error("\(error)")])
                 }
                 if startsStop {
                     health?.stop()
@@ -160,16 +171,23 @@ struct RestartLoop {
         guard let monitor = health else { return }
         guard let verdict = recorded else {
             // Not started: says nothing about the child. Logged at the first of a series.
-            if monitor.notRunInARow == 1, case .notRun(let reason) = outcome { log.info("health check not run (not counted): " + reason) }
+            if monitor.notRunInARow == 1, case .notRun(let reason) = outcome {
+                log.warning(.healthCheckNotRun, "health check not run (not counted): " + reason, [.healthResult(outcome.description)])
+            }
             statusFile?.notRun(result: outcome.description)
             return
         }
-        if notRunBefore > 0 { log.info("health checks run again, after \(notRunBefore) not run") }
+        if notRunBefore > 0 {
+            log.info(.healthChecksResumed, "health checks run again, after \(notRunBefore) not run", [.checksNotRun(notRunBefore)])
+        }
         switch verdict {
         case .healthy: break
-        case .ignoredInStartPeriod: log.info("health check failed (in the start period, not counted): \(outcome.description)")
+        case .ignoredInStartPeriod:
+            log.info(.healthCheckFailed, "health check failed (in the start period, not counted): \(outcome.description)",
+                     [.healthResult(outcome.description), .counted(false)])
         case .failed(let count), .unhealthy(let count):
-            log.info("health check failed (\(count)/\(monitor.settings.retries)): \(outcome.description)")
+            log.warning(.healthCheckFailed, "health check failed (\(count)/\(monitor.settings.retries)): \(outcome.description)",
+                     [.healthResult(outcome.description), .counted(true), .failures(count), .retries(monitor.settings.retries)])
         }
         var unhealthy = false
         if case .unhealthy = verdict { unhealthy = true }
@@ -192,7 +210,7 @@ struct RestartLoop {
             case .restart: return nil
             case .stop(let signal):
                 statusFile?.stopping()
-                log.info("received signal \(signal.rawValue) during restart delay, shutting down")
+                log.info(.shutdownDuringDelay, "received signal \(signal.rawValue) during restart delay, shutting down", [.signal(signal)])
                 return 128 + signal.rawValue
             case .fail(let error): throw error
             case nil: continue

@@ -55,18 +55,19 @@ final class StatusFile {
 
     /// The JSON text, on one line with a newline at the end.
     var json: String {
-        var text = "{\"state\":" + StatusFile.quoted(state.rawValue)
-        text += ",\"pid\":" + (pid.map { String($0) } ?? "null")
-        text += ",\"command\":" + StatusFile.quoted(command)
-        text += ",\"restarts\":" + String(restarts)
-        text += ",\"last_exit_status\":" + (lastExitStatus.map { String($0) } ?? "null")
-        text += ",\"last_restart_time\":" + (lastRestartTime.map(StatusFile.seconds) ?? "null")
-        text += ",\"health\":" + (health.map(StatusFile.quoted) ?? "null")
-        text += ",\"failing_streak\":" + String(failingStreak)
-        text += ",\"last_health_time\":" + (lastHealthTime.map(StatusFile.seconds) ?? "null")
-        text += ",\"last_health_result\":" + (lastHealthResult.map(StatusFile.quoted) ?? "null")
-        text += ",\"health_checks_not_run\":" + String(healthChecksNotRun)
-        return text + "}\n"
+        var object = JSONObject()
+        object.add("state", state.rawValue)
+        object.add("pid", pid)
+        object.add("command", command)
+        object.add("restarts", restarts)
+        object.add("last_exit_status", lastExitStatus)
+        object.add("last_restart_time", json: lastRestartTime.map(StatusFile.seconds) ?? "null")
+        object.add("health", health)
+        object.add("failing_streak", failingStreak)
+        object.add("last_health_time", json: lastHealthTime.map(StatusFile.seconds) ?? "null")
+        object.add("last_health_result", lastHealthResult)
+        object.add("health_checks_not_run", healthChecksNotRun)
+        return object.text + "\n"
     }
 
     /// About to start the child.
@@ -143,30 +144,14 @@ final class StatusFile {
             try AtomicFile.replace(path, with: Array(json.utf8))
             failing = false
         } catch {
-            if !failing { log.info("cannot write status file " + Output.printable(path) + ": \(error)") }
+            if !failing {
+                log.warning(.statusFileWriteFailed, "cannot write status file " + Output.printable(path) + ": \(error)",
+                            [.path(Output.printable(path)), .error("\(error)")])
+            }
             failing = true
         }
     }
 
     /// Nanoseconds since the epoch as seconds with three decimals: "1764123456.789".
     static func seconds(_ nanoseconds: Int64) -> String { ASCII.decimalText(nanoseconds / 1_000_000, decimals: 3) }
-
-    /// `text` as a JSON string: quotes and backslashes escaped, control characters as \u00XX.
-    static func quoted(_ text: String) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var bytes = [UInt8(ascii: "\"")]
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(UInt8(ascii: "\\"))
-            } else if byte < 0x20 || byte == 0x7f {
-                // Every control character as \u00XX (valid JSON; one rule keeps the static binary small).
-                bytes.append(contentsOf: "\\u00".utf8)
-                bytes += [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]]
-                continue
-            }
-            bytes.append(byte)
-        }
-        bytes.append(UInt8(ascii: "\""))
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }

@@ -27,6 +27,7 @@ enum SwinitText {
           --rewrite FROM:TO: Forward signal FROM as TO (TO 0 drops it), e.g. "--rewrite TERM:QUIT". Repeatable.
           --stop-sequence [SECS,]SIG[,SECS,SIG]...: On SIGTERM send the first SIG (after SECS if it starts with a delay), each next one SECS later; another SIGTERM skips ahead.
           --user USER[:GROUP]: Run the child as USER (name or id, as gosu does; HOME from /etc/passwd), e.g. "--user postgres".
+          --log-format FORMAT: Write log lines as text (the default, tini's lines) or json (one JSON object per line).
 
         Environment variables:
 
@@ -35,6 +36,7 @@ enum SwinitText {
           TINI_KILL_PROCESS_GROUP, SWINIT_KILL_PROCESS_GROUP: Send signals to the child's process group.
           SWINIT_GRACE: Like --grace (the option wins).
           SWINIT_GRACE_SIGNAL: Like --grace-signal (the option wins).
+          SWINIT_LOG_FORMAT: Like --log-format (the option wins).
         """
 
     static let license = """

@@ -1,28 +1,31 @@
-import ProcessKit
 import ToolSupport
 
-/// swinit's messages, in tini's format (`[WARN  swinit (PID)] ...`) but all on stderr, so they
-/// never mix into the child's standard output. Messages are autoclosures: a line below the verbosity
-/// is never built (reaping 10,000 zombies must not format 10,000 debug lines).
+/// swinit's messages, in tini's format (`[WARN  swinit (PID)] ...`) but all on stderr, so they never
+/// mix into the child's standard output; or, with --log-format json, one JSON object per line. Each
+/// call names its event, its message and its fields; below the verbosity none of them is built
+/// (reaping 10,000 zombies must not format 10,000 debug lines).
 struct Log {
-    let verbosity: Int
-    let pid = ProcessControl.pid
+    let output: ToolLog
 
-    /// Whether ``warning(_:)`` prints: at verbosity 1 (the default) and above.
-    var showsWarnings: Bool { verbosity > 0 }
-    /// Whether ``debug(_:)`` prints: at verbosity 3 (-vv) and above.
-    var showsDebug: Bool { verbosity > 2 }
+    init(verbosity: Int, format: LogFormat) {
+        output = ToolLog(tool: "swinit", format: format, verbosity: verbosity, textPrefix: .levelAndPID)
+    }
 
-    func fatal(_ message: String) { write("FATAL", message) }
-    func warning(_ message: @autoclosure () -> String) { if showsWarnings { write("WARN ", message()) } }
-    func info(_ message: @autoclosure () -> String) { if verbosity > 1 { write("INFO ", message()) } }
-    func debug(_ message: @autoclosure () -> String) { if showsDebug { write("DEBUG", message()) } }
+    /// Whether ``warning(_:_:_:)`` prints: at verbosity 1 (the default) and above.
+    var showsWarnings: Bool { output.shows(.warning) }
+    /// Whether ``debug(_:_:_:)`` prints: at verbosity 3 (-vv) and above.
+    var showsDebug: Bool { output.shows(.debug) }
 
-    /// Writes one line with its `[LEVEL swinit (PID)] ` prefix, or drops it rather than wait for
-    /// standard error (see ``Output/log(_:notePrefix:)``). Never inlined: the optimizer copies each level
-    /// method into every call site, and building the prefix there too would grow the binary.
-    @inline(never)
-    private func write(_ level: StaticString, _ message: String) {
-        Output.log("[\(level) swinit (\(pid))] " + message, notePrefix: "[WARN  swinit (\(pid))] ")
+    func fatal(_ event: SwinitLogEvent, _ message: String, _ fields: @autoclosure () -> [LogField] = []) {
+        output.write(.fatal, event.rawValue, message, fields())
+    }
+    func warning(_ event: SwinitLogEvent, _ message: @autoclosure () -> String, _ fields: @autoclosure () -> [LogField] = []) {
+        output.write(.warning, event.rawValue, message(), fields())
+    }
+    func info(_ event: SwinitLogEvent, _ message: @autoclosure () -> String, _ fields: @autoclosure () -> [LogField] = []) {
+        output.write(.info, event.rawValue, message(), fields())
+    }
+    func debug(_ event: SwinitLogEvent, _ message: @autoclosure () -> String, _ fields: @autoclosure () -> [LogField] = []) {
+        output.write(.debug, event.rawValue, message(), fields())
     }
 }

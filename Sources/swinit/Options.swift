@@ -27,6 +27,8 @@ struct SwinitOptions: Equatable {
     var pause = false
     /// --user USER[:GROUP]: who the child runs as; nil keeps swinit's user.
     var user: UserSpecification?
+    /// --log-format / SWINIT_LOG_FORMAT: text (tini's lines, the default) or json.
+    var logFormat = LogFormat.text
     /// Settings that were read leniently, as tini reads them, and deserve a warning at start-up.
     var warnings: [String] = []
 
@@ -65,7 +67,8 @@ extension SwinitOptions {
         if let text = environment("SWINIT_GRACE") { options.grace = try GraceOption.grace(Array(text.utf8), for: "SWINIT_GRACE") }
         if let text = environment("SWINIT_GRACE_SIGNAL") { options.graceSignal = try GraceOption.signal(Array(text.utf8), for: "SWINIT_GRACE_SIGNAL") }
         var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g", "P"],
-                                    valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence", "user"])
+                                    valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence", "user", "log-format"])
+        var logFormatGiven = false
         while let option = try scanner.next() {
             let value = option.value ?? []
             // The signal and sequence readers take text; a byte that is not UTF-8 fails them either way.
@@ -84,6 +87,9 @@ extension SwinitOptions {
             case "rewrite": try options.rewrites.add(parsing: text)
             case "stop-sequence": options.stopSequence = try StopSequence(parsing: text)
             case "user": options.user = try UserSpecification(parsing: value, for: "--user")
+            case "log-format":
+                options.logFormat = try LogFormat(parsing: OptionValue.shown(value), for: "--log-format")
+                logFormatGiven = true
             case "p":
                 do { options.parentDeathSignal = try Signal(parsing: text) } catch {
                     throw UsageError(message: "not a valid signal for -p: '\(OptionValue.shown(value))'")
@@ -94,6 +100,10 @@ extension SwinitOptions {
                 }
                 options.remappedExitCodes.insert(code)
             }
+        }
+        // The option wins: the variable is not even read when it is given.
+        if !logFormatGiven, let text = environment("SWINIT_LOG_FORMAT") {
+            options.logFormat = try LogFormat(parsing: text, for: "SWINIT_LOG_FORMAT")
         }
         options.command = scanner.operands
         try options.checkCombinations()

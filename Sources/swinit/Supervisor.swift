@@ -14,23 +14,23 @@ final class Supervisor {
     init(options: SwinitOptions, user: UserIdentity? = nil) {
         self.options = options
         self.user = user
-        log = Log(verbosity: options.verbosity)
+        log = Log(verbosity: options.verbosity, format: options.logFormat)
     }
 
     /// Runs the child to its end and returns swinit's exit code.
     func run() -> Int32 {
         // Printed whatever the verbosity: a level that was misread is what they are about.
-        for warning in options.warnings { Log(verbosity: 1).warning(warning) }
+        let always = Log(verbosity: max(1, options.verbosity), format: options.logFormat)
+        for warning in options.warnings { always.warning(.settingReadLeniently, warning) }
         if let signal = options.parentDeathSignal {
             do { try ProcessControl.setParentDeathSignal(signal) } catch {
-                log.fatal("cannot set parent death signal \(signal.name): \(error)")
+                log.fatal(.parentDeathSignalFailed, "cannot set parent death signal \(signal.name): \(error)", [.signal(signal), .error("\(error)")])
                 return 1
             }
         }
-        guard let events = SupervisorStartup.events(subreaper: options.subreaper ? .required : .unchanged, fatal: log.fatal, note: { _ in })
-        else { return 1 }
+        guard let events = SupervisorStartup.events(subreaper: options.subreaper ? .required : .unchanged, log: log.output) else { return 1 }
         if ProcessControl.pid != 1 && !ProcessControl.isChildSubreaper {
-            log.warning("""
+            log.warning(.notReaping, """
                 swinit is not running as PID 1 and isn't registered as a child subreaper. \
                 Zombie processes will not be re-parented to swinit, so zombie reaping won't work. \
                 To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER \
@@ -41,18 +41,20 @@ final class Supervisor {
         var child: ChildProcess?
         if options.pause {
             // What catatonit does for a pause container: pin no mount, hold nothing it inherited open.
-            do { try ProcessControl.changeDirectory(to: "/") } catch { log.warning("Pause mode: cannot change to '/': \(error)") }
+            do { try ProcessControl.changeDirectory(to: "/") } catch { log.warning(.pauseDirectoryFailed, "Pause mode: cannot change to '/': \(error)", [.error("\(error)")]) }
             ProcessControl.closeDescriptors(from: 3)
-            log.info("Pause mode: reaping until SIGINT or SIGTERM")
+            log.info(.pauseStarted, "Pause mode: reaping until SIGINT or SIGTERM")
         } else {
             do {
                 var command = events.command(options.command, newProcessGroup: true)
                 user?.apply(to: &command)
                 let started = try events.start(command)
-                log.info("Spawned child process '\(options.program)' with pid '\(started.pid)'")
+                log.info(.childSpawned, "Spawned child process '\(options.program)' with pid '\(started.pid)'",
+                         [.program(options.program), .childPID(started.pid)])
                 child = started
             } catch {
-                log.fatal(error.description)
+                log.fatal(.spawnFailed, error.description, [.program(options.program), .error(error.errno.description)]
+                          + (error.childPID.map { [.childPID($0)] } ?? []))
                 // As in tini, a child that could not exec the program is a child that exited 127 or 126
                 // (1 for an earlier step): the next event says so, and -e and --grace apply. No child at
                 // all (fork failed) is fatal.
@@ -64,29 +66,30 @@ final class Supervisor {
         while true {
             switch policy.decide(events.next(until: policy.nextDue, orphan: orphanLog), now: .now) {
             case .childEnded(let status):
+                let fields: [LogField] = (child.map { [.childPID($0.pid)] } ?? []) + [.status(status)]
                 switch status {
-                case .exited(let code): log.info("Main child exited normally (with status '\(code)')")
-                case .signaled(let signal, _): log.info("Main child exited with signal (with signal '\(signal.name)')")
-                default: log.info("Main child \(status.description)")
+                case .exited(let code): log.info(.childExited, "Main child exited normally (with status '\(code)')", fields)
+                case .signaled(let signal, _): log.info(.childExited, "Main child exited with signal (with signal '\(signal.name)')", fields)
+                default: log.info(.childExited, "Main child \(status.description)", fields)
                 }
                 return finish(status, events: events)
             case .stopPausing(let signal):
-                log.info("Pause mode: \(signal.name) received, exiting")
+                log.info(.pauseEnded, "Pause mode: \(signal.name) received, exiting", [.signal(signal)])
                 return finish(.exited(code: 0), events: events)
-            case .ignore(let signal): log.debug("Pause mode: ignoring signal '\(signal.name)'")
-            case .pass(let signal): deliver(signal, to: child, events: events, logLine: "Passing signal: '\(signal.name)'")
+            case .ignore(let signal): log.debug(.signalIgnored, "Pause mode: ignoring signal '\(signal.name)'", [.signal(signal)])
+            case .pass(let signal): deliver(signal, to: child, events: events, .signalForwarded, "Passing signal: '\(signal.name)'")
             case .send(let signal, let reason, let thenContinue):
-                deliver(signal, to: child, events: events, logLine: "Sending signal '\(signal.name)' (\(reason))")
+                deliver(signal, to: child, events: events, .signalSent, "Sending signal '\(signal.name)' (\(reason))", reason: reason)
                 if thenContinue {
-                    deliver(.continue, to: child, events: events,
-                            logLine: "Sending signal 'SIGCONT' (after \(signal.name), so that a stopped process acts on it)")
+                    let reason = "after \(signal.name), so that a stopped process acts on it"
+                    deliver(.continue, to: child, events: events, .signalSent, "Sending signal 'SIGCONT' (\(reason))", reason: reason)
                 }
-            case .hold(let reason): log.debug("Holding the stop for now (\(reason))")
-            case .drop(let signal): log.debug("Dropping signal '\(signal.name)' (--rewrite \(signal.name):0)")
+            case .hold(let reason): log.debug(.stopHeld, "Holding the stop for now (\(reason))", [.reason(reason)])
+            case .drop(let signal): log.debug(.signalDropped, "Dropping signal '\(signal.name)' (--rewrite \(signal.name):0)", [.signal(signal)])
             case .carryOn(let error):
                 // Log and pause briefly (the next event reaps), so a failure that persists neither ends
                 // swinit (and with it, by the kernel's hand, everything it supervises) nor spins.
-                log.warning("waiting for signals failed: \(error); carrying on")
+                log.warning(.waitFailed, "waiting for signals failed: \(error); carrying on", [.error("\(error)")])
                 Deadline.after(.milliseconds(100)).sleep()
             case .nothing: continue
             }
@@ -98,13 +101,7 @@ final class Supervisor {
         if let drain = options.drain {
             // --grace: stop what is left (a worker an entrypoint script started without `exec`)
             // before the kernel SIGKILLs it: progress at -v, details at -vv, problems as warnings.
-            SupervisorStartup.drain(drain, events, orphan: orphanLog) { text, importance in
-                switch importance {
-                case .progress: log.info("Grace: " + text)
-                case .detail: log.debug("Grace: " + text)
-                case .problem: log.warning("Grace: " + text)
-                }
-            }
+            SupervisorStartup.drain(drain, events, orphan: orphanLog, log: log.output, prefix: "Grace: ")
         }
         return options.exitCode(for: status)
     }
@@ -112,14 +109,16 @@ final class Supervisor {
     /// Logs an adopted orphan swinit reaped: with -w as a warning, at -vv for debugging.
     func reaped(_ orphan: ReapedChild) {
         let line = "Reaped zombie process with pid=\(orphan.pid)"
-        if options.warnOnReap { log.warning(line) } else { log.debug(line) }
+        let fields: [LogField] = [.reapedPID(orphan.pid), .status(orphan.status)]
+        if options.warnOnReap { log.warning(.zombieReaped, line, fields) } else { log.debug(.zombieReaped, line, fields) }
     }
 
-    /// Sends `signal` to the child, or its group with -g; a child already gone is no error.
-    func deliver(_ signal: Signal, to child: ChildProcess?, events: SupervisorEvents, logLine: @autoclosure () -> String) {
-        log.debug(logLine())
+    /// Sends `signal` to the child, or its group with -g, and logs it as `event`; a child already gone is no error.
+    func deliver(_ signal: Signal, to child: ChildProcess?, events: SupervisorEvents, _ event: SwinitLogEvent,
+                 _ logLine: @autoclosure () -> String, reason: String? = nil) {
+        log.debug(event, logLine(), [.signal(signal)] + (reason.map { [.reason($0)] } ?? []))
         do { try events.forward(signal, to: child, toGroup: options.signalProcessGroup) } catch {
-            log.warning("Failed to send signal \(signal.name) to the child: \(error)")
+            log.warning(.signalFailed, "Failed to send signal \(signal.name) to the child: \(error)", [.signal(signal), .error("\(error)")])
         }
     }
 }

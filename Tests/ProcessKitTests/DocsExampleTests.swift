@@ -209,10 +209,15 @@ import TestSupport
         guard diagnostics.isEmpty else { return }
         // A failed build may have stopped before this example, leaving nothing or an old binary.
         guard build.succeeded else {
-            let failing = Set(build.log.split(separator: "\n").filter { $0.hasPrefix("/") && $0.contains(" error: ") }
-                .compactMap { $0.split(separator: ":").first })
-            let cause = failing.isEmpty ? "the package:\n\(build.log.suffix(3000))" : failing.sorted().joined(separator: ", ")
-            Issue.record("\(example.testDescription) was not built: the build stopped at errors in \(cause)")
+            let errors = build.log.split(separator: "\n").filter { $0.hasPrefix("/") && $0.contains(" error: ") }
+            let inExamples = { (line: Substring) in line.contains("/docs-examples/Sources/") }
+            // The examples that failed are named (their own tests show why); errors elsewhere, in ProcessKit
+            // say, are shown here.
+            let examples = Set(errors.filter(inExamples).compactMap { $0.split(separator: ":").first }).sorted()
+            let others = Set(errors.filter { !inExamples($0) }).sorted().prefix(20)
+            let cause = errors.isEmpty ? "the package:\n\(build.log.suffix(3000))"
+                : (examples + others).joined(separator: "\n")
+            Issue.record("\(example.testDescription) was not built: the build stopped at errors in\n\(cause)")
             return
         }
         let ran = try Harness.run(build.binaries + "/" + example.target, [], timeout: 60)

@@ -289,8 +289,8 @@ import TestSupport
         let (leakRead, leakWrite) = try FileDescriptor.pipe()
         defer { for fd in [keptRead, keptWrite, leakRead, leakWrite] { try? fd.close() } }
         // Neither write end is close-on-exec now: only the explicit one may reach the child.
-        _ = fcntl_clear_cloexec(keptWrite.rawValue)
-        _ = fcntl_clear_cloexec(leakWrite.rawValue)
+        _ = clearCloseOnExec(keptWrite.rawValue)
+        _ = clearCloseOnExec(leakWrite.rawValue)
         var command = Command("/bin/sh", arguments: ["-c", "ls /proc/self/fd | sort -n | tr '\\n' ' '"])
         command.inheritedFileDescriptors = [keptWrite]
         let result = try command.run()
@@ -318,5 +318,5 @@ import TestSupport
     }
 }
 
-/// Clears FD_CLOEXEC, as a library that opened an fd without it would have left it.
-func fcntl_clear_cloexec(_ fd: Int32) -> Int32 { fcntl(fd, F_SETFD, 0) }
+/// Clears FD_CLOEXEC with fcntl(F_SETFD, 0), as a library that opened an fd without it would have left it.
+func clearCloseOnExec(_ fd: Int32) -> Int32 { fcntl(fd, F_SETFD, 0) }

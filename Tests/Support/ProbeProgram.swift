@@ -5,9 +5,8 @@ import Foundation
 import Testing
 
 /// Small programs built from Swift source against this build of ProcessKit, for what only a separate
-/// process can show: a process that ignores signals or owns a terminal, which the test runner
-/// itself must not become (its other tests' children would inherit that), or a documentation example
-/// that must compile and run as users would copy it.
+/// process can show: a process that ignores signals, owns a terminal or stops on a failed precondition,
+/// which the test runner itself must not become (its other tests' children would inherit that).
 public enum ProbeProgram {
     /// The repository this test bundle was built from.
     public static let repositoryRoot = URL(fileURLWithPath: #filePath)
