@@ -14,15 +14,16 @@ import argparse, concurrent.futures, os, random, subprocess, sys, tempfile
 SWINIT_OPTIONS = ["-h", "--help", "--version", "-l", "-s", "-v", "-vv", "-vvv", "-w", "-g", "-p", "-e", "-e143",
                   "-pKILL", "--rewrite", "--stop-sequence", "--grace", "--grace-signal", "--grace=0.1",
                   "--grace-signal=INT", "--", "-", "--bogus", "-x", "-vx", "--rewrite=TERM:QUIT", "--version=1",
-                  "--user", "--user=nobody", "--user=nosuch"]
+                  "--user", "--user=nobody", "--user=nosuch", "--log-format", "--log-format=json", "--log-format=text"]
 REBOUND_OPTIONS = ["-g", "-q", "-h", "--help", "--version", "-r", "-d", "-b", "--max-restarts", "--restart-delay",
                    "--burst", "--backoff-max", "--stable-after", "--stop-timeout", "--quiet=1", "--own-group",
                    "-qg", "-r1", "--burst=1", "--grace", "--grace-signal", "--grace=0.1", "--grace-signal=INT",
-                   "--", "-", "--bogus", "-x", "--max-restarts=", "--user", "--user=nobody:nogroup", "--user=:nosuch"]
+                   "--", "-", "--bogus", "-x", "--max-restarts=", "--user", "--user=nobody:nogroup", "--user=:nosuch",
+                   "--log-format", "--log-format=json", "--log-format=JSON"]
 SLOW_REBOUND_OPTIONS = {"d", "restart-delay", "backoff-max", "stop-timeout", "stable-after", "grace"}
 VALUES = ["0", "1", "2", "143", "255", "256", "0.1", ".5", "1.", ".", "", "-1", "1e3", "1.2.3", "0x10", " 1",
           "\uff11", "999999999", "9999999999", "TERM", "SIGKILL", "kill", "RTMIN+1", "RTMAX-0", "SIG32", "65",
-          "TERM:QUIT", "USR1:USR2,HUP:", "TERM,0.1,KILL", "TERM,,KILL", "0.1,TERM", "0,0.1,TERM", "86400", "86401", ":", ",", "=", "\xff", "caf\u00e9"]
+          "TERM:QUIT", "USR1:USR2,HUP:", "TERM,0.1,KILL", "TERM,,KILL", "0.1,TERM", "0,0.1,TERM", "86400", "86401", ":", ",", "=", "\xff", "caf\u00e9", "json", "text"]
 
 
 def garbage(rng):
