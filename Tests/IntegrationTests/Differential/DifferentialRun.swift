@@ -29,14 +29,15 @@ enum DifferentialRun {
         return path!
     }
 
-    /// Runs `cases` cases of `seed` for `pair` and fails the test with the driver's report of every
-    /// case that differed.
-    static func expectSameBehaviour(pair: String, peer: String, ours: String, seed: Int, cases: Int,
+    /// Runs `cases` cases of `seed` for `pair` (or only case `only` of it) and fails the test with the
+    /// driver's report of every case that differed.
+    static func expectSameBehaviour(pair: String, peer: String, ours: String, seed: Int, cases: Int = 1, only: Int? = nil,
                                     emulated: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try Harness.requirePIDNamespaces(sourceLocation: sourceLocation)
         let python = Harness.python3
         try Harness.require(python != nil, "needs python3", sourceLocation: sourceLocation)
-        var arguments = [script, pair, "--peer", peer, "--ours", ours, "--seed", "\(seed)", "--cases", "\(cases)"]
+        var arguments = [script, pair, "--peer", peer, "--ours", ours, "--seed", "\(seed)"]
+        arguments += only.map { ["--case", "\($0)"] } ?? ["--cases", "\(cases)"]
         if emulated { arguments.append("--emulated") }
         // A bound against a hang only: each case's own waits are bounded inside the driver.
         let result = try Harness.run(python!, arguments, timeout: 1200, sourceLocation: sourceLocation)
