@@ -23,6 +23,10 @@ int pk_set_signal_disposition(int signo, int disposition) {
     return sigaction(signo, &action, NULL);
 }
 
+long pk_kernel_sigprocmask(int how, const uint64_t *set, uint64_t *old) {
+    return syscall(SYS_rt_sigprocmask, how, set, old, sizeof(uint64_t));
+}
+
 long pk_kernel_sigaction(int signo, void (*const *new_handler)(int), void (**old_handler)(int)) {
     // The kernel's struct sigaction starts with the handler (x86-64, arm64, riscv); the flags, restorer
     // and 64-bit mask after it fit in the other words. Zeroed apart from the handler, it asks for

@@ -52,10 +52,6 @@ struct child_context {
 // not used here) costs a static binary more than this whole file's use of it.
 static int fd_control(int fd, int command, long argument) { return (int)syscall(SYS_fcntl, fd, command, argument); }
 
-static long set_kernel_mask(int how, const uint64_t *set, uint64_t *old) {
-    return syscall(SYS_rt_sigprocmask, how, set, old, KERNEL_SIGSET_SIZE);
-}
-
 static long set_disposition(int signo, void (*handler)(int)) { return pk_kernel_sigaction(signo, &handler, NULL); }
 
 static void (*current_disposition(int signo))(int) {
@@ -273,7 +269,7 @@ static int child_main(void *argument) {
     if (a->working_directory && chdir(a->working_directory) != 0)
         child_fail(context, PK_SPAWN_STEP_WORKING_DIRECTORY);
     uint64_t mask = a->inherit_signal_mask ? context->parent_mask : a->signal_mask;
-    if (set_kernel_mask(SIG_SETMASK, &mask, NULL) != 0) child_fail(context, PK_SPAWN_STEP_SIGNALS);
+    if (pk_kernel_sigprocmask(SIG_SETMASK, &mask, NULL) != 0) child_fail(context, PK_SPAWN_STEP_SIGNALS);
     child_exec(a);
     child_fail(context, PK_SPAWN_STEP_EXEC);
 }
@@ -358,11 +354,11 @@ int pk_spawn(const pk_spawn_attributes *a, pk_spawn_outcome *outcome) {
     // No handler of this process may run in the child, which shares its memory: every signal stays
     // blocked from before the clone until the child has reset its dispositions and set its own mask.
     uint64_t all = ~0ULL;
-    set_kernel_mask(SIG_SETMASK, &all, &context.parent_mask);
+    pk_kernel_sigprocmask(SIG_SETMASK, &all, &context.parent_mask);
     int pidfd = -1;
     pid_t pid = start_child(&context, &pidfd);
     int clone_error = errno;
-    set_kernel_mask(SIG_SETMASK, &context.parent_mask, NULL);
+    pk_kernel_sigprocmask(SIG_SETMASK, &context.parent_mask, NULL);
 
     if (pid < 0) {
         outcome->failed_step = context.failed_step != 0 ? context.failed_step : PK_SPAWN_STEP_FORK;

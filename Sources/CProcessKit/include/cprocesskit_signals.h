@@ -22,6 +22,14 @@ int pk_set_signal_disposition(int signo, int disposition);
 long pk_kernel_sigaction(int signo, void (*_Nonnull const *_Nullable new_handler)(int),
                          void (*_Nonnull *_Nullable old_handler)(int));
 
+/// rt_sigprocmask straight to the kernel, with the set as the kernel's 64 bits (signal n as bit n-1):
+/// changes the calling thread's mask by how (SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK) when set is not NULL,
+/// and stores the mask as it was in *old when that is not NULL. Returns 0, or -1 with errno. The C
+/// library's sigprocmask() reports no mask bit of its own internal signals, musl's for 32-34, so a
+/// static binary's child would lose a blocked SIGRTMIN that it inherited; and a system call only, so
+/// the spawned child uses it too.
+long pk_kernel_sigprocmask(int how, const uint64_t *_Nullable set, uint64_t *_Nullable old);
+
 /// The signals 1...64 whose disposition is SIG_IGN, signal n as bit n-1, including those the C library
 /// keeps for itself. One rt_sigaction system call per signal, made directly: the C library's sigaction()
 /// costs several times the call itself, and a supervisor asks about every signal as it starts.

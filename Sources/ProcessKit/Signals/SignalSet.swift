@@ -24,11 +24,11 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
     public static let all = SignalSet(bits: ~0)
 
     /// Every signal a process can block, ignore or wait for: all but SIGKILL and SIGSTOP, and
-    /// without the two real-time numbers the C library keeps for its own threads.
+    /// without 32 and 33, which glibc and musl keep for their threads. musl keeps 34 as well, but
+    /// there it is glibc's SIGRTMIN, which the programs a static supervisor runs send and expect
+    /// to be passed on.
     public static var catchable: SignalSet {
-        var set = all.subtracting([.kill, .stop])
-        for number in 32..<pk_sigrtmin() { set.remove(Signal(number)) }
-        return set
+        SignalSet(bits: all.subtracting([.kill, .stop]).bits & ~libraryInternalBits)
     }
 
     /// Signals the kernel raises synchronously for a fault in the process itself; blocking them
@@ -97,12 +97,20 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
     // MARK: sigset_t
 
     /// The same set as a C `sigset_t`.
+    ///
+    /// Signals 32 and 33 are left out: the C library's threads need them (glibc's thread cancellation
+    /// and set-id calls), and its own `sigaddset()` refuses them. musl's refuses 34 as well, which is
+    /// glibc's SIGRTMIN and a signal like any other to the programs a supervisor runs; it stays in.
     public var cValue: sigset_t {
         var set = sigset_t()
         sigemptyset(&set)
-        for signal in self { sigaddset(&set, signal.rawValue) }  // fails only for 32/33, left out
+        // glibc and musl both keep signal n in bit n-1 of the set's first 64 bits, as the kernel does.
+        withUnsafeMutableBytes(of: &set) { $0.storeBytes(of: bits & ~SignalSet.libraryInternalBits, as: UInt64.self) }
         return set
     }
+
+    /// Signals 32 and 33, which glibc and musl keep for their threads.
+    static let libraryInternalBits: UInt64 = 0b11 << 31
 
     /// The set a C `sigset_t` holds.
     public init(_ cValue: sigset_t) {
@@ -128,11 +136,15 @@ public struct SignalSet: SetAlgebra, Hashable, Sendable, Sequence, CustomStringC
     @discardableResult
     public func setAsMask() throws(Errno) -> SignalSet { try SignalSet.changeMask(SIG_SETMASK, self) }
 
+    /// `rt_sigprocmask` through `pk_kernel_sigprocmask`, not the C library's `sigprocmask()`: musl's
+    /// reports no bit of its internal signals 32-34 in the old mask, so a static supervisor would lose
+    /// a blocked SIGRTMIN it inherited before handing the mask on. Signals 32 and 33 are never blocked
+    /// here, as the C library's own call would not (its threads need them).
     static func changeMask(_ how: Int32, _ set: SignalSet) throws(Errno) -> SignalSet {
-        var new = set.cValue
-        var old = sigset_t()
-        if sigprocmask(how, &new, &old) != 0 { throw Errno.current }
-        return SignalSet(old)
+        var new = how == SIG_UNBLOCK ? set.bits : set.bits & ~libraryInternalBits
+        var old: UInt64 = 0
+        if pk_kernel_sigprocmask(how, &new, &old) != 0 { throw Errno.current }
+        return SignalSet(bits: old)
     }
 
     /// The signals waiting to be delivered to the calling thread or the process because they are
