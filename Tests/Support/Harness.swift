@@ -25,7 +25,9 @@ public enum Harness {
 
     /// How much longer than usual a bound may be: sanitizer builds (scripts/test-sanitizers sets
     /// PROCESSKIT_SANITIZER) run the binaries several times slower, so every bound here stretches 4x there.
-    public static let slowdown: Double = ProcessInfo.processInfo.environment["PROCESSKIT_SANITIZER"] == nil ? 1 : 4
+    public static let slowdown: Double = sanitizer == nil ? 1 : 4
+    /// The sanitizer the tests and binaries were built with (address, thread), or nil.
+    public static let sanitizer = ProcessInfo.processInfo.environment["PROCESSKIT_SANITIZER"]
 
     public static var swinit: String { binary("swinit") }
     public static var rebound: String { binary("rebound") }
