@@ -7,20 +7,24 @@
 #include <time.h>
 #include <unistd.h>
 
-int pk_sigrtmin(void) { return SIGRTMIN; }
+// Real-time signals are numbered from 34 as glibc numbers them, which tini's messages and `kill -l`
+// show, in the musl static binaries too, whose own SIGRTMIN is 35: SIGRTMIN+3 is signal 37 in both.
+int pk_sigrtmin(void) { return 34; }
 int pk_sigrtmax(void) { return SIGRTMAX; }
 
+// Both through the kernel's rt_sigaction: musl's sigaction() refuses its internal signals 32-34,
+// and 34 is glibc's SIGRTMIN, which a static supervisor may inherit ignored and must set back.
 int pk_signal_disposition(int signo) {
-    struct sigaction current;
-    if (sigaction(signo, NULL, &current) != 0) return -1;
-    if (current.sa_handler == SIG_DFL) return 0;
-    if (current.sa_handler == SIG_IGN) return 1;
+    void (*current)(int) = SIG_DFL;
+    if (pk_kernel_sigaction(signo, NULL, &current) != 0) return -1;
+    if (current == SIG_DFL) return 0;
+    if (current == SIG_IGN) return 1;
     return 2;
 }
 
 int pk_set_signal_disposition(int signo, int disposition) {
-    struct sigaction action = { .sa_handler = disposition == 1 ? SIG_IGN : SIG_DFL };
-    return sigaction(signo, &action, NULL);
+    void (*handler)(int) = disposition == 1 ? SIG_IGN : SIG_DFL;
+    return (int)pk_kernel_sigaction(signo, &handler, NULL);
 }
 
 long pk_kernel_sigprocmask(int how, const uint64_t *set, uint64_t *old) {

@@ -6,6 +6,7 @@
 
 #pragma clang assume_nonnull begin
 
+/// SIGRTMIN as glibc has it, 34, also where the C library is musl (whose SIGRTMIN is 35); and SIGRTMAX, 64.
 int pk_sigrtmin(void);
 int pk_sigrtmax(void);
 

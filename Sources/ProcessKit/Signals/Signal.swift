@@ -66,7 +66,8 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
     /// SIGSYS: a bad system call, or one a seccomp filter refused (a fault signal).
     public static let badSystemCall = Signal(SIGSYS)
 
-    /// The first real-time signal the C library leaves to programs (SIGRTMIN).
+    /// The first real-time signal, SIGRTMIN, numbered as glibc does (34) on every C library: the names
+    /// SIGRTMIN+n in messages and options then mean the same signals as in tini and `kill -l`.
     public static var realtimeMinimum: Signal { Signal(pk_sigrtmin()) }
     /// The last real-time signal the C library leaves to programs (SIGRTMAX).
     public static var realtimeMaximum: Signal { Signal(pk_sigrtmax()) }
