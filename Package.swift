@@ -18,7 +18,9 @@ let package = Package(
     traits: [
         .default(enabledTraits: ["Hosted"]),
         .trait(name: "Hosted", description: "Ordinary Swift with its runtime libraries (the default; any --traits turns it off)"),
-        .trait(name: "Embedded", description: "Build every Swift target as Embedded Swift (scripts/build-static adds the flags to link it)"),
+        .trait(
+            name: "Embedded",
+            description: "Build every Swift target as Embedded Swift (scripts/build-static adds the flags to link it)"),
     ],
     targets: [
         .target(name: "CProcessKit"),
@@ -30,8 +32,9 @@ let package = Package(
         .executableTarget(name: "rebound", dependencies: ["ProcessKit", "ToolSupport"]),
         // Examples/: small real tools on ProcessKit, built and run by the tests.
         // Its durations round with libm, which nothing else in the package links any more.
-        .executableTarget(name: "timeout", dependencies: ["ProcessKit"], path: "Examples/timeout",
-                          linkerSettings: [.linkedLibrary("m")]),
+        .executableTarget(
+            name: "timeout", dependencies: ["ProcessKit"], path: "Examples/timeout",
+            linkerSettings: [.linkedLibrary("m")]),
         .executableTarget(name: "parallel", dependencies: ["ProcessKit"], path: "Examples/parallel"),
         .executableTarget(name: "tee-capture", dependencies: ["ProcessKit"], path: "Examples/tee-capture"),
         // Tests mirror the modules: unit tests per module, then the built binaries (IntegrationTests:
@@ -43,9 +46,12 @@ let package = Package(
         .testTarget(name: "ToolSupportTests", dependencies: ["ToolSupport"]),
         .testTarget(name: "SwinitTests", dependencies: ["swinit", "ProcessKit", "ToolSupport", "TestSupport"]),
         .testTarget(name: "ReboundTests", dependencies: ["rebound", "ProcessKit", "ToolSupport", "TestSupport"]),
-        .testTarget(name: "IntegrationTests",
-                    dependencies: ["ProcessKit", "ToolSupport", "TestSupport", "swinit", "rebound", "timeout", "parallel", "tee-capture"],
-                    exclude: ["Differential/differential.py"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "ProcessKit", "ToolSupport", "TestSupport", "swinit", "rebound", "timeout", "parallel", "tee-capture",
+            ],
+            exclude: ["Differential/differential.py"]),
         .testTarget(name: "ContainerTests", dependencies: ["TestSupport", "swinit", "rebound"]),
     ],
     swiftLanguageModes: [.v6]

@@ -35,7 +35,8 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
                 let signal = try Signal(parsing: text)
                 // Whatever parses is a real signal whose canonical name parses back to it.
                 guard (1...64).contains(signal.rawValue), (try? Signal(parsing: signal.name)) == signal,
-                      (try? Signal(parsing: String(signal.rawValue))) == signal else {
+                    (try? Signal(parsing: String(signal.rawValue))) == signal
+                else {
                     fatalError("Signal(parsing: \(text.debugDescription)) gave \(signal.rawValue), which does not round-trip")
                 }
             } catch {

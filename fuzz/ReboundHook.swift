@@ -5,7 +5,8 @@ public enum ReboundHook {
     public static func parse(_ arguments: [[UInt8]]) -> String? {
         do {
             if case .run(let options) = try ReboundOptions.parse(arguments),
-               Array(arguments.suffix(options.command.count)) != options.command {
+                Array(arguments.suffix(options.command.count)) != options.command
+            {
                 fatalError("rebound's command \(options.command) is not the tail of \(arguments)")
             }
             return nil

@@ -5,7 +5,8 @@ public enum SwinitHook {
     public static func parse(_ arguments: [[UInt8]], environment: [String: String]) -> String? {
         do {
             if case .run(let options) = try SwinitOptions.parse(arguments, environment: { environment[$0] }),
-               Array(arguments.suffix(options.command.count)) != options.command {
+                Array(arguments.suffix(options.command.count)) != options.command
+            {
                 fatalError("swinit's command \(options.command) is not the tail of \(arguments)")
             }
             return nil

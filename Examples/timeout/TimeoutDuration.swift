@@ -65,7 +65,8 @@ struct TimeoutDuration: Equatable {
     /// `start`, as `strtod` reads them: `e±N` scales a decimal number by powers of 10, `p±N` a
     /// hexadecimal one by powers of 2 (where each fraction digit is 4 bits). Nil without a digit.
     private static func significand(_ bytes: [UInt8], _ start: Int, radix: Int) -> (value: Double, end: Int)? {
-        let (exponentLetter, exponentBase, fractionDigitScale) = radix == 16
+        let (exponentLetter, exponentBase, fractionDigitScale) =
+            radix == 16
             ? (UInt8(ascii: "p"), 2.0, -4) : (UInt8(ascii: "e"), 10.0, -1)
         var index = start, mantissa = 0.0, digits = 0, scale = 0
         func readDigits(eachScaling step: Int) {

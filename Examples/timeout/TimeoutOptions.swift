@@ -74,11 +74,15 @@ struct TimeoutOptions {
                 }
                 var value: String?
                 if let equals {
-                    guard option.takesValue else { throw UsageError(message: "option '--\(option.name)' doesn't allow an argument") }
+                    guard option.takesValue else {
+                        throw UsageError(message: "option '--\(option.name)' doesn't allow an argument")
+                    }
                     value = text(Array(body[(equals + 1)...]))
                 } else if option.takesValue {
                     index += 1
-                    guard index < arguments.count else { throw UsageError(message: "option '--\(option.name)' requires an argument") }
+                    guard index < arguments.count else {
+                        throw UsageError(message: "option '--\(option.name)' requires an argument")
+                    }
                     value = text(arguments[index])
                 }
                 switch option {
@@ -113,7 +117,11 @@ struct TimeoutOptions {
                         value = text(arguments[index])
                     }
                     position = argument.count
-                    if letter == UInt8(ascii: "k") { options.killAfter = try duration(value) } else { options.signal = try signal(value) }
+                    if letter == UInt8(ascii: "k") {
+                        options.killAfter = try duration(value)
+                    } else {
+                        options.signal = try signal(value)
+                    }
                 default:
                     throw UsageError(message: "invalid option -- '\(text([letter]))'")
                 }
@@ -152,7 +160,8 @@ struct TimeoutOptions {
         if upper == Array("EXIT".utf8) { return nil }
         // Only names: "SIG32" is ProcessKit's spelling of a number, which GNU does not accept as a name.
         guard let first = upper.first, first < UInt8(ascii: "0") || first > UInt8(ascii: "9"),
-              let signal = try? Signal(parsing: String(decoding: upper, as: UTF8.self)), isNamed(signal) else { throw invalid }
+            let signal = try? Signal(parsing: String(decoding: upper, as: UTF8.self)), isNamed(signal)
+        else { throw invalid }
         return signal
     }
 

@@ -86,7 +86,10 @@ struct TimeoutRun {
             }
             // SIGCHLD is never dropped, even after `-s CHLD`: it is how timeout learns the command ended.
             if let received, received.signal != .child,
-                sentToGroup.contains(received.signal) || inheritedBlocked.contains(received.signal) { continue }
+                sentToGroup.contains(received.signal) || inheritedBlocked.contains(received.signal)
+            {
+                continue
+            }
             switch received?.signal {
             case nil:
                 timedOut = true
@@ -130,7 +133,8 @@ struct TimeoutRun {
     func printSending(_ signal: Signal?) {
         guard options.verbose else { return }
         let signalName = signal.map { String($0.name.dropFirst(3)) } ?? "EXIT"
-        Timeout.printError("\(name): sending signal \(signalName) to command '\(String(decoding: options.command[0], as: UTF8.self))'")
+        Timeout.printError(
+            "\(name): sending signal \(signalName) to command '\(String(decoding: options.command[0], as: UTF8.self))'")
     }
 
     /// GNU's cleanup(): arms `-k` once, then sends `signal` to the command and (unless

@@ -8,7 +8,7 @@ enum AccountFile {
     /// The file's bytes; none when it does not exist (a minimal image may have no /etc/group).
     static func read(_ path: String) throws(Errno) -> [UInt8] {
         let file: FileDescriptor
-        do { file = try FileDescriptor.open(path, .read) } catch where error == .noSuchFile { return [] }
+        do { file = try FileDescriptor.open(path, .read) } catch  where error == .noSuchFile { return [] }
         defer { try? file.close() }
         // A plain loop: readToEnd's capture machinery costs the static binaries more than this.
         var bytes: [UInt8] = []

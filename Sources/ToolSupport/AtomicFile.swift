@@ -32,8 +32,10 @@ public enum AtomicFile {
 
     /// ``replace(_:with:permissions:)`` through the temporary path given, which must not exist:
     /// anything there (even a symbolic link to nowhere) fails with EEXIST and is left alone.
-    public static func replace(_ path: [UInt8], with bytes: [UInt8], through temporaryPath: [UInt8],
-                               permissions: UInt32 = 0o644) throws(Errno) {
+    public static func replace(
+        _ path: [UInt8], with bytes: [UInt8], through temporaryPath: [UInt8],
+        permissions: UInt32 = 0o644
+    ) throws(Errno) {
         let temporary = cString(temporaryPath)
         // Created here or not at all; a regular file, so O_NONBLOCK changes nothing once it is open.
         let fd = pk_open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK, 0o600)
@@ -93,7 +95,8 @@ public enum AtomicFile {
         // A missing directory fails each write, logged there.
         guard pk_owner_and_mode(cString(directory), &owner, &mode) == 0 else { return nil }
         guard writableByOthers(owner: owner, mode: mode, me: geteuid()) else { return nil }
-        return "directory " + Output.printable(directory) + " can be written by another user (owner uid " + String(owner) + ", mode "
+        return "directory " + Output.printable(directory) + " can be written by another user (owner uid " + String(owner)
+            + ", mode "
             + octal(mode) + "): they can replace " + Output.printable(path)
     }
 

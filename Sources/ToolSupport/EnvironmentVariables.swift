@@ -24,7 +24,8 @@ public struct EnvironmentVariables: Sendable {
             index += 1
             // An entry without "=" is no variable; getenv never finds one either.
             guard prefixes.contains(where: { EnvironmentVariables.entry(entry, startsWith: $0) }),
-                  let equals = strchr(entry, Int32(UInt8(ascii: "="))) else { continue }
+                let equals = strchr(entry, Int32(UInt8(ascii: "=")))
+            else { continue }
             let name = UnsafeRawBufferPointer(start: entry, count: equals - entry)
             variables.append((String(decoding: name, as: UTF8.self), String(cString: equals + 1)))
         }

@@ -16,7 +16,10 @@ public enum GraceOption {
     /// A signal by name (`INT`, `SIGINT`, `int`) or number (`2`).
     public static func signal(_ value: [UInt8], for option: String) throws(UsageError) -> Signal {
         do { return try Signal(parsing: String(decoding: value, as: UTF8.self)) } catch {
-            throw UsageError(message: "not a valid signal for \(option): '\(OptionValue.shown(value))' (use a name such as TERM, INT, QUIT or a number)")
+            throw UsageError(
+                message:
+                    "not a valid signal for \(option): '\(OptionValue.shown(value))' (use a name such as TERM, INT, QUIT or a number)"
+            )
         }
     }
 }

@@ -18,7 +18,9 @@ public struct GroupEntry: Equatable, Sendable {
         for fields in AccountFile.records(file, fields: 4) {
             guard !fields[0].isEmpty, let id = AccountFile.id(fields[2]) else { continue }
             var members: [[UInt8]] = []
-            for member in AccountFile.split(fields[3], at: UInt8(ascii: ",")) where !member.isEmpty { members.append(Array(member)) }
+            for member in AccountFile.split(fields[3], at: UInt8(ascii: ",")) where !member.isEmpty {
+                members.append(Array(member))
+            }
             entries.append(GroupEntry(name: Array(fields[0]), groupID: id, members: members))
         }
         return entries

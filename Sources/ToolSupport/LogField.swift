@@ -78,7 +78,9 @@ public enum LogField: Sendable {
         case .processes(let processes):
             object.add("processes", Int64(processes.count))
             var pids = ""
-            for process in processes.prefix(GracefulDrain.listedProcesses) { pids += (pids.isEmpty ? "" : ",") + String(process.pid) }
+            for process in processes.prefix(GracefulDrain.listedProcesses) {
+                pids += (pids.isEmpty ? "" : ",") + String(process.pid)
+            }
             object.add("pids", json: "[" + pids + "]")
         case .grace(let grace): object.add("grace_seconds", json: LogField.seconds(grace))
         case .took(let took): object.add("after_seconds", json: LogField.seconds(took))

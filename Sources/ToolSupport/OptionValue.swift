@@ -84,7 +84,8 @@ public enum OptionValue {
     /// one of them, and at most ``maximumSeconds`` in all.
     static func amount(whole: ArraySlice<UInt8>, fraction: ArraySlice<UInt8>?, unit: Int64) -> Result<Int64, Problem> {
         guard whole.count + (fraction?.count ?? 0) > 0, whole.allSatisfy(isDigit),
-              fraction?.allSatisfy(isDigit) ?? true else { return .failure(.malformed) }
+            fraction?.allSatisfy(isDigit) ?? true
+        else { return .failure(.malformed) }
         let limit = maximumSeconds * 1_000_000_000
         var units: Int64 = 0
         for digit in whole {
@@ -132,7 +133,9 @@ public enum OptionValue {
     }
 
     /// A number of seconds for `option` (``seconds(_:)``); `hint` says what to write instead.
-    public static func seconds(_ value: [UInt8], for option: String, hint: String = "use e.g. 2 or 0.5") throws(UsageError) -> Nanoseconds {
+    public static func seconds(
+        _ value: [UInt8], for option: String, hint: String = "use e.g. 2 or 0.5"
+    ) throws(UsageError) -> Nanoseconds {
         switch seconds(value) {
         case .success(let time): return time
         case .failure: throw UsageError(message: "not a valid number of seconds for \(option): '\(shown(value))' (\(hint))")
@@ -143,12 +146,16 @@ public enum OptionValue {
     public static func duration(_ value: [UInt8], for option: String, aboveZero: Bool) throws(UsageError) -> Nanoseconds {
         switch duration(value) {
         case .success(let time):
-            guard time.count > 0 || !aboveZero else { throw UsageError(message: "\(option) must be more than 0: '\(shown(value))'") }
+            guard time.count > 0 || !aboveZero else {
+                throw UsageError(message: "\(option) must be more than 0: '\(shown(value))'")
+            }
             return time
         case .failure(.tooLong):
             throw UsageError(message: "\(option) '\(shown(value))' is too long (use at most \(maximumSeconds) seconds)")
         case .failure(.malformed):
-            throw UsageError(message: "not a valid duration for \(option): '\(shown(value))' (use seconds, e.g. 30 or 0.5, or 30s, 1m30s, 500ms)")
+            throw UsageError(
+                message:
+                    "not a valid duration for \(option): '\(shown(value))' (use seconds, e.g. 30 or 0.5, or 30s, 1m30s, 500ms)")
         }
     }
 }

@@ -92,9 +92,16 @@ public enum Output {
         while index < bytes.count {
             let byte = bytes[index]
             // The length of the UTF-8 sequence this byte starts (its lead byte's pattern), 0 when none.
-            let length = byte < 0x80 ? 1 : byte >= 0xC2 && byte <= 0xDF ? 2 : byte >= 0xE0 && byte <= 0xEF ? 3
-                : byte >= 0xF0 && byte <= 0xF4 ? 4 : 0
-            if length > 1, index + length <= bytes.count, bytes[(index + 1)..<(index + length)].allSatisfy({ $0 & 0xC0 == 0x80 }) {
+            let length =
+                byte < 0x80
+                ? 1
+                : byte >= 0xC2 && byte <= 0xDF
+                    ? 2
+                    : byte >= 0xE0 && byte <= 0xEF
+                        ? 3
+                        : byte >= 0xF0 && byte <= 0xF4 ? 4 : 0
+            if length > 1, index + length <= bytes.count, bytes[(index + 1)..<(index + length)].allSatisfy({ $0 & 0xC0 == 0x80 })
+            {
                 shown += bytes[index..<(index + length)]
                 index += length
                 continue
@@ -115,7 +122,7 @@ public enum Output {
 
     /// Writes `text` as is to `fd`, retrying short writes and EINTR.
     public static func write(_ text: String, to fd: Int32) {
-        do throws(Errno) { try FileDescriptor(rawValue: fd).writeAll(Array(text.utf8)) } catch where error.rawValue == EPIPE {
+        do throws(Errno) { try FileDescriptor(rawValue: fd).writeAll(Array(text.utf8)) } catch  where error.rawValue == EPIPE {
             pk_discard_own_sigpipe()
         } catch {}
     }

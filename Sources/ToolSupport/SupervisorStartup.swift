@@ -22,23 +22,30 @@ public enum SupervisorStartup {
             do { try ProcessControl.setChildSubreaper() } catch {
                 let event = SharedLogEvent.subreaperRefused.rawValue
                 if subreaper == .required {
-                    log.write(.fatal, event, "cannot register as a child subreaper: \(error) (requires Linux >= 3.4)", [.error("\(error)")])
+                    log.write(
+                        .fatal, event, "cannot register as a child subreaper: \(error) (requires Linux >= 3.4)",
+                        [.error("\(error)")])
                     return nil
                 }
-                log.write(.warning, event, "cannot register as a child subreaper (\(error)); orphaned processes will not be reaped",
-                          [.error("\(error)")])
+                log.write(
+                    .warning, event, "cannot register as a child subreaper (\(error)); orphaned processes will not be reaped",
+                    [.error("\(error)")])
             }
         }
         do { return try SupervisorEvents() } catch {
-            log.write(.fatal, SharedLogEvent.signalSetupFailed.rawValue, "cannot set up signal handling: \(error)", [.error("\(error)")])
+            log.write(
+                .fatal, SharedLogEvent.signalSetupFailed.rawValue, "cannot set up signal handling: \(error)", [.error("\(error)")]
+            )
             return nil
         }
     }
 
     /// Runs `drain` on `events` and logs each of its events with `prefix` before its words: its
     /// progress as info, each sweep and ignored signal as debug, problems as warnings.
-    public static func drain(_ drain: GracefulDrain, _ events: SupervisorEvents, orphan: ((ReapedChild) -> Void)? = nil,
-                             log: ToolLog, prefix: String) {
+    public static func drain(
+        _ drain: GracefulDrain, _ events: SupervisorEvents, orphan: ((ReapedChild) -> Void)? = nil,
+        log: ToolLog, prefix: String
+    ) {
         drain.run(events, orphan: orphan) { event in
             let (text, importance) = drain.describe(event)
             let level: LogLevel = importance == .progress ? .info : importance == .detail ? .debug : .warning

@@ -45,8 +45,10 @@ public struct ToolLog: Sendable {
     /// Writes `event`'s line if ``shows(_:)`` `level`. The message and the fields are built only
     /// then, and the fields only for JSON (reaping thousands of zombies must not format thousands of
     /// lines nobody sees).
-    public func write(_ level: LogLevel, _ event: String, _ message: @autoclosure () -> String,
-                      _ fields: @autoclosure () -> [LogField] = []) {
+    public func write(
+        _ level: LogLevel, _ event: String, _ message: @autoclosure () -> String,
+        _ fields: @autoclosure () -> [LogField] = []
+    ) {
         if shows(level) { emit(level, event, message(), fields()) }
     }
 

@@ -9,8 +9,10 @@ public struct UsageError: Error, Equatable, Sendable {
 
     /// What `parse` makes of this process's arguments (without argv[0]); on a usage error, "tool: message"
     /// (one line: see ``Output/printable(_:)``) and the usage on standard error and exit 1.
-    public static func parseOrExit<Request>(_ tool: String, usage: String,
-                                            _ parse: ([[UInt8]]) throws(UsageError) -> Request) -> Request {
+    public static func parseOrExit<Request>(
+        _ tool: String, usage: String,
+        _ parse: ([[UInt8]]) throws(UsageError) -> Request
+    ) -> Request {
         do { return try parse(Array(Arguments.currentBytes.dropFirst())) } catch {
             Output.error(tool + ": " + Output.printable(error.message))
             Output.error(usage)

@@ -17,7 +17,9 @@ public struct UserEntry: Equatable, Sendable {
     public static func entries(in file: [UInt8]) -> [UserEntry] {
         var entries: [UserEntry] = []
         for fields in AccountFile.records(file, fields: 7) {
-            guard !fields[0].isEmpty, let user = AccountFile.id(fields[2]), let group = AccountFile.id(fields[3]) else { continue }
+            guard !fields[0].isEmpty, let user = AccountFile.id(fields[2]), let group = AccountFile.id(fields[3]) else {
+                continue
+            }
             entries.append(UserEntry(name: Array(fields[0]), userID: user, groupID: group, home: Array(fields[5])))
         }
         return entries

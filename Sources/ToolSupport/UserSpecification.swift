@@ -35,7 +35,9 @@ public struct UserSpecification: Equatable, Sendable {
 
     /// The identity this names, looked up in the contents of /etc/passwd (`users`) and /etc/group
     /// (`groups`); this process's ids are what an empty USER or an id with no user keeps.
-    public func resolve(users: [UserEntry], groups: [GroupEntry], ownUserID: UInt32, ownGroupID: UInt32) throws(UsageError) -> UserIdentity {
+    public func resolve(
+        users: [UserEntry], groups: [GroupEntry], ownUserID: UInt32, ownGroupID: UInt32
+    ) throws(UsageError) -> UserIdentity {
         let userNumber = try number(user)
         // A number is always an id, never a name, as in gosu.
         let entry = users.first { candidate in
@@ -53,7 +55,9 @@ public struct UserSpecification: Equatable, Sendable {
         }
         if !group.isEmpty {
             let groupNumber = try number(group)
-            if let found = groups.first(where: { candidate in groupNumber.map { candidate.groupID == $0 } ?? (candidate.name == group) }) {
+            if let found = groups.first(where: { candidate in
+                groupNumber.map { candidate.groupID == $0 } ?? (candidate.name == group)
+            }) {
                 identity.groupID = found.groupID
             } else if let groupNumber {
                 identity.groupID = groupNumber
@@ -76,8 +80,9 @@ public struct UserSpecification: Equatable, Sendable {
                 throw UsageError(message: "cannot read \(path) for --user \(text): \(error)")
             }
         }
-        return try resolve(users: UserEntry.entries(in: read("/etc/passwd")), groups: GroupEntry.entries(in: read("/etc/group")),
-                           ownUserID: getuid(), ownGroupID: getgid())
+        return try resolve(
+            users: UserEntry.entries(in: read("/etc/passwd")), groups: GroupEntry.entries(in: read("/etc/group")),
+            ownUserID: getuid(), ownGroupID: getgid())
     }
 
     /// The id that `part` (all digits) names; nil for a name. Ids above ``maximumID`` are refused.

@@ -83,8 +83,11 @@ enum HealthCheckRunner {
         var line = report
         while line.last == UInt8(ascii: "\n") { line.removeLast() }
         if line.starts(with: "not run: ".utf8) { return .notRun(String(decoding: line.dropFirst(9), as: UTF8.self)) }
-        if line.starts(with: "exit ".utf8), let code = ASCII.decimal(line.dropFirst(5)) { return code == 0 ? .passed : .exited(code: code) }
-        if line.starts(with: "signal ".utf8), let number = ASCII.decimal(line.dropFirst(7)), let signal = Signal(rawValue: number) {
+        if line.starts(with: "exit ".utf8), let code = ASCII.decimal(line.dropFirst(5)) {
+            return code == 0 ? .passed : .exited(code: code)
+        }
+        if line.starts(with: "signal ".utf8), let number = ASCII.decimal(line.dropFirst(7)), let signal = Signal(rawValue: number)
+        {
             return .killed(signal)
         }
         return nil

@@ -108,7 +108,9 @@ struct HealthMonitor {
         nextCheck = .after(settings.interval, from: now)  // unless one starts
         var report: (readEnd: FileDescriptor, writeEnd: FileDescriptor)?
         if !direct {
-            do { report = try FileDescriptor.pipe() } catch { return .notRun("cannot create a pipe for the check: " + error.description) }
+            do { report = try FileDescriptor.pipe() } catch {
+                return .notRun("cannot create a pipe for the check: " + error.description)
+            }
         }
         defer { try? report?.writeEnd.close() }
         do {

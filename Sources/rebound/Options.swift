@@ -75,14 +75,18 @@ extension ReboundOptions {
     /// Reads rebound's arguments (without argv[0]) and its one variable, REBOUND_LOG_FORMAT; like the
     /// C rebound, parsing stops at `--` or at the first argument that is not an option, so the
     /// program's own options pass through.
-    static func parse(_ arguments: [[UInt8]], environment: (String) -> String? = { _ in nil }) throws(UsageError) -> ReboundRequest {
+    static func parse(
+        _ arguments: [[UInt8]], environment: (String) -> String? = { _ in nil }
+    ) throws(UsageError) -> ReboundRequest {
         var options = ReboundOptions()
         var scanner = OptionScanner(
             arguments,
             flags: ["0", "restart-on-zero", "g", "own-group", "q", "quiet", "h", "help", "version"],
-            valued: ["r", "max-restarts", "d", "restart-delay", "b", "burst", "backoff-max", "stable-after", "stop-timeout",
-                     "grace", "grace-signal", "health-cmd", "health-interval", "health-timeout", "health-retries",
-                     "health-start-period", "status-file", "user", "log-format"])
+            valued: [
+                "r", "max-restarts", "d", "restart-delay", "b", "burst", "backoff-max", "stable-after", "stop-timeout",
+                "grace", "grace-signal", "health-cmd", "health-interval", "health-timeout", "health-retries",
+                "health-start-period", "status-file", "user", "log-format",
+            ])
         var health = HealthCheckSettings(command: [])
         var healthOptionWithoutCommand: String?
         var logFormatGiven = false
@@ -94,7 +98,8 @@ extension ReboundOptions {
             case "0", "restart-on-zero": options.restartOnZero = true
             case "g", "own-group": options.ownProcessGroup = true
             case "q", "quiet": options.quiet = true
-            case "r", "max-restarts": options.maxRestarts = try OptionValue.count(value, for: "--max-restarts", meaning: "0 = unlimited")
+            case "r", "max-restarts":
+                options.maxRestarts = try OptionValue.count(value, for: "--max-restarts", meaning: "0 = unlimited")
             case "b", "burst": options.burst = try OptionValue.count(value, for: "--burst", meaning: "0 = never throttle")
             case "d", "restart-delay": options.restartDelay = try OptionValue.seconds(value, for: "--restart-delay").duration
             case "backoff-max": options.backoffMax = try OptionValue.seconds(value, for: "--backoff-max").duration
@@ -104,13 +109,17 @@ extension ReboundOptions {
             case "health-cmd":
                 guard !value.isEmpty else { throw UsageError(message: "--health-cmd needs a command") }
                 health.command = value
-            case "health-interval": health.interval = try OptionValue.duration(value, for: "--health-interval", aboveZero: true).duration
-            case "health-timeout": health.timeout = try OptionValue.duration(value, for: "--health-timeout", aboveZero: true).duration
+            case "health-interval":
+                health.interval = try OptionValue.duration(value, for: "--health-interval", aboveZero: true).duration
+            case "health-timeout":
+                health.timeout = try OptionValue.duration(value, for: "--health-timeout", aboveZero: true).duration
             case "health-start-period":
                 health.startPeriod = try OptionValue.duration(value, for: "--health-start-period", aboveZero: false).duration
             case "health-retries":
                 health.retries = try OptionValue.count(value, for: "--health-retries", meaning: "at least 1")
-                guard health.retries > 0 else { throw UsageError(message: "--health-retries must be at least 1: '\(OptionValue.shown(value))'") }
+                guard health.retries > 0 else {
+                    throw UsageError(message: "--health-retries must be at least 1: '\(OptionValue.shown(value))'")
+                }
             case "user": options.user = try UserSpecification(parsing: value, for: "--user")
             case "log-format":
                 options.logFormat = try LogFormat(parsing: OptionValue.shown(value), for: "--log-format")

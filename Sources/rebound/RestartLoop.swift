@@ -18,7 +18,9 @@ struct RestartLoop {
         self.user = user
         let log = Log(quiet: options.quiet, format: options.logFormat)
         self.log = log
-        statusFile = options.statusFile.map { StatusFile(path: $0, command: options.program, log: log, healthChecked: options.healthCheck != nil) }
+        statusFile = options.statusFile.map {
+            StatusFile(path: $0, command: options.program, log: log, healthChecked: options.healthCheck != nil)
+        }
     }
 
     /// How one run of the child ended.
@@ -55,7 +57,8 @@ struct RestartLoop {
                 let pid: Int32, status: WaitStatus, unhealthy: Bool
                 switch try runChild(events) {
                 case .shutDown(let code): return code
-                case .ended(let endedPID, let endedStatus, let stopped): (pid, status, unhealthy) = (endedPID, endedStatus, stopped)
+                case .ended(let endedPID, let endedStatus, let stopped):
+                    (pid, status, unhealthy) = (endedPID, endedStatus, stopped)
                 }
                 let ranFor = started.elapsed
                 switch policy.decide(after: status, ranFor: ranFor, unhealthy: unhealthy) {
@@ -68,13 +71,16 @@ struct RestartLoop {
                         log.info(.childTerminated, "child (pid \(pid)) terminated by signal \(signal.rawValue), exiting", fields)
                     case .maxRestartsReached:
                         log.info(.childEnded, RestartLoop.describeEnd(pid: pid, status: status, unhealthy: unhealthy), fields)
-                        log.info(.maxRestartsReached, "max restarts (\(options.maxRestarts)) reached, exiting",
-                                 [.maxRestarts(options.maxRestarts), .exitCode(code)])
+                        log.info(
+                            .maxRestartsReached, "max restarts (\(options.maxRestarts)) reached, exiting",
+                            [.maxRestarts(options.maxRestarts), .exitCode(code)])
                     }
                     return code
                 case .restart(let count, let delay, let throttled):
-                    log.info(.childRestarting, RestartLoop.describeEnd(pid: pid, status: status, unhealthy: unhealthy) + ", restarting (\(count))",
-                             RestartLoop.endFields(pid: pid, status: status, unhealthy: unhealthy, restarts: count))
+                    log.info(
+                        .childRestarting,
+                        RestartLoop.describeEnd(pid: pid, status: status, unhealthy: unhealthy) + ", restarting (\(count))",
+                        RestartLoop.endFields(pid: pid, status: status, unhealthy: unhealthy, restarts: count))
                     statusFile?.ended(exitStatus: status.shellExitCode, restart: count)
                     if throttled { log.info(.restartThrottled, "child failing rapidly, delaying restart", [.delay(delay)]) }
                     if delay > .zero, let code = try waitOutDelay(until: .after(delay), events) { return code }
@@ -118,8 +124,9 @@ struct RestartLoop {
             statusFile?.running(pid: pid)
         } catch {
             // The child's end (127, 126 or 1) is the next event.
-            log.warning(.spawnFailed, error.step == .exec ? "exec \(options.program): \(error.errno)" : error.description,
-                        [.program(options.program), .error(error.errno.description), .childPID(error.childPID)])
+            log.warning(
+                .spawnFailed, error.step == .exec ? "exec \(options.program): \(error.errno)" : error.description,
+                [.program(options.program), .error(error.errno.description), .childPID(error.childPID)])
             pid = error.childPID ?? 0
         }
         defer { health?.stop() }
@@ -129,7 +136,9 @@ struct RestartLoop {
             // What is due first: checked on every turn, so a stream of signals cannot hold it off.
             if run.killIsDue(now: .now) {
                 // --stop-timeout passed: the child ignored the stop signal.
-                log.warning(.stopTimeoutExpired, "child (pid \(pid)) did not exit within the stop timeout, sending SIGKILL", [.childPID(pid)])
+                log.warning(
+                    .stopTimeoutExpired, "child (pid \(pid)) did not exit within the stop timeout, sending SIGKILL",
+                    [.childPID(pid)])
                 try? child?.send(.kill, toGroup: options.ownProcessGroup && !run.unhealthy)
             }
             if let due = health?.nextDeadline, due.hasPassed, let outcome = health?.advance(events) {
@@ -143,12 +152,17 @@ struct RestartLoop {
                 log.info(.shutdown, "child (pid \(pid)) exited, shutting down", [.childPID(pid), .status(status)])
                 return .shutDown(exitCode: status.shellExitCode)
             case .checkEnded(let checkPID, let status):
-                if let outcome = health?.ended(pid: checkPID, status: status) { judge(outcome, of: child, health: &health, run: &run) }
+                if let outcome = health?.ended(pid: checkPID, status: status) {
+                    judge(outcome, of: child, health: &health, run: &run)
+                }
             case .forward(let signal, let startsStop):
-                log.info(.signalForwarded, "received signal \(signal.rawValue), forwarding to child", [.signal(signal), .childPID(pid)])
+                log.info(
+                    .signalForwarded, "received signal \(signal.rawValue), forwarding to child",
+                    [.signal(signal), .childPID(pid)])
                 do { try events.forward(signal, to: child) } catch {
-                    log.warning(.signalFailed, "cannot forward signal \(signal.rawValue) to child (pid \(pid)): \(error)",
-                                [.signal(signal), .childPID(pid), .error("\(error)")])
+                    log.warning(
+                        .signalFailed, "cannot forward signal \(signal.rawValue) to child (pid \(pid)): \(error)",
+                        [.signal(signal), .childPID(pid), .error("\(error)")])
                 }
                 if startsStop {
                     health?.stop()
@@ -165,35 +179,41 @@ struct RestartLoop {
     /// for this run of the child, and the child is stopped to be restarted: the stop signal
     /// (SIGTERM, with a SIGCONT so that a stopped child can act on it) to the child alone, never to
     /// what it left behind.
-    func judge(_ outcome: HealthMonitor.Outcome, of child: ChildProcess?, health: inout HealthMonitor?, run: inout ChildRunPolicy) {
+    func judge(_ outcome: HealthMonitor.Outcome, of child: ChildProcess?, health: inout HealthMonitor?, run: inout ChildRunPolicy)
+    {
         let notRunBefore = health?.notRunInARow ?? 0
         let recorded = health?.record(outcome)
         guard let monitor = health else { return }
         guard let verdict = recorded else {
             // Not started: says nothing about the child. Logged at the first of a series.
             if monitor.notRunInARow == 1, case .notRun(let reason) = outcome {
-                log.warning(.healthCheckNotRun, "health check not run (not counted): " + reason, [.healthResult(outcome.description)])
+                log.warning(
+                    .healthCheckNotRun, "health check not run (not counted): " + reason, [.healthResult(outcome.description)])
             }
             statusFile?.notRun(result: outcome.description)
             return
         }
         if notRunBefore > 0 {
-            log.info(.healthChecksResumed, "health checks run again, after \(notRunBefore) not run", [.checksNotRun(notRunBefore)])
+            log.info(
+                .healthChecksResumed, "health checks run again, after \(notRunBefore) not run", [.checksNotRun(notRunBefore)])
         }
         switch verdict {
         case .healthy: break
         case .ignoredInStartPeriod:
-            log.info(.healthCheckFailed, "health check failed (in the start period, not counted): \(outcome.description)",
-                     [.healthResult(outcome.description), .counted(false)])
+            log.info(
+                .healthCheckFailed, "health check failed (in the start period, not counted): \(outcome.description)",
+                [.healthResult(outcome.description), .counted(false)])
         case .failed(let count), .unhealthy(let count):
-            log.warning(.healthCheckFailed, "health check failed (\(count)/\(monitor.settings.retries)): \(outcome.description)",
-                     [.healthResult(outcome.description), .counted(true), .failures(count), .retries(monitor.settings.retries)])
+            log.warning(
+                .healthCheckFailed, "health check failed (\(count)/\(monitor.settings.retries)): \(outcome.description)",
+                [.healthResult(outcome.description), .counted(true), .failures(count), .retries(monitor.settings.retries)])
         }
         var unhealthy = false
         if case .unhealthy = verdict { unhealthy = true }
         // Docker's health states: "healthy" from a pass, "unhealthy" only at the retries-th failure.
-        statusFile?.checked(result: outcome.description, failingStreak: monitor.policy.failures,
-                            healthy: outcome == .passed ? true : unhealthy ? false : nil, unhealthy: unhealthy)
+        statusFile?.checked(
+            result: outcome.description, failingStreak: monitor.policy.failures,
+            healthy: outcome == .passed ? true : unhealthy ? false : nil, unhealthy: unhealthy)
         guard unhealthy else { return }
         monitor.stop()
         health = nil
@@ -210,7 +230,9 @@ struct RestartLoop {
             case .restart: return nil
             case .stop(let signal):
                 statusFile?.stopping()
-                log.info(.shutdownDuringDelay, "received signal \(signal.rawValue) during restart delay, shutting down", [.signal(signal)])
+                log.info(
+                    .shutdownDuringDelay, "received signal \(signal.rawValue) during restart delay, shutting down",
+                    [.signal(signal)])
                 return 128 + signal.rawValue
             case .fail(let error): throw error
             case nil: continue

@@ -145,8 +145,9 @@ final class StatusFile {
             failing = false
         } catch {
             if !failing {
-                log.warning(.statusFileWriteFailed, "cannot write status file " + Output.printable(path) + ": \(error)",
-                            [.path(Output.printable(path)), .error("\(error)")])
+                log.warning(
+                    .statusFileWriteFailed, "cannot write status file " + Output.printable(path) + ": \(error)",
+                    [.path(Output.printable(path)), .error("\(error)")])
             }
             failing = true
         }

@@ -54,20 +54,25 @@ extension SwinitOptions {
     static func parse(_ arguments: [[UInt8]], environment: (String) -> String?) throws(UsageError) -> SwinitRequest {
         var options = SwinitOptions()
         options.subreaper = environment("TINI_SUBREAPER") != nil || environment("SWINIT_SUBREAPER") != nil
-        options.signalProcessGroup = environment("TINI_KILL_PROCESS_GROUP") != nil || environment("SWINIT_KILL_PROCESS_GROUP") != nil
+        options.signalProcessGroup =
+            environment("TINI_KILL_PROCESS_GROUP") != nil || environment("SWINIT_KILL_PROCESS_GROUP") != nil
         if let text = environment("SWINIT_VERBOSITY") ?? environment("TINI_VERBOSITY") {
             // tini reads the level with atoi() and starts whatever the text: an image that runs under
             // tini must run under swinit too, so the same reading, with a warning instead of silence.
             options.verbosity = leadingNumber(of: text)
             if OptionValue.wholeNumber(text.utf8) == nil {
-                options.warnings.append("TINI_VERBOSITY/SWINIT_VERBOSITY is not a number from 0 to 4: '\(text)'; "
-                                        + "using \(options.verbosity), as tini would")
+                options.warnings.append(
+                    "TINI_VERBOSITY/SWINIT_VERBOSITY is not a number from 0 to 4: '\(text)'; "
+                        + "using \(options.verbosity), as tini would")
             }
         }
         if let text = environment("SWINIT_GRACE") { options.grace = try GraceOption.grace(Array(text.utf8), for: "SWINIT_GRACE") }
-        if let text = environment("SWINIT_GRACE_SIGNAL") { options.graceSignal = try GraceOption.signal(Array(text.utf8), for: "SWINIT_GRACE_SIGNAL") }
-        var scanner = OptionScanner(arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g", "P"],
-                                    valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence", "user", "log-format"])
+        if let text = environment("SWINIT_GRACE_SIGNAL") {
+            options.graceSignal = try GraceOption.signal(Array(text.utf8), for: "SWINIT_GRACE_SIGNAL")
+        }
+        var scanner = OptionScanner(
+            arguments, flags: ["h", "help", "version", "l", "s", "v", "w", "g", "P"],
+            valued: ["p", "e", "grace", "grace-signal", "rewrite", "stop-sequence", "user", "log-format"])
         var logFormatGiven = false
         while let option = try scanner.next() {
             let value = option.value ?? []
@@ -132,7 +137,9 @@ extension SwinitOptions {
             guard rewrites.isEmpty, stopSequence.steps.isEmpty else {
                 throw UsageError(message: "-P runs no program, so --rewrite and --stop-sequence have nothing to send signals to")
             }
-            if let user { throw UsageError(message: "-P runs no program, so --user \(user.text) has nothing to run as that user") }
+            if let user {
+                throw UsageError(message: "-P runs no program, so --user \(user.text) has nothing to run as that user")
+            }
             return
         }
         guard !command.isEmpty else { throw UsageError(message: "no program to run") }

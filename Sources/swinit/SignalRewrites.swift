@@ -39,10 +39,12 @@ struct SignalRewrites: Equatable {
             throw UsageError(message: "not a valid --rewrite '\(text)': \(error)")
         }
         guard SupervisorEvents.forwarded.subtracting(SupervisorEvents.terminalSignals).contains(from) else {
-            throw UsageError(message: "not a valid --rewrite '\(text)': swinit never forwards \(from.name), so it cannot be rewritten")
+            throw UsageError(
+                message: "not a valid --rewrite '\(text)': swinit never forwards \(from.name), so it cannot be rewritten")
         }
         guard !rewrites(from) else {
-            throw UsageError(message: "not a valid --rewrite '\(text)': \(from.name) is already rewritten by an earlier --rewrite")
+            throw UsageError(
+                message: "not a valid --rewrite '\(text)': \(from.name) is already rewritten by an earlier --rewrite")
         }
         rules.append(Rule(from: from, to: to))
     }

@@ -58,7 +58,9 @@ struct StopSequence: Equatable {
                 delay = duration
             }
         }
-        guard items.count % 2 == 1 else { throw failure("it ends with the delay '\(items[items.count - 1])'; a signal must follow") }
+        guard items.count % 2 == 1 else {
+            throw failure("it ends with the delay '\(items[items.count - 1])'; a signal must follow")
+        }
         self.steps = steps
     }
 }

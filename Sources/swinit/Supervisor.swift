@@ -24,13 +24,19 @@ final class Supervisor {
         for warning in options.warnings { always.warning(.settingReadLeniently, warning) }
         if let signal = options.parentDeathSignal {
             do { try ProcessControl.setParentDeathSignal(signal) } catch {
-                log.fatal(.parentDeathSignalFailed, "cannot set parent death signal \(signal.name): \(error)", [.signal(signal), .error("\(error)")])
+                log.fatal(
+                    .parentDeathSignalFailed, "cannot set parent death signal \(signal.name): \(error)",
+                    [.signal(signal), .error("\(error)")])
                 return 1
             }
         }
-        guard let events = SupervisorStartup.events(subreaper: options.subreaper ? .required : .unchanged, log: log.output) else { return 1 }
+        guard let events = SupervisorStartup.events(subreaper: options.subreaper ? .required : .unchanged, log: log.output) else {
+            return 1
+        }
         if ProcessControl.pid != 1 && !ProcessControl.isChildSubreaper {
-            log.warning(.notReaping, """
+            log.warning(
+                .notReaping,
+                """
                 swinit is not running as PID 1 and isn't registered as a child subreaper. \
                 Zombie processes will not be re-parented to swinit, so zombie reaping won't work. \
                 To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER \
@@ -41,7 +47,9 @@ final class Supervisor {
         var child: ChildProcess?
         if options.pause {
             // What catatonit does for a pause container: pin no mount, hold nothing it inherited open.
-            do { try ProcessControl.changeDirectory(to: "/") } catch { log.warning(.pauseDirectoryFailed, "Pause mode: cannot change to '/': \(error)", [.error("\(error)")]) }
+            do { try ProcessControl.changeDirectory(to: "/") } catch {
+                log.warning(.pauseDirectoryFailed, "Pause mode: cannot change to '/': \(error)", [.error("\(error)")])
+            }
             ProcessControl.closeDescriptors(from: 3)
             log.info(.pauseStarted, "Pause mode: reaping until SIGINT or SIGTERM")
         } else {
@@ -49,12 +57,14 @@ final class Supervisor {
                 var command = events.command(options.command, newProcessGroup: true)
                 user?.apply(to: &command)
                 let started = try events.start(command)
-                log.info(.childSpawned, "Spawned child process '\(options.program)' with pid '\(started.pid)'",
-                         [.program(options.program), .childPID(started.pid)])
+                log.info(
+                    .childSpawned, "Spawned child process '\(options.program)' with pid '\(started.pid)'",
+                    [.program(options.program), .childPID(started.pid)])
                 child = started
             } catch {
-                log.fatal(.spawnFailed, error.description,
-                          [.program(options.program), .error(error.errno.description), .childPID(error.childPID)])
+                log.fatal(
+                    .spawnFailed, error.description,
+                    [.program(options.program), .error(error.errno.description), .childPID(error.childPID)])
                 // As in tini, a child that could not exec the program is a child that exited 127 or 126
                 // (1 for an earlier step): the next event says so, and -e and --grace apply. No child at
                 // all (fork failed) is fatal.
@@ -69,7 +79,8 @@ final class Supervisor {
                 let fields: [LogField] = [.childPID(child?.pid), .status(status)]
                 switch status {
                 case .exited(let code): log.info(.childExited, "Main child exited normally (with status '\(code)')", fields)
-                case .signaled(let signal, _): log.info(.childExited, "Main child exited with signal (with signal '\(signal.name)')", fields)
+                case .signaled(let signal, _):
+                    log.info(.childExited, "Main child exited with signal (with signal '\(signal.name)')", fields)
                 default: log.info(.childExited, "Main child \(status.description)", fields)
                 }
                 return finish(status, events: events)
@@ -77,15 +88,19 @@ final class Supervisor {
                 log.info(.pauseEnded, "Pause mode: \(signal.name) received, exiting", [.signal(signal)])
                 return finish(.exited(code: 0), events: events)
             case .ignore(let signal): log.debug(.signalIgnored, "Pause mode: ignoring signal '\(signal.name)'", [.signal(signal)])
-            case .pass(let signal): deliver(signal, to: child, events: events, .signalForwarded, "Passing signal: '\(signal.name)'")
+            case .pass(let signal):
+                deliver(signal, to: child, events: events, .signalForwarded, "Passing signal: '\(signal.name)'")
             case .send(let signal, let reason, let thenContinue):
-                deliver(signal, to: child, events: events, .signalSent, "Sending signal '\(signal.name)' (\(reason))", reason: reason)
+                deliver(
+                    signal, to: child, events: events, .signalSent, "Sending signal '\(signal.name)' (\(reason))", reason: reason)
                 if thenContinue {
                     let reason = "after \(signal.name), so that a stopped process acts on it"
-                    deliver(.continue, to: child, events: events, .signalSent, "Sending signal 'SIGCONT' (\(reason))", reason: reason)
+                    deliver(
+                        .continue, to: child, events: events, .signalSent, "Sending signal 'SIGCONT' (\(reason))", reason: reason)
                 }
             case .hold(let reason): log.debug(.stopHeld, "Holding the stop for now (\(reason))", [.reason(reason)])
-            case .drop(let signal): log.debug(.signalDropped, "Dropping signal '\(signal.name)' (--rewrite \(signal.name):0)", [.signal(signal)])
+            case .drop(let signal):
+                log.debug(.signalDropped, "Dropping signal '\(signal.name)' (--rewrite \(signal.name):0)", [.signal(signal)])
             case .carryOn(let error):
                 // Log and pause briefly (the next event reaps), so a failure that persists neither ends
                 // swinit (and with it, by the kernel's hand, everything it supervises) nor spins.
@@ -114,11 +129,15 @@ final class Supervisor {
     }
 
     /// Sends `signal` to the child, or its group with -g, and logs it as `event`; a child already gone is no error.
-    func deliver(_ signal: Signal, to child: ChildProcess?, events: SupervisorEvents, _ event: SwinitLogEvent,
-                 _ logLine: @autoclosure () -> String, reason: String? = nil) {
+    func deliver(
+        _ signal: Signal, to child: ChildProcess?, events: SupervisorEvents, _ event: SwinitLogEvent,
+        _ logLine: @autoclosure () -> String, reason: String? = nil
+    ) {
         log.debug(event, logLine(), [.signal(signal), .reason(reason)])
         do { try events.forward(signal, to: child, toGroup: options.signalProcessGroup) } catch {
-            log.warning(.signalFailed, "Failed to send signal \(signal.name) to the child: \(error)", [.signal(signal), .error("\(error)")])
+            log.warning(
+                .signalFailed, "Failed to send signal \(signal.name) to the child: \(error)",
+                [.signal(signal), .error("\(error)")])
         }
     }
 }

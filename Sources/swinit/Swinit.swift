@@ -8,9 +8,12 @@ struct Swinit {
     static func main() {
         // swinit's settings in the environment all start with TINI_ or SWINIT_: one pass picks them out.
         let settings = EnvironmentVariables(prefixes: "TINI_", "SWINIT_")
-        switch UsageError.parseOrExit("swinit", usage: SwinitText.usage, { arguments throws(UsageError) in
-            try SwinitOptions.parse(arguments, environment: settings.value(of:))
-        }) {
+        switch UsageError.parseOrExit(
+            "swinit", usage: SwinitText.usage,
+            { arguments throws(UsageError) in
+                try SwinitOptions.parse(arguments, environment: settings.value(of:))
+            })
+        {
         case .help: Output.exit(showing: SwinitText.usage)
         case .version: Output.exit(showing: SwinitText.version)
         case .license: Output.exit(showing: SwinitText.license)

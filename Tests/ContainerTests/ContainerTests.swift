@@ -14,9 +14,12 @@ import TestSupport
     @Test(arguments: InitRoute.allCases) func podmanStopReachesTheChildThroughSwinit(route: InitRoute) throws {
         let image = try ContainerImage.shared()
         try Harness.withTemporaryDirectory { data in
-            let container = try Container(image: image, volume: data, route: route, arguments: [
-                "sh", "-c", #"trap 'echo child got TERM; exit 42' TERM; echo ready > /data/ready; while :; do sleep 0.1; done"#,
-            ])
+            let container = try Container(
+                image: image, volume: data, route: route,
+                arguments: [
+                    "sh", "-c",
+                    #"trap 'echo child got TERM; exit 42' TERM; echo ready > /data/ready; while :; do sleep 0.1; done"#,
+                ])
             defer { container.remove() }
             try #require(Harness.waitForFile(data + "/ready", timeout: 20) != nil)
             let stop = try container.stop(grace: 10)
@@ -39,11 +42,13 @@ import TestSupport
             echo ready > /data/ready
             while :; do sleep 0.1; done
             """#.write(toFile: data + "/worker.sh", atomically: true, encoding: .utf8)
-            let container = withSwinit
+            let container =
+                withSwinit
                 ? try Container(image: image, volume: data, arguments: ["sh", "/data/worker.sh"])
                 // `; echo` keeps sh from exec'ing the worker: sh stays PID 1, the worker its child.
-                : try Container(image: image, volume: data, entrypoint: "/bin/sh",
-                                arguments: ["-c", "sh /data/worker.sh; echo worker ended"])
+                : try Container(
+                    image: image, volume: data, entrypoint: "/bin/sh",
+                    arguments: ["-c", "sh /data/worker.sh; echo worker ended"])
             defer { container.remove() }
             try #require(Harness.waitForFile(data + "/ready", timeout: 20) != nil)
             let stop = try container.stop(grace: 10)
@@ -73,8 +78,9 @@ import TestSupport
             echo $n > /data/ready
             while :; do sleep 0.1; done
             """#.write(toFile: data + "/child.sh", atomically: true, encoding: .utf8)
-            let container = try Container(image: image, volume: data, entrypoint: "/usr/local/bin/rebound",
-                                          arguments: ["--", "sh", "/data/child.sh"])
+            let container = try Container(
+                image: image, volume: data, entrypoint: "/usr/local/bin/rebound",
+                arguments: ["--", "sh", "/data/child.sh"])
             defer { container.remove() }
             let ready = Harness.waitForFile(data + "/ready", timeout: 20)
             #expect(ready == "3\n", "the third start should be the one that stays up")
@@ -98,16 +104,21 @@ import TestSupport
         let image = try ContainerImage.shared()
         // A tag of this test's own: `rmi -f` below also removes every container of the image, so a tag
         // shared with another test run going on at once (another checkout) would stop its containers.
-        let variant = image.replacingOccurrences(of: "processkit-test:", with: "processkit-variant:")
+        let variant =
+            image.replacingOccurrences(of: "processkit-test:", with: "processkit-variant:")
             + "-" + dockerfile.split(separator: ".").last! + "-" + UUID().uuidString.prefix(8).lowercased()
         try Harness.withTemporaryDirectory { context in
             // The build context is the repository; only what the Dockerfiles COPY is needed in it.
             try FileManager.default.createDirectory(atPath: context + "/Dockerfiles", withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: ContainerImage.packageRoot + "/Dockerfiles/examples",
-                                             toPath: context + "/Dockerfiles/examples")
-            try Podman.run(["build", "-q", "--build-arg", "PROCESSKIT_IMAGE=" + image, "--build-arg", "BASE_IMAGE=" + image,
-                            "-f", ContainerImage.packageRoot + "/Dockerfiles/" + dockerfile, "-t", variant, context],
-                           timeout: 300)
+            try FileManager.default.copyItem(
+                atPath: ContainerImage.packageRoot + "/Dockerfiles/examples",
+                toPath: context + "/Dockerfiles/examples")
+            try Podman.run(
+                [
+                    "build", "-q", "--build-arg", "PROCESSKIT_IMAGE=" + image, "--build-arg", "BASE_IMAGE=" + image,
+                    "-f", ContainerImage.packageRoot + "/Dockerfiles/" + dockerfile, "-t", variant, context,
+                ],
+                timeout: 300)
         }
         defer { _ = try? Podman.run(["rmi", "-f", variant], check: false) }
         let container = try Container(image: variant, arguments: [])
@@ -131,18 +142,18 @@ import TestSupport
     @Test(arguments: InitRoute.allCases) func zombiesInsideTheContainerAreReaped(route: InitRoute) throws {
         let image = try ContainerImage.shared()
         let script = #"""
-        i=0
-        while [ $i -lt 10 ]; do sh -c 'sleep 1 &'; i=$((i + 1)); done
-        orphans=$(grep -l '^PPid:[[:space:]]*1$' /proc/[0-9]*/status 2>/dev/null | wc -l)
-        tries=0
-        while [ $tries -lt 100 ]; do
-            alive=$(grep -l '^Name:[[:space:]]*sleep$' /proc/[0-9]*/status 2>/dev/null | wc -l)
-            zombies=$(grep -l '^State:[[:space:]]*Z' /proc/[0-9]*/status 2>/dev/null | wc -l)
-            [ "$alive" = 0 ] && [ "$zombies" = 0 ] && break
-            sleep 0.1; tries=$((tries + 1))
-        done
-        echo "orphans=$orphans alive=$alive zombies=$zombies"
-        """#
+            i=0
+            while [ $i -lt 10 ]; do sh -c 'sleep 1 &'; i=$((i + 1)); done
+            orphans=$(grep -l '^PPid:[[:space:]]*1$' /proc/[0-9]*/status 2>/dev/null | wc -l)
+            tries=0
+            while [ $tries -lt 100 ]; do
+                alive=$(grep -l '^Name:[[:space:]]*sleep$' /proc/[0-9]*/status 2>/dev/null | wc -l)
+                zombies=$(grep -l '^State:[[:space:]]*Z' /proc/[0-9]*/status 2>/dev/null | wc -l)
+                [ "$alive" = 0 ] && [ "$zombies" = 0 ] && break
+                sleep 0.1; tries=$((tries + 1))
+            done
+            echo "orphans=$orphans alive=$alive zombies=$zombies"
+            """#
         let result = try Container.runToEnd(image: image, route: route, arguments: ["sh", "-c", script], timeout: 60)
         #expect(result.status == 0, "\(result.stderr)")
         let line = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
@@ -154,8 +165,9 @@ import TestSupport
 
     /// What a user of swinit as podman's `--init` sees: swinit is PID 1 as podman starts its init
     /// (`/run/podman-init -- CMD`), and the container exits with the child's code, 128+N for a signal.
-    @Test(arguments: [InitRoute.initPath, .containersConf],
-          [(#"tr '\0' ' ' < /proc/1/cmdline; echo; exit 3"#, Int32(3)), ("kill -TERM $$", Int32(143))])
+    @Test(
+        arguments: [InitRoute.initPath, .containersConf],
+        [(#"tr '\0' ' ' < /proc/1/cmdline; echo; exit 3"#, Int32(3)), ("kill -TERM $$", Int32(143))])
     func initKeepsTheChildsExitCode(route: InitRoute, run: (String, Int32)) throws {
         let (script, expected) = run
         let image = try ContainerImage.shared()
@@ -169,8 +181,9 @@ import TestSupport
     @Test(arguments: [InitRoute.initPath, .containersConf])
     func theInitIsSwinitAndReadsItsEnvironment(route: InitRoute) throws {
         let image = try ContainerImage.shared()
-        let result = try Container.runToEnd(image: image, route: route, options: ["-e", "SWINIT_VERBOSITY=2"],
-                                            arguments: ["sh", "-c", "exit 4"], timeout: 60)
+        let result = try Container.runToEnd(
+            image: image, route: route, options: ["-e", "SWINIT_VERBOSITY=2"],
+            arguments: ["sh", "-c", "exit 4"], timeout: 60)
         #expect(result.status == 4, "\(result)")
         #expect(result.stderr.contains("[INFO  swinit (1)] Spawned child process 'sh'"), "\(result)")
         #expect(result.stderr.contains("[INFO  swinit (1)] Main child exited normally (with status '4')"), "\(result)")
@@ -221,19 +234,26 @@ enum Podman {
     /// ``Harness/closeInheritedDescriptors``). Closes all but 0-2, then execs "$@".
     static let closeInheritedDescriptors = Harness.closeInheritedDescriptors + #" exec "$@""#
 
-    static var runcPath: String? { Harness.executable("/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc") }
+    static var runcPath: String? {
+        Harness.executable("/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc")
+    }
 
     /// Runs `podman GLOBAL arguments`, bounded; fails the test (throws) on a non-zero exit unless `check` is false.
     @discardableResult
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 60, check: Bool = true,
-                    sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
-        let result = try Harness.run("/bin/bash", ["-c", closeInheritedDescriptors, "podman", path] + global + arguments,
-                                     environment: environment.isEmpty ? nil
-                                         : ProcessInfo.processInfo.environment.merging(environment) { $1 },
-                                     timeout: timeout, sourceLocation: sourceLocation)
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: Double = 60, check: Bool = true,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> ProgramRun {
+        let result = try Harness.run(
+            "/bin/bash", ["-c", closeInheritedDescriptors, "podman", path] + global + arguments,
+            environment: environment.isEmpty
+                ? nil
+                : ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            timeout: timeout, sourceLocation: sourceLocation)
         if check && result.status != 0 {
-            Issue.record("podman \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "podman \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)",
+                sourceLocation: sourceLocation)
             throw ContainerTestError(message: "podman failed")
         }
         return result
@@ -273,14 +293,18 @@ enum ContainerImage {
 
     /// The image tag; skips (or, under PROCESSKIT_REQUIRE_ALL=1, fails) when containers cannot run here.
     static func shared(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        try Harness.require(geteuid() == 0, "container tests need root (rootful podman with runc)",
-                            sourceLocation: sourceLocation)
-        try Harness.require(FileManager.default.isExecutableFile(atPath: Podman.path),
-                            "podman is not installed (apt-get install podman)", sourceLocation: sourceLocation)
-        try Harness.require(Podman.runcPath != nil, "runc is not installed (apt-get install runc)",
-                            sourceLocation: sourceLocation)
-        try Harness.require(Harness.executable("/bin/busybox", "/usr/bin/busybox") != nil,
-                            "busybox is not installed (apt-get install busybox-static)", sourceLocation: sourceLocation)
+        try Harness.require(
+            geteuid() == 0, "container tests need root (rootful podman with runc)",
+            sourceLocation: sourceLocation)
+        try Harness.require(
+            FileManager.default.isExecutableFile(atPath: Podman.path),
+            "podman is not installed (apt-get install podman)", sourceLocation: sourceLocation)
+        try Harness.require(
+            Podman.runcPath != nil, "runc is not installed (apt-get install runc)",
+            sourceLocation: sourceLocation)
+        try Harness.require(
+            Harness.executable("/bin/busybox", "/usr/bin/busybox") != nil,
+            "busybox is not installed (apt-get install busybox-static)", sourceLocation: sourceLocation)
         lock.lock()
         defer { lock.unlock() }
         if built == nil { built = build() }
@@ -295,7 +319,8 @@ enum ContainerImage {
     /// True when `file` calls `path` statically linked.
     private static func isStatic(_ path: String) -> Bool {
         guard FileManager.default.isExecutableFile(atPath: path),
-              let result = try? Harness.run("/usr/bin/file", ["-bL", path], timeout: 30) else { return false }
+            let result = try? Harness.run("/usr/bin/file", ["-bL", path], timeout: 30)
+        else { return false }
         return result.stdout.contains("statically linked")
     }
 
@@ -324,8 +349,12 @@ enum ContainerImage {
             try files.copyItem(atPath: rebound, toPath: context + "/dist/rebound")
             try files.copyItem(atPath: busybox, toPath: context + "/busybox")
             let dockerfile = packageRoot + "/Dockerfiles/Dockerfile.test"
-            let hash = try Harness.run("/usr/bin/sha256sum", [dockerfile, context + "/dist/swinit",
-                                                              context + "/dist/rebound", context + "/busybox"], timeout: 30)
+            let hash = try Harness.run(
+                "/usr/bin/sha256sum",
+                [
+                    dockerfile, context + "/dist/swinit",
+                    context + "/dist/rebound", context + "/busybox",
+                ], timeout: 30)
             let digest = String(hash.stdout.split(separator: "\n").map { $0.prefix(16) }.joined().prefix(16))
             let tag = "localhost/processkit-test:" + digest
             if try Podman.run(["image", "exists", tag], check: false).status == 0 { return .success(tag) }
@@ -344,8 +373,10 @@ enum ContainerImage {
 struct Container {
     let name: String
 
-    init(image: String, volume: String? = nil, entrypoint: String? = nil, route: InitRoute = .entrypoint,
-         arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    init(
+        image: String, volume: String? = nil, entrypoint: String? = nil, route: InitRoute = .entrypoint,
+        arguments: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         name = "processkit-test-" + UUID().uuidString.prefix(12).lowercased()
         var run = ["run", "-d", "--name", name] + Podman.runFlags + route.runFlags
         if let volume { run += ["-v", volume + ":/data"] }
@@ -359,12 +390,15 @@ struct Container {
     }
 
     /// `podman run --rm [options] image arguments` to the end, bounded; its output and exit code.
-    static func runToEnd(image: String, route: InitRoute = .entrypoint, options: [String] = [], arguments: [String],
-                         timeout: Double) throws -> ProgramRun {
+    static func runToEnd(
+        image: String, route: InitRoute = .entrypoint, options: [String] = [], arguments: [String],
+        timeout: Double
+    ) throws -> ProgramRun {
         let name = "processkit-test-" + UUID().uuidString.prefix(12).lowercased()
         defer { _ = try? Podman.run(["rm", "-f", "-t", "0", name], timeout: 60, check: false) }
-        return try Podman.run(["run", "--rm", "--name", name] + Podman.runFlags + route.runFlags + options + [image] + arguments,
-                              environment: route.environment, timeout: timeout, check: false)
+        return try Podman.run(
+            ["run", "--rm", "--name", name] + Podman.runFlags + route.runFlags + options + [image] + arguments,
+            environment: route.environment, timeout: timeout, check: false)
     }
 
     /// `podman stop -t grace`; how long it took.
@@ -375,13 +409,15 @@ struct Container {
     }
 
     func exitCode() throws -> Int32? {
-        Int32(try Podman.run(["inspect", "--format", "{{.State.ExitCode}}", name]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines))
+        Int32(
+            try Podman.run(["inspect", "--format", "{{.State.ExitCode}}", name]).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     func restartCount() throws -> Int? {
-        Int(try Podman.run(["inspect", "--format", "{{.RestartCount}}", name]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines))
+        Int(
+            try Podman.run(["inspect", "--format", "{{.RestartCount}}", name]).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// stdout and stderr of the container.

@@ -20,7 +20,9 @@ extension ContainerTests {
         if architecture != Self.hostArchitecture {
             let qemu = architecture == "arm64" ? "qemu-aarch64" : "qemu-x86_64"
             if !FileManager.default.fileExists(atPath: "/proc/sys/fs/binfmt_misc/" + qemu) {
-                try Test.cancel("skipped: \(architecture) containers need \(qemu) registered with binfmt_misc, which this kernel does not have")
+                try Test.cancel(
+                    "skipped: \(architecture) containers need \(qemu) registered with binfmt_misc, which this kernel does not have"
+                )
             }
         }
         let build = try Harness.run(ContainerImage.packageRoot + "/scripts/build-static", ["--arch", architecture], timeout: 900)
@@ -28,16 +30,20 @@ extension ContainerTests {
 
         // A tag of this test's own, as in dockerfileVariantsRunTheirProgramAndStopCleanly.
         let image = "localhost/processkit-dist:" + architecture + "-" + UUID().uuidString.prefix(8).lowercased()
-        try Podman.run(["build", "-q", "--platform", "linux/" + architecture, "-f",
-                        ContainerImage.packageRoot + "/Dockerfiles/Dockerfile.dist", "-t", image,
-                        ContainerImage.packageRoot + "/dist"], timeout: 300)
+        try Podman.run(
+            [
+                "build", "-q", "--platform", "linux/" + architecture, "-f",
+                ContainerImage.packageRoot + "/Dockerfiles/Dockerfile.dist", "-t", image,
+                ContainerImage.packageRoot + "/dist",
+            ], timeout: 300)
         defer { _ = try? Podman.run(["rmi", "-f", image], check: false) }
         let inspected = try Podman.run(["image", "inspect", "--format", "{{.Architecture}}", image])
         #expect(inspected.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == architecture)
 
         // swinit (the ENTRYPOINT, PID 1) runs rebound, which runs swinit again: both binaries work there.
-        let nested = try Container.runToEnd(image: image, arguments: ["/rebound", "-r", "1", "--", "/swinit", "--version"],
-                                            timeout: 120)
+        let nested = try Container.runToEnd(
+            image: image, arguments: ["/rebound", "-r", "1", "--", "/swinit", "--version"],
+            timeout: 120)
         #expect(nested.status == 0, "\(nested)")
         #expect(nested.stdout.contains("swinit version"), "\(nested)")
         // The child's exit code is the container's.

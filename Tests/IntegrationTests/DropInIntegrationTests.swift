@@ -48,15 +48,16 @@ import TestSupport
     @Test func pauseModeMovesToRootAndClosesInheritedDescriptors() throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let result = try Harness.shell(Harness.shellWaits + """
-                cd \(directory) || exit 90
-                exec 7>\(directory)/held 8<\(directory)/held
-                "$SWINIT" -s -v -P 2> \(directory)/err & s=$!
-                wait_for_text \(directory)/err "Pause mode: reaping"
-                echo "cwd=$(readlink /proc/$s/cwd)"
-                echo "fds=$(ls /proc/$s/fd | sort -n | tr '\\n' ' ')"
-                kill -TERM $s; wait $s; echo "status=$?"
-                """)
+            let result = try Harness.shell(
+                Harness.shellWaits + """
+                    cd \(directory) || exit 90
+                    exec 7>\(directory)/held 8<\(directory)/held
+                    "$SWINIT" -s -v -P 2> \(directory)/err & s=$!
+                    wait_for_text \(directory)/err "Pause mode: reaping"
+                    echo "cwd=$(readlink /proc/$s/cwd)"
+                    echo "fds=$(ls /proc/$s/fd | sort -n | tr '\\n' ' ')"
+                    kill -TERM $s; wait $s; echo "status=$?"
+                    """)
             #expect(result.stdout.contains("cwd=/\n"), "\(result)")
             #expect(result.stdout.contains("fds=0 1 2 \n"), "\(result)")
             #expect(result.stdout.contains("status=0"), "\(result)")
@@ -65,16 +66,19 @@ import TestSupport
 
     /// A bad --grace or --grace-signal, for either tool: one line naming the value, then the usage,
     /// exit 1, and the program never starts.
-    @Test(arguments: [
-        (["--grace", "-1"], "'-1'"), (["--grace", "soon"], "'soon'"), (["--grace", "1e9"], "'1e9'"),
-        (["--grace", "100000"], "'100000' is longer than a day"), (["--grace", "5", "--grace-signal", "FAST"], "'FAST'"),
-        (["--grace-signal", "INT"], "--grace-signal SIGINT does nothing without --grace"),
-    ] as [([String], String)])
+    @Test(
+        arguments: [
+            (["--grace", "-1"], "'-1'"), (["--grace", "soon"], "'soon'"), (["--grace", "1e9"], "'1e9'"),
+            (["--grace", "100000"], "'100000' is longer than a day"), (["--grace", "5", "--grace-signal", "FAST"], "'FAST'"),
+            (["--grace-signal", "INT"], "--grace-signal SIGINT does nothing without --grace"),
+        ] as [([String], String)])
     func badGraceValuesStartNothing(_ flags: [String], _ named: String) throws {
         try Harness.withTemporaryDirectory { directory in
             for tool in [Harness.swinit, Harness.rebound] {
-                let result = try Harness.run(tool, ["-s"].filter { _ in tool == Harness.swinit } + flags
-                                             + ["--", "/bin/sh", "-c", "echo started > \(directory)/started"])
+                let result = try Harness.run(
+                    tool,
+                    ["-s"].filter { _ in tool == Harness.swinit } + flags
+                        + ["--", "/bin/sh", "-c", "echo started > \(directory)/started"])
                 let lines = result.stderr.split(separator: "\n")
                 #expect(result.status == 1, "\(tool) \(flags): \(result)")
                 #expect(lines.first?.contains(named) == true, "\(tool) \(flags): \(result.stderr)")
@@ -90,18 +94,21 @@ import TestSupport
     func stopSequenceMayStartWithADelay(sequence: String) throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let child = try Harness.writeScript(directory, "child.sh", """
+            let child = try Harness.writeScript(
+                directory, "child.sh",
+                """
                 trap 'echo "TERM $(date +%s%N)" >> \(directory)/log; exit 0' TERM
                 echo ready > \(directory)/ready
                 while :; do sleep 0.02; done
                 """)
-            let result = try Harness.shell(SwinitFeatureTests.prelude + """
-                "$SWINIT" -s --stop-sequence \(sequence) -- \(child) & s=$!
-                wait_for \(directory)/ready
-                echo "sent $(date +%s%N)"
-                kill -TERM $s
-                wait $s; echo "status=$?"
-                """)
+            let result = try Harness.shell(
+                SwinitFeatureTests.prelude + """
+                    "$SWINIT" -s --stop-sequence \(sequence) -- \(child) & s=$!
+                    wait_for \(directory)/ready
+                    echo "sent $(date +%s%N)"
+                    kill -TERM $s
+                    wait $s; echo "status=$?"
+                    """)
             #expect(result.stdout.contains("status=0"), "\(result)")
             let log = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
             let sent = result.stdout.split(separator: "\n").first { $0.hasPrefix("sent ") }.flatMap { Double($0.dropFirst(5)) }
@@ -118,20 +125,23 @@ import TestSupport
     @Test func secondSigtermSkipsALeadingDelay() throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let child = try Harness.writeScript(directory, "child.sh", """
+            let child = try Harness.writeScript(
+                directory, "child.sh",
+                """
                 trap 'echo TERM >> \(directory)/log; exit 0' TERM
                 echo ready > \(directory)/ready
                 while :; do sleep 0.02; done
                 """)
             let started = Date()
-            let result = try Harness.shell(SwinitFeatureTests.prelude + """
-                "$SWINIT" -s -vvv --stop-sequence 60,TERM -- \(child) 2> \(directory)/err & s=$!
-                wait_for \(directory)/ready
-                kill -TERM $s
-                wait_for_text \(directory)/err "Holding the stop"
-                kill -TERM $s
-                wait $s; echo "status=$?"
-                """)
+            let result = try Harness.shell(
+                SwinitFeatureTests.prelude + """
+                    "$SWINIT" -s -vvv --stop-sequence 60,TERM -- \(child) 2> \(directory)/err & s=$!
+                    wait_for \(directory)/ready
+                    kill -TERM $s
+                    wait_for_text \(directory)/err "Holding the stop"
+                    kill -TERM $s
+                    wait $s; echo "status=$?"
+                    """)
             #expect(result.stdout.contains("status=0"), "\(result)")
             #expect((try? String(contentsOfFile: directory + "/log", encoding: .utf8)) == "TERM\n")
             #expect(Date().timeIntervalSince(started) < 45, "the second SIGTERM did not skip the 60 s hold")

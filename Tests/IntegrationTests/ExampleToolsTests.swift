@@ -31,7 +31,8 @@ import TestSupport
     @Test(arguments: ["0\n0", "0\n3\n0", "255\n0", "0\n300", "kill"])
     func parallelExitsAsXargsDoes(_ statuses: String) throws {
         try Harness.withTemporaryDirectory { directory in
-            let input = statuses == "kill" ? "printf 'x\\n'" : "printf '\(statuses.replacingOccurrences(of: "\n", with: "\\n"))\\n'"
+            let input =
+                statuses == "kill" ? "printf 'x\\n'" : "printf '\(statuses.replacingOccurrences(of: "\n", with: "\\n"))\\n'"
             let command = statuses == "kill" ? "sh -c 'kill $$'" : "sh -c 'exit $0'"
             let ours = try Self.shell("\(input) | \"$PARALLEL\" -P 1 \(command)", in: directory)
             let xargs = try Self.shell("\(input) | xargs -n 1 -P 1 \(command)", in: directory)
@@ -51,7 +52,8 @@ import TestSupport
     /// which could never happen one at a time.
     @Test func parallelRunsThatManyAtOnce() throws {
         try Harness.withTemporaryDirectory { directory in
-            let wait = "touch started-$0; i=0; while [ $(ls | grep -c started-) -lt 3 ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i+1)); done; [ $(ls | grep -c started-) -ge 3 ]"
+            let wait =
+                "touch started-$0; i=0; while [ $(ls | grep -c started-) -lt 3 ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i+1)); done; [ $(ls | grep -c started-) -ge 3 ]"
             let result = try Self.shell("printf '1\\n2\\n3\\n' | \"$PARALLEL\" -P 3 sh -c '\(wait)'", in: directory)
             #expect(result.status == 0, "the three runs did not overlap: \(result.stderr)")
         }

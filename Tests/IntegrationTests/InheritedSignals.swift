@@ -15,8 +15,10 @@ enum InheritedSignals {
 
     /// Runs `launcher + ["cat", "/proc/self/status"]` from a caller that ignores `ignoring` and blocks
     /// `blocking`: signal names without SIG (`SEGV`, `RTMIN+2`).
-    static func run(_ launcher: [String], ignoring: [String], blocking: [String],
-                    sourceLocation: SourceLocation = #_sourceLocation) throws -> Seen {
+    static func run(
+        _ launcher: [String], ignoring: [String], blocking: [String],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Seen {
         let python = try #require(Harness.python3, "needs python3", sourceLocation: sourceLocation)
         let code = """
             import os, signal, sys
@@ -30,7 +32,8 @@ enum InheritedSignals {
             sys.stdout.flush()
             os.execv(sys.argv[3], sys.argv[3:])
             """
-        let arguments = ["-c", code, ignoring.joined(separator: ","), blocking.joined(separator: ",")]
+        let arguments =
+            ["-c", code, ignoring.joined(separator: ","), blocking.joined(separator: ",")]
             + launcher + ["/bin/cat", "/proc/self/status"]
         let result = try Harness.run(python, arguments, sourceLocation: sourceLocation)
         let values = result.stdout.split(separator: "\n")

@@ -13,10 +13,11 @@ import ToolSupport
 @Suite(.serialized) struct JSONLogIntegrationTests {
     /// Shell helpers; a script that starts a tool in the background also sets a trap that ends it
     /// (the PID namespace with it), so a scenario that fails at a bound leaves nothing running.
-    static let prelude = "set -u\n" + Harness.shellWaits + #"""
-        child_of() { tr -d ' ' < /proc/$1/task/$1/children; }
+    static let prelude =
+        "set -u\n" + Harness.shellWaits + #"""
+            child_of() { tr -d ' ' < /proc/$1/task/$1/children; }
 
-        """#
+            """#
 
     /// A tool's JSON log as events: every line parsed, in order.
     struct Log {
@@ -38,7 +39,9 @@ import ToolSupport
     /// Parses `text`, a tool's standard error: every line must be a JSON object with the level, the
     /// tool, its pid, the event and the message (a last line without its newline is left out when
     /// `partial`, as when the log was read while being written).
-    static func parse(_ text: String, tool: String, partial: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) -> Log {
+    static func parse(
+        _ text: String, tool: String, partial: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Log {
         var rows = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if rows.last == "" || partial { rows.removeLast() }
         var lines: [[String: Any]] = []
@@ -48,7 +51,9 @@ import ToolSupport
                 continue
             }
             #expect(object["tool"] as? String == tool, "\(row)", sourceLocation: sourceLocation)
-            #expect(["fatal", "warning", "info", "debug"].contains(object["level"] as? String ?? ""), "\(row)", sourceLocation: sourceLocation)
+            #expect(
+                ["fatal", "warning", "info", "debug"].contains(object["level"] as? String ?? ""), "\(row)",
+                sourceLocation: sourceLocation)
             #expect(object["pid"] is Int && object["message"] is String, "\(row)", sourceLocation: sourceLocation)
             #expect((object["event"] as? String)?.isEmpty == false, "\(row)", sourceLocation: sourceLocation)
             lines.append(object)
@@ -58,8 +63,10 @@ import ToolSupport
 
     /// Runs `script` (with ``prelude``; `$D` is a fresh directory) and returns its run and the
     /// parsed logs it left in `$D/NAME.log` for each of `logs`.
-    static func run(_ script: String, logs: [String], tool: String, setUp: (String) throws -> Void = { _ in },
-                    sourceLocation: SourceLocation = #_sourceLocation) throws -> (ProgramRun, [String: Log]) {
+    static func run(
+        _ script: String, logs: [String], tool: String, setUp: (String) throws -> Void = { _ in },
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (ProgramRun, [String: Log]) {
         try Harness.withTemporaryDirectory { directory in
             try setUp(directory)
             let run = try Harness.shell(prelude + "export D=\(directory)\n" + script, sourceLocation: sourceLocation)
@@ -93,7 +100,8 @@ import ToolSupport
         var seen: Set<String> = [], leftOut: Set<String> = []
 
         // Not PID 1, a verbosity read leniently, a child that exits 3.
-        var (run, logs) = try Self.run(#"""
+        var (run, logs) = try Self.run(
+            #"""
             TINI_VERBOSITY=2x "$SWINIT" --log-format json -- sh -c 'exit 3' 2> $D/plain.log; echo "status=$?"
             """#, logs: ["plain"], tool: "swinit")
         #expect(run.stdout.contains("status=3"), "\(run)")
@@ -103,13 +111,16 @@ import ToolSupport
         let spawned = log.first("child_spawned")
         #expect(spawned["program"] as? String == "sh" && spawned["child_pid"] is Int)
         #expect(spawned["message"] as? String == "Spawned child process 'sh' with pid '\(spawned["child_pid"] as? Int ?? -1)'")
-        #expect(log.first("child_exited")["exit_code"] as? Int == 3 && log.first("child_exited")["child_pid"] as? Int == spawned["child_pid"] as? Int)
+        #expect(
+            log.first("child_exited")["exit_code"] as? Int == 3
+                && log.first("child_exited")["child_pid"] as? Int == spawned["child_pid"] as? Int)
         seen.formUnion(log.events)
 
         // PID 1 at -vvv with -w, --rewrite, --stop-sequence and --grace: each signal is waited for in
         // the log before the next is sent. The worker left behind asks for SIGHUP during the drain
         // and leaves only once the drain has logged it.
-        (run, logs) = try Self.run(#"""
+        (run, logs) = try Self.run(
+            #"""
             cat > $D/worker.sh <<'WORKER'
             \#(Harness.shellWaits)
             exec 2>/dev/null
@@ -140,10 +151,16 @@ import ToolSupport
         log = logs["signals"]!
         #expect(log.first("signal_dropped")["signal"] as? String == "SIGUSR2")
         let sent = log.all("signal_sent")
-        #expect(sent.contains { $0["signal"] as? String == "SIGUSR1" && $0["reason"] as? String == "--rewrite of SIGHUP" }, "\(sent)")
-        #expect(sent.contains { $0["signal"] as? String == "SIGTERM" && ($0["reason"] as? String)?.contains("stop sequence") == true }, "\(sent)")
+        #expect(
+            sent.contains { $0["signal"] as? String == "SIGUSR1" && $0["reason"] as? String == "--rewrite of SIGHUP" }, "\(sent)")
+        #expect(
+            sent.contains {
+                $0["signal"] as? String == "SIGTERM" && ($0["reason"] as? String)?.contains("stop sequence") == true
+            }, "\(sent)")
         #expect(sent.contains { $0["signal"] as? String == "SIGCONT" }, "\(sent)")
-        #expect(log.first("signal_forwarded")["signal"] as? String == "SIGWINCH" && log.first("signal_forwarded")["level"] as? String == "debug")
+        #expect(
+            log.first("signal_forwarded")["signal"] as? String == "SIGWINCH"
+                && log.first("signal_forwarded")["level"] as? String == "debug")
         #expect((log.first("stop_held")["reason"] as? String)?.contains("stop sequence") == true)
         #expect(log.first("zombie_reaped")["reaped_pid"] is Int && log.first("zombie_reaped")["level"] as? String == "warning")
         #expect(log.first("child_exited")["signal"] as? String == "SIGTERM")
@@ -155,7 +172,8 @@ import ToolSupport
         seen.formUnion(log.events)
 
         // Pause mode: a signal it ignores, then SIGTERM.
-        (run, logs) = try Self.run(#"""
+        (run, logs) = try Self.run(
+            #"""
             unshare --pid --fork --mount-proc "$SWINIT" --log-format json -vvv -P 2> $D/pause.log & u=$!; trap 'kill -KILL $(child_of $u 2>/dev/null) $u 2>/dev/null' EXIT
             wait_for_text $D/pause.log pause_started
             s=$(child_of $u)
@@ -165,11 +183,14 @@ import ToolSupport
             """#, logs: ["pause"], tool: "swinit")
         #expect(run.stdout.contains("status=0"), "\(run)")
         log = logs["pause"]!
-        #expect(log.first("signal_ignored")["signal"] as? String == "SIGHUP" && log.first("pause_ended")["signal"] as? String == "SIGTERM")
+        #expect(
+            log.first("signal_ignored")["signal"] as? String == "SIGHUP"
+                && log.first("pause_ended")["signal"] as? String == "SIGTERM")
         seen.formUnion(log.events)
 
         // A program that is not there, with nothing left to drain.
-        (run, logs) = try Self.run(#"""
+        (run, logs) = try Self.run(
+            #"""
             unshare --pid --fork --mount-proc "$SWINIT" --log-format json -v --grace 1 -- $D/missing 2> $D/missing.log
             echo "status=$?"
             """#, logs: ["missing"], tool: "swinit")
@@ -177,7 +198,9 @@ import ToolSupport
         log = logs["missing"]!
         if Harness.execFailureReportsWork {
             let failed = log.first("spawn_failed")
-            #expect(failed["level"] as? String == "fatal" && (failed["program"] as? String)?.hasSuffix("/missing") == true, "\(failed)")
+            #expect(
+                failed["level"] as? String == "fatal" && (failed["program"] as? String)?.hasSuffix("/missing") == true,
+                "\(failed)")
             #expect(failed["error"] as? String == "No such file or directory", "\(failed)")
         } else {
             leftOut.insert("spawn_failed")
@@ -187,15 +210,19 @@ import ToolSupport
 
         if !Harness.subreaperWorks {
             // -s is fatal where the kernel (or an emulator) refuses it.
-            (run, logs) = try Self.run(#"""
+            (run, logs) = try Self.run(
+                #"""
                 "$SWINIT" --log-format json -s -- true 2> $D/refused.log; echo "status=$?"
                 """#, logs: ["refused"], tool: "swinit")
-            #expect(run.stdout.contains("status=1") && logs["refused"]!.first("subreaper_refused")["level"] as? String == "fatal", "\(run)")
+            #expect(
+                run.stdout.contains("status=1") && logs["refused"]!.first("subreaper_refused")["level"] as? String == "fatal",
+                "\(run)")
             seen.formUnion(logs["refused"]!.events)
             leftOut.formUnion(["drain_signalled", "drain_killing", "log_lines_dropped"])
         } else {
             // A subreaper's drain signals its descendants sweep by sweep; one ignores SIGTERM and is SIGKILLed.
-            (run, logs) = try Self.run(#"""
+            (run, logs) = try Self.run(
+                #"""
                 cat > $D/main.sh <<'MAIN'
                 exec 2>/dev/null
                 (trap '' TERM; echo s > $D/stubborn; exec sleep 1000) &
@@ -206,13 +233,17 @@ import ToolSupport
                 """#, logs: ["subreaper"], tool: "swinit")
             #expect(run.stdout.contains("status=0"), "\(run)")
             log = logs["subreaper"]!
-            #expect(log.all("drain_signalled").contains { $0["signal"] as? String == "SIGKILL" && ($0["pids"] as? [Int])?.isEmpty == false })
+            #expect(
+                log.all("drain_signalled").contains {
+                    $0["signal"] as? String == "SIGKILL" && ($0["pids"] as? [Int])?.isEmpty == false
+                })
             #expect(log.first("drain_killing")["processes"] as? Int ?? 0 >= 1)
             seen.formUnion(log.events)
         }
 
         // The host's /proc in a new PID namespace: the drain cannot list what is left.
-        (run, logs) = try Self.run(#"""
+        (run, logs) = try Self.run(
+            #"""
             unshare --pid --fork "$SWINIT" --log-format json --grace 1 -- true 2> $D/foreign.log; echo "status=$?"
             """#, logs: ["foreign"], tool: "swinit")
         #expect(run.stdout.contains("status=0"), "\(run)")
@@ -223,10 +254,19 @@ import ToolSupport
             try Harness.withTemporaryDirectory { directory in
                 // Four orphans a turn, each reaped with a line of about 150 bytes: 64 KB fill in about 110 turns.
                 let count = directory + "/count"
-                func turns() -> Int { Int((try? String(contentsOfFile: count, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0 }
-                seen.formUnion(try Self.droppedLines(Harness.swinit, tool: "swinit", [
-                    "-s", "-v", "-w", "--", "sh", "-c", "i=0; while :; do sh -c 'true & true & true & true &'; i=$((i+1)); echo $i > \(count); done",
-                ]) { turns() >= 400 })
+                func turns() -> Int {
+                    Int(
+                        (try? String(contentsOfFile: count, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+                            ?? "") ?? 0
+                }
+                seen.formUnion(
+                    try Self.droppedLines(
+                        Harness.swinit, tool: "swinit",
+                        [
+                            "-s", "-v", "-w", "--", "sh", "-c",
+                            "i=0; while :; do sh -c 'true & true & true & true &'; i=$((i+1)); echo $i > \(count); done",
+                        ]
+                    ) { turns() >= 400 })
             }
         }
 
@@ -246,8 +286,11 @@ import ToolSupport
         let read = process.read(until: "log lines were dropped: standard error would have blocked\"}\n", timeout: 60)
         let log = parse(read, tool: tool, partial: !read.hasSuffix("\n"))
         _ = process.terminate(timeout: 30)
-        #expect(log.all("log_lines_dropped").contains { ($0["dropped_lines"] as? Int ?? 0) > 0 && $0["level"] as? String == "warning" },
-                "\(read.suffix(600))")
+        #expect(
+            log.all("log_lines_dropped").contains {
+                ($0["dropped_lines"] as? Int ?? 0) > 0 && $0["level"] as? String == "warning"
+            },
+            "\(read.suffix(600))")
         return log.events
     }
 
@@ -257,33 +300,45 @@ import ToolSupport
 
         // Restarts until -r is used up; an exit 0; a child killed by SIGTERM; status files that are
         // in an open directory and in a missing one.
-        var (run, logs) = try Self.run(#"""
+        var (run, logs) = try Self.run(
+            #"""
             mkdir $D/open && chmod 777 $D/open
             "$REBOUND" --log-format json -r 1 -- sh -c 'exit 2' 2> $D/restarts.log; echo "restarts=$?"
             "$REBOUND" --log-format json --status-file $D/open/status.json -- true 2> $D/finished.log; echo "finished=$?"
             "$REBOUND" --log-format json --status-file $D/missing/status.json -- sh -c 'kill -TERM $$' 2> $D/terminated.log
             echo "terminated=$?"
             """#, logs: ["restarts", "finished", "terminated"], tool: "rebound")
-        #expect(run.stdout.contains("restarts=2") && run.stdout.contains("finished=0") && run.stdout.contains("terminated=143"), "\(run)")
+        #expect(
+            run.stdout.contains("restarts=2") && run.stdout.contains("finished=0") && run.stdout.contains("terminated=143"),
+            "\(run)")
         var log = logs["restarts"]!
         #expect(log.first("child_starting")["program"] as? String == "sh")
         let restarting = log.first("child_restarting")
-        #expect(restarting["exit_code"] as? Int == 2 && restarting["restarts"] as? Int == 1 && restarting["child_pid"] is Int, "\(restarting)")
-        #expect(restarting["message"] as? String == "child (pid \(restarting["child_pid"] as? Int ?? -1)) exited with status 2, restarting (1)")
+        #expect(
+            restarting["exit_code"] as? Int == 2 && restarting["restarts"] as? Int == 1 && restarting["child_pid"] is Int,
+            "\(restarting)")
+        #expect(
+            restarting["message"] as? String
+                == "child (pid \(restarting["child_pid"] as? Int ?? -1)) exited with status 2, restarting (1)")
         #expect(log.first("child_ended")["exit_code"] as? Int == 2)
-        #expect(log.first("max_restarts_reached")["max_restarts"] as? Int == 1 && log.first("max_restarts_reached")["exit_code"] as? Int == 2)
+        #expect(
+            log.first("max_restarts_reached")["max_restarts"] as? Int == 1
+                && log.first("max_restarts_reached")["exit_code"] as? Int == 2)
         seen.formUnion(log.events)
         log = logs["finished"]!
         #expect((log.first("status_file_directory_unsafe")["path"] as? String)?.hasSuffix("/open/status.json") == true)
         #expect(log.first("child_finished")["exit_code"] as? Int == 0)
         seen.formUnion(log.events)
         log = logs["terminated"]!
-        #expect(log.first("status_file_write_failed")["error"] is String && log.first("status_file_write_failed")["level"] as? String == "warning")
+        #expect(
+            log.first("status_file_write_failed")["error"] is String
+                && log.first("status_file_write_failed")["level"] as? String == "warning")
         #expect(log.first("child_terminated")["signal"] as? String == "SIGTERM")
         seen.formUnion(log.events)
 
         // A program that is not there, restarted after the backoff; as PID 1 with nothing left to drain.
-        (run, logs) = try Self.run(#"""
+        (run, logs) = try Self.run(
+            #"""
             unshare --pid --fork --mount-proc "$REBOUND" --log-format json -r 1 -b 1 --backoff-max 0.1 --grace 1 -- $D/missing \
                 2> $D/missing.log
             echo "status=$?"
@@ -301,7 +356,8 @@ import ToolSupport
 
         // As PID 1: a forwarded signal; SIGTERM to a child that ignores it, SIGKILL after
         // --stop-timeout; the drain SIGKILLs what ignores SIGTERM too.
-        (run, logs) = try Self.run(#"""
+        (run, logs) = try Self.run(
+            #"""
             cat > $D/child.sh <<'CHILD'
             exec 2>/dev/null
             trap '' TERM USR1
@@ -327,7 +383,8 @@ import ToolSupport
         seen.formUnion(log.events)
 
         // SIGTERM during a restart delay; the drain finds a process that stops in time.
-        (run, logs) = try Self.run(#"""
+        (run, logs) = try Self.run(
+            #"""
             unshare --pid --fork --mount-proc "$REBOUND" --log-format json -d 60 --grace 30 -- sh -c '( exec sleep 1000 & ); exit 1' \
                 2> $D/delay.log & u=$!; trap 'kill -KILL $(child_of $u 2>/dev/null) $u 2>/dev/null' EXIT
             wait_for_text $D/delay.log child_restarting
@@ -341,14 +398,16 @@ import ToolSupport
         seen.formUnion(log.events)
 
         // The host's /proc in a new PID namespace: the drain cannot list what is left.
-        (run, logs) = try Self.run(#"""
+        (run, logs) = try Self.run(
+            #"""
             unshare --pid --fork "$REBOUND" --log-format json --grace 1 -- true 2> $D/foreign.log; echo "status=$?"
             """#, logs: ["foreign"], tool: "rebound")
         #expect(logs["foreign"]!.first("drain_cannot_list")["error"] is String, "\(run)")
         seen.formUnion(logs["foreign"]!.events)
 
         // Health checks that fail: in the start period, then counted until the child is unhealthy.
-        (run, logs) = try Self.run(#"""
+        (run, logs) = try Self.run(
+            #"""
             "$REBOUND" --log-format json --health-cmd 'exit 1' --health-interval 0.2 --health-retries 2 --health-start-period 1 \
                 -- sleep 1000 2> $D/health.log & r=$!; trap 'kill -TERM $r 2>/dev/null' EXIT
             wait_for_text $D/health.log child_restarting
@@ -357,8 +416,11 @@ import ToolSupport
         log = logs["health"]!
         let checks = log.all("health_check_failed")
         #expect(checks.contains { $0["counted"] as? Bool == false && $0["health_result"] as? String == "exit 1" }, "\(checks)")
-        #expect(checks.contains { $0["counted"] as? Bool == true && $0["failures"] as? Int == 2 && $0["retries"] as? Int == 2
-                    && $0["level"] as? String == "warning" }, "\(checks)")
+        #expect(
+            checks.contains {
+                $0["counted"] as? Bool == true && $0["failures"] as? Int == 2 && $0["retries"] as? Int == 2
+                    && $0["level"] as? String == "warning"
+            }, "\(checks)")
         #expect(checks.allSatisfy { $0["counted"] as? Bool == true || $0["level"] as? String == "info" }, "\(checks)")
         #expect(log.first("child_restarting")["unhealthy"] as? Bool == true, "\(run)")
         seen.formUnion(log.events)
@@ -370,7 +432,8 @@ import ToolSupport
             // processes (RLIMIT_NPROC 5: unshare, rebound, the child, two helpers), then can again once
             // they are gone. RLIMIT_NPROC counts a user's processes in its user namespace and those above
             // it, so this runs as a user no other test runs as.
-            (run, logs) = try Self.run(#"""
+            (run, logs) = try Self.run(
+                #"""
                 chmod 755 $D
                 cat > $D/child.sh <<'CHILD'
                 sleep 2 & sleep 2 & wait
@@ -391,7 +454,8 @@ import ToolSupport
             leftOut.insert("health_runner_unavailable")
         } else {
             // Without /proc rebound cannot execute itself as the checks' runner.
-            (run, logs) = try Self.run(#"""
+            (run, logs) = try Self.run(
+                #"""
                 unshare --pid --fork --mount sh -c 'umount -l /proc && exec "$REBOUND" --log-format json --health-cmd true \
                     --health-interval 0.2 -- sh -c "sleep 1"' 2> $D/noproc.log
                 echo "status=$?"
@@ -406,12 +470,16 @@ import ToolSupport
             let status = directory + "/status.json"
             func restarts() -> Int {
                 guard let data = FileManager.default.contents(atPath: status),
-                      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return -1 }
+                    let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+                else { return -1 }
                 return object["restarts"] as? Int ?? -1
             }
-            seen.formUnion(try Self.droppedLines(Harness.rebound, tool: "rebound", ["-b", "0", "--status-file", status, "--", program, "-c", "exit 1"]) {
-                restarts() >= 100
-            })
+            seen.formUnion(
+                try Self.droppedLines(
+                    Harness.rebound, tool: "rebound", ["-b", "0", "--status-file", status, "--", program, "-c", "exit 1"]
+                ) {
+                    restarts() >= 100
+                })
         }
 
         // rebound has no debug level: the drain's sweeps and ignored signals are never shown.

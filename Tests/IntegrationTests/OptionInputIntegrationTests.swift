@@ -10,8 +10,12 @@ import TestSupport
     static let longFraction = "0." + String(repeating: "5", count: 400)
 
     @Test func aStopTimeoutOfHundredsOfDigitsStillEndsInSigkill() throws {
-        let rebound = try BackgroundProcess(Harness.rebound, ["--stop-timeout", Self.longFraction, "sh", "-c",
-                                                              "trap '' TERM; echo ready >&2; exec sleep 30"])
+        let rebound = try BackgroundProcess(
+            Harness.rebound,
+            [
+                "--stop-timeout", Self.longFraction, "sh", "-c",
+                "trap '' TERM; echo ready >&2; exec sleep 30",
+            ])
         try #require(rebound.waitForOutput("ready"))
         let sent = rebound.send(SIGTERM)
         let exit = rebound.waitForExit(timeout: 20)
@@ -28,7 +32,8 @@ import TestSupport
     /// Decoded as UTF-8, the byte 0xFF in an option value became U+FFFD's three bytes: a status file
     /// under another name than the one a monitor reads, a health check that ran something else.
     @Test func reboundUsesOptionValuesByteForByte() throws {
-        let result = try Harness.shell(#"""
+        let result = try Harness.shell(
+            #"""
             set -e
             cd "$(mktemp -d)"
             status=$(printf 'st\377.json')
@@ -45,7 +50,8 @@ import TestSupport
 
     /// A newline in a program name split a log line in two, an escape sequence went to the terminal.
     @Test func controlBytesInNamesStayInsideTheirLine() throws {
-        let result = try Harness.shell(#"""
+        let result = try Harness.shell(
+            #"""
             name=$(printf 'no\nsuch\033[31m')
             {
                 "$REBOUND" -r 1 -- "$name"; echo "rebound: exit $?"
@@ -57,7 +63,9 @@ import TestSupport
         #expect(lines.contains("rebound: starting no\\x0asuch\\x1b[31m"), "\(lines)")
         #expect(lines.contains("rebound: exec no\\x0asuch\\x1b[31m: No such file or directory"), "\(lines)")
         #expect(lines.contains { $0.hasSuffix("] exec no\\x0asuch\\x1b[31m failed: No such file or directory") }, "\(lines)")
-        #expect(lines.contains("rebound: not a valid number of seconds for --restart-delay: '1\\x0a2' (use e.g. 2 or 0.5)"), "\(lines)")
+        #expect(
+            lines.contains("rebound: not a valid number of seconds for --restart-delay: '1\\x0a2' (use e.g. 2 or 0.5)"),
+            "\(lines)")
         #expect(!result.stdout.contains("\u{1b}"), "\(lines)")
         #expect(lines.contains("swinit: exit 127") && lines.contains("usage: exit 1"), "\(lines)")
     }

@@ -19,7 +19,10 @@ import TestSupport
     static var postgresBin: String? {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         return versions.compactMap { Int($0) }.sorted().reversed().map { "/usr/lib/postgresql/\($0)/bin" }
-            .first { FileManager.default.isExecutableFile(atPath: $0 + "/pg_ctl") && FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }
+            .first {
+                FileManager.default.isExecutableFile(atPath: $0 + "/pg_ctl")
+                    && FileManager.default.isExecutableFile(atPath: $0 + "/initdb")
+            }
     }
 
     /// Shell helpers: bounded polling for a file, a line in a file, or a command's success; the
@@ -44,8 +47,9 @@ import TestSupport
 
     func requireSidekiq() throws {
         try Harness.requirePIDNamespaces()
-        try Harness.require(Harness.executable("/usr/bin/redis-server") != nil && Harness.executable("/usr/bin/redis-cli") != nil,
-                            "needs Redis (apt-get install redis-server)")
+        try Harness.require(
+            Harness.executable("/usr/bin/redis-server") != nil && Harness.executable("/usr/bin/redis-cli") != nil,
+            "needs Redis (apt-get install redis-server)")
         try Harness.require(Harness.executable("/usr/bin/sidekiq") != nil, "needs Sidekiq (apt-get install ruby-sidekiq)")
     }
 
@@ -87,42 +91,44 @@ import TestSupport
             chmod(directory, 0o755)
             _ = chown(directory, getpwnam("postgres").pointee.pw_uid, getpwnam("postgres").pointee.pw_gid)
             let flags = stop.flags
-            let result = try Harness.shell(Self.prelude + #"""
-                D=\#(directory); cd "$D"
-                export PGBIN=\#(bin) PGDATA=$D/data PGRUNDIR=$D
-                "$SWINIT" -s --user postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres > "$D/initdb.log" 2>&1 || fail "initdb: $(cat $D/initdb.log)"
-                ulimit -c 0  # the crashes below dump no core
-                unshare --pid --fork --mount-proc "$REBOUND" --user postgres \#(flags) -- \#(Self.examples)/database-pod/control-plane.sh 2> "$D/rebound.log" & u=$!
-                wait_until 60 nonempty "$D/control-plane.ready"
-                rebound=$(cat /proc/$u/task/$u/children)
-                postmaster=$(cat "$D/postmaster.pid")
-                echo "postmaster $postmaster"
-                for crash in 1 2; do
+            let result = try Harness.shell(
+                Self.prelude + #"""
+                    D=\#(directory); cd "$D"
+                    export PGBIN=\#(bin) PGDATA=$D/data PGRUNDIR=$D
+                    "$SWINIT" -s --user postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres > "$D/initdb.log" 2>&1 || fail "initdb: $(cat $D/initdb.log)"
+                    ulimit -c 0  # the crashes below dump no core
+                    unshare --pid --fork --mount-proc "$REBOUND" --user postgres \#(flags) -- \#(Self.examples)/database-pod/control-plane.sh 2> "$D/rebound.log" & u=$!
                     wait_until 60 nonempty "$D/control-plane.ready"
-                    cp=$(cat "$D/control-plane.ready"); rm "$D/control-plane.ready"
-                    kill -SEGV "$(host_pid $rebound $cp)" || fail "no control plane to crash"
-                    wait_until 60 has "$D/rebound.log" "killed by signal 11, restarting ($crash)"
-                done
-                wait_until 60 nonempty "$D/control-plane.ready"
-                [ "$(cat "$D/postmaster.pid")" = "$postmaster" ] || fail "the postmaster changed: $(cat $D/postmaster.pid), was $postmaster"
-                # The control plane's client session is open when the pod stops.
-                session() { [ "$("$PGBIN/psql" -X -At -h "$D" -U postgres -d postgres -c "select count(*) from pg_stat_activity where query like 'select pg_sleep%'")" -ge 1 ]; }
-                wait_until 60 session
-                kill -TERM $rebound
-                wait $u; echo "status=$?"
-                # The next start of the database, in a namespace of its own, then a clean stop.
-                unshare --pid --fork --mount-proc "$SWINIT" --user postgres -- sh -c '
-                    "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGRUNDIR/next-start.log" -w -t 60 -o "-k $PGRUNDIR -c listen_addresses=" start >/dev/null &&
-                    "$PGBIN/pg_ctl" -D "$PGDATA" -w -t 60 -m fast stop >/dev/null' || fail "the next start failed: $(cat $D/next-start.log)"
-                echo "--- rebound.log"; cat "$D/rebound.log"
-                echo "--- postgresql.log"; cat "$D/postgresql.log"
-                echo "--- next-start.log"; cat "$D/next-start.log"
-                """#, timeout: 240)
+                    rebound=$(cat /proc/$u/task/$u/children)
+                    postmaster=$(cat "$D/postmaster.pid")
+                    echo "postmaster $postmaster"
+                    for crash in 1 2; do
+                        wait_until 60 nonempty "$D/control-plane.ready"
+                        cp=$(cat "$D/control-plane.ready"); rm "$D/control-plane.ready"
+                        kill -SEGV "$(host_pid $rebound $cp)" || fail "no control plane to crash"
+                        wait_until 60 has "$D/rebound.log" "killed by signal 11, restarting ($crash)"
+                    done
+                    wait_until 60 nonempty "$D/control-plane.ready"
+                    [ "$(cat "$D/postmaster.pid")" = "$postmaster" ] || fail "the postmaster changed: $(cat $D/postmaster.pid), was $postmaster"
+                    # The control plane's client session is open when the pod stops.
+                    session() { [ "$("$PGBIN/psql" -X -At -h "$D" -U postgres -d postgres -c "select count(*) from pg_stat_activity where query like 'select pg_sleep%'")" -ge 1 ]; }
+                    wait_until 60 session
+                    kill -TERM $rebound
+                    wait $u; echo "status=$?"
+                    # The next start of the database, in a namespace of its own, then a clean stop.
+                    unshare --pid --fork --mount-proc "$SWINIT" --user postgres -- sh -c '
+                        "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGRUNDIR/next-start.log" -w -t 60 -o "-k $PGRUNDIR -c listen_addresses=" start >/dev/null &&
+                        "$PGBIN/pg_ctl" -D "$PGDATA" -w -t 60 -m fast stop >/dev/null' || fail "the next start failed: $(cat $D/next-start.log)"
+                    echo "--- rebound.log"; cat "$D/rebound.log"
+                    echo "--- postgresql.log"; cat "$D/postgresql.log"
+                    echo "--- next-start.log"; cat "$D/next-start.log"
+                    """#, timeout: 240)
             let first = read(directory + "/postgresql.log"), next = read(directory + "/next-start.log")
             let rebound = read(directory + "/rebound.log")
             #expect(!result.stderr.contains("FAILED"), "\(result.stderr)")
             #expect(result.stdout.contains("status=143"), "\(result)")
-            #expect(rebound.contains("already running"), "the restarted control plane did not find the database running: \(rebound)")
+            #expect(
+                rebound.contains("already running"), "the restarted control plane did not find the database running: \(rebound)")
             if stop != .plain {
                 let (signal, request) = stop == .graceInterrupt ? ("SIGINT", "fast") : ("SIGTERM", "smart")
                 #expect(rebound.contains("rebound: grace: sending \(signal) to "), "\(rebound)")
@@ -149,56 +155,62 @@ import TestSupport
             chmod(directory, 0o755)
             _ = chown(directory, getpwnam("postgres").pointee.pw_uid, getpwnam("postgres").pointee.pw_gid)
             let check = #"[ $(( $(date +%s) - $(stat -c %Y "$HEALTH_FILE" 2>/dev/null || echo 0) )) -lt 3 ]"#
-            let result = try Harness.shell(Self.prelude + #"""
-                D=\#(directory); cd "$D"
-                export PGBIN=\#(bin) PGDATA=$D/data PGRUNDIR=$D HEALTH_FILE=$D/control-plane.alive
-                "$SWINIT" -s --user postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres > "$D/initdb.log" 2>&1 || fail "initdb: $(cat $D/initdb.log)"
-                unshare --pid --fork --mount-proc "$REBOUND" --user postgres --grace 30 --grace-signal INT --stop-timeout 5 \
-                    --health-cmd '\#(check)' --health-interval 1 --health-retries 2 --health-start-period 60 \
-                    --status-file "$D/status.json" -- \#(Self.examples)/database-pod/control-plane.sh 2> "$D/rebound.log" & u=$!
-                # A reader that parses the status file as fast as it can, until told to stop.
-                python3 -c '
-                import json, os, sys, time
-                path, stop = sys.argv[1], sys.argv[2]
-                reads = bad = 0
-                while not os.path.exists(stop):
-                    time.sleep(0.001)
-                    try:
-                        text = open(path).read()
-                    except FileNotFoundError:
-                        continue
-                    reads += 1
-                    try:
-                        json.loads(text)
-                    except ValueError:
-                        bad += 1
-                print("reads=%d bad=%d" % (reads, bad))
-                ' "$D/status.json" "$D/stop-reading" > "$D/reader.out" & reader=$!
-                wait_until 60 nonempty "$D/control-plane.ready"
-                rebound=$(cat /proc/$u/task/$u/children)
-                postmaster=$(cat "$D/postmaster.pid")
-                wait_until 60 has "$D/status.json" '"health":"healthy"'
-                cp=$(cat "$D/control-plane.ready"); rm "$D/control-plane.ready"
-                kill -STOP "$(host_pid $rebound $cp)" || fail "no control plane to freeze"
-                wait_until 60 has "$D/rebound.log" "unhealthy, restarting (1)"
-                wait_until 60 nonempty "$D/control-plane.ready"
-                [ "$(cat "$D/postmaster.pid")" = "$postmaster" ] || fail "the postmaster changed: $(cat $D/postmaster.pid), was $postmaster"
-                wait_until 60 has "$D/status.json" '"health":"healthy"'
-                touch "$D/stop-reading"; wait $reader
-                cat "$D/status.json"
-                kill -TERM $rebound
-                wait $u; echo "status=$?"
-                cat "$D/reader.out"
-                echo "--- rebound.log"; cat "$D/rebound.log"
-                """#, timeout: 240)
+            let result = try Harness.shell(
+                Self.prelude + #"""
+                    D=\#(directory); cd "$D"
+                    export PGBIN=\#(bin) PGDATA=$D/data PGRUNDIR=$D HEALTH_FILE=$D/control-plane.alive
+                    "$SWINIT" -s --user postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres > "$D/initdb.log" 2>&1 || fail "initdb: $(cat $D/initdb.log)"
+                    unshare --pid --fork --mount-proc "$REBOUND" --user postgres --grace 30 --grace-signal INT --stop-timeout 5 \
+                        --health-cmd '\#(check)' --health-interval 1 --health-retries 2 --health-start-period 60 \
+                        --status-file "$D/status.json" -- \#(Self.examples)/database-pod/control-plane.sh 2> "$D/rebound.log" & u=$!
+                    # A reader that parses the status file as fast as it can, until told to stop.
+                    python3 -c '
+                    import json, os, sys, time
+                    path, stop = sys.argv[1], sys.argv[2]
+                    reads = bad = 0
+                    while not os.path.exists(stop):
+                        time.sleep(0.001)
+                        try:
+                            text = open(path).read()
+                        except FileNotFoundError:
+                            continue
+                        reads += 1
+                        try:
+                            json.loads(text)
+                        except ValueError:
+                            bad += 1
+                    print("reads=%d bad=%d" % (reads, bad))
+                    ' "$D/status.json" "$D/stop-reading" > "$D/reader.out" & reader=$!
+                    wait_until 60 nonempty "$D/control-plane.ready"
+                    rebound=$(cat /proc/$u/task/$u/children)
+                    postmaster=$(cat "$D/postmaster.pid")
+                    wait_until 60 has "$D/status.json" '"health":"healthy"'
+                    cp=$(cat "$D/control-plane.ready"); rm "$D/control-plane.ready"
+                    kill -STOP "$(host_pid $rebound $cp)" || fail "no control plane to freeze"
+                    wait_until 60 has "$D/rebound.log" "unhealthy, restarting (1)"
+                    wait_until 60 nonempty "$D/control-plane.ready"
+                    [ "$(cat "$D/postmaster.pid")" = "$postmaster" ] || fail "the postmaster changed: $(cat $D/postmaster.pid), was $postmaster"
+                    wait_until 60 has "$D/status.json" '"health":"healthy"'
+                    touch "$D/stop-reading"; wait $reader
+                    cat "$D/status.json"
+                    kill -TERM $rebound
+                    wait $u; echo "status=$?"
+                    cat "$D/reader.out"
+                    echo "--- rebound.log"; cat "$D/rebound.log"
+                    """#, timeout: 240)
             let rebound = read(directory + "/rebound.log"), log = read(directory + "/postgresql.log")
             #expect(!result.stderr.contains("FAILED"), "\(result.stderr)\n\(rebound)")
             #expect(result.stdout.contains("status=143"), "\(result)")
             #expect(rebound.contains("rebound: health check failed (1/2): exit 1"), "\(rebound)")
             #expect(rebound.contains("rebound: health check failed (2/2): exit 1"), "\(rebound)")
-            #expect(rebound.range(of: #"rebound: child \(pid [0-9]+\) unhealthy, restarting \(1\)"#, options: .regularExpression) != nil, "\(rebound)")
-            #expect(rebound.contains("already running"), "the restarted control plane did not find the database running: \(rebound)")
-            #expect(rebound.components(separatedBy: "rebound: starting ").count == 3, "the control plane started other than twice: \(rebound)")
+            #expect(
+                rebound.range(of: #"rebound: child \(pid [0-9]+\) unhealthy, restarting \(1\)"#, options: .regularExpression)
+                    != nil, "\(rebound)")
+            #expect(
+                rebound.contains("already running"), "the restarted control plane did not find the database running: \(rebound)")
+            #expect(
+                rebound.components(separatedBy: "rebound: starting ").count == 3,
+                "the control plane started other than twice: \(rebound)")
             // One start of PostgreSQL, no crash, and a clean stop by the drain.
             #expect(log.components(separatedBy: "database system is ready to accept connections").count == 2, "\(log)")
             #expect(log.contains("database system is shut down"), "\(log)")
@@ -241,29 +253,30 @@ import TestSupport
             func job(_ name: String, _ seconds: Int) -> String {
                 #"{"class":"SlowJob","args":["\#(name)",\#(seconds)],"jid":"\#(name)-job-0123456789abc","queue":"default","retry":false,"created_at":1700000000.0,"enqueued_at":1700000000.0}"#
             }
-            let result = try Harness.shell(Self.prelude + #"""
-                D=\#(directory); cd "$D"
-                redis-server --port 0 --unixsocket "$D/redis.sock" --daemonize yes --dir "$D" --save "" --appendonly no \
-                    --pidfile "$D/redis.pid" --logfile "$D/redis.log" || fail "redis-server did not start"
-                trap 'kill $(cat "$D/redis.pid") 2>/dev/null' EXIT
-                wait_until 30 test -S "$D/redis.sock"
-                redis() { redis-cli -s "$D/redis.sock" "$@"; }
-                export REDIS_SOCKET=$D/redis.sock MARKER_DIR=$D SIDEKIQ_TIMEOUT=3 SIDEKIQ_CONCURRENCY=2
-                unshare --pid --fork --mount-proc \#(initProgram) -v \#(stop.flags) -- \#(Self.examples)/sidekiq-worker/entrypoint.sh > "$D/out.log" 2>&1 & u=$!
-                redis SADD queues default > /dev/null
-                redis LPUSH queue:default '\#(job("long", 60))' > /dev/null
-                wait_until 60 nonempty "$D/long.started"
-                init=$(cat /proc/$u/task/$u/children)
-                kill -TERM $init
-                if [ \#(stop == .stopSequence ? 1 : 0) = 1 ]; then
-                    wait_until 30 has "$D/out.log" "Received TSTP, no longer accepting new work"
-                    # A new job now stays in Redis: Sidekiq is quiet, though one of its two threads is free.
-                    redis LPUSH queue:default '\#(job("late", 0))' > /dev/null
-                fi
-                wait $u; echo "status=$?"
-                echo "queued: $(redis LRANGE queue:default 0 -1 | sed -n 's/.*"args":\["\([a-z]*\)".*/\1/p' | sort | tr '\n' ' ')"
-                ls "$D"
-                """#, timeout: 120)
+            let result = try Harness.shell(
+                Self.prelude + #"""
+                    D=\#(directory); cd "$D"
+                    redis-server --port 0 --unixsocket "$D/redis.sock" --daemonize yes --dir "$D" --save "" --appendonly no \
+                        --pidfile "$D/redis.pid" --logfile "$D/redis.log" || fail "redis-server did not start"
+                    trap 'kill $(cat "$D/redis.pid") 2>/dev/null' EXIT
+                    wait_until 30 test -S "$D/redis.sock"
+                    redis() { redis-cli -s "$D/redis.sock" "$@"; }
+                    export REDIS_SOCKET=$D/redis.sock MARKER_DIR=$D SIDEKIQ_TIMEOUT=3 SIDEKIQ_CONCURRENCY=2
+                    unshare --pid --fork --mount-proc \#(initProgram) -v \#(stop.flags) -- \#(Self.examples)/sidekiq-worker/entrypoint.sh > "$D/out.log" 2>&1 & u=$!
+                    redis SADD queues default > /dev/null
+                    redis LPUSH queue:default '\#(job("long", 60))' > /dev/null
+                    wait_until 60 nonempty "$D/long.started"
+                    init=$(cat /proc/$u/task/$u/children)
+                    kill -TERM $init
+                    if [ \#(stop == .stopSequence ? 1 : 0) = 1 ]; then
+                        wait_until 30 has "$D/out.log" "Received TSTP, no longer accepting new work"
+                        # A new job now stays in Redis: Sidekiq is quiet, though one of its two threads is free.
+                        redis LPUSH queue:default '\#(job("late", 0))' > /dev/null
+                    fi
+                    wait $u; echo "status=$?"
+                    echo "queued: $(redis LRANGE queue:default 0 -1 | sed -n 's/.*"args":\["\([a-z]*\)".*/\1/p' | sort | tr '\n' ' ')"
+                    ls "$D"
+                    """#, timeout: 120)
             let output = read(directory + "/out.log")
             #expect(!result.stderr.contains("FAILED"), "\(result.stderr)\n\(output)")
             // The entrypoint shell died of the SIGTERM (or, stopped by SIGTSTP with -g, of the SIGTERM that followed).
@@ -271,7 +284,9 @@ import TestSupport
             #expect(!result.stdout.contains("long.done"), "the 60 s job cannot have finished")
             switch stop {
             case .plain, .tini:
-                #expect(result.stdout.contains("queued: \n"), "the job should be lost: neither done nor in Redis\n\(result)\n\(output)")
+                #expect(
+                    result.stdout.contains("queued: \n"),
+                    "the job should be lost: neither done nor in Redis\n\(result)\n\(output)")
                 #expect(!output.contains("Pushed 1 jobs back to Redis"), "\(output)")
             case .grace:
                 #expect(result.stdout.contains("queued: long \n"), "the job is not back in Redis\n\(result)\n\(output)")

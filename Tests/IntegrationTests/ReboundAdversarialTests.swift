@@ -14,7 +14,8 @@ import TestSupport
         try Harness.require(geteuid() == 0, "needs root (to plant files as uid 65534 with setpriv)")
         try Harness.withTemporaryDirectory { scratch in
             let own = scratch + "/own"
-            let setup = try Harness.shell("""
+            let setup = try Harness.shell(
+                """
                 set -e; chmod 755 \(scratch); mkdir \(own); chown 65534:65534 \(own)
                 printf secret > \(scratch)/root-only; chmod 600 \(scratch)/root-only
                 """)
@@ -25,7 +26,8 @@ import TestSupport
 
     /// Runs `command` as uid 65534 (a shell command line).
     static func asUser(_ command: String) throws {
-        let result = try Harness.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/bin/sh", "-c", command])
+        let result = try Harness.run(
+            "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/bin/sh", "-c", command])
         try #require(result.status == 0, "as uid 65534: \(command): \(result.stderr)")
     }
 
@@ -75,18 +77,22 @@ import TestSupport
         try Self.withUsersDirectory { scratch, own in
             let path = own + "/status.json"
             try plant.plant(at: path + ".tmp", scratch: scratch)
-            let result = try Harness.run(Harness.rebound, ["-r", "2", "-b", "0", "--status-file", path, "--", "sh", "-c", "exit 3"],
-                                         timeout: 30)
+            let result = try Harness.run(
+                Harness.rebound, ["-r", "2", "-b", "0", "--status-file", path, "--", "sh", "-c", "exit 3"],
+                timeout: 30)
             #expect(result.status == 3, "\(result.stderr)")
             #expect(!result.stderr.contains("cannot write status file"), "\(result.stderr)")
-            #expect(result.stderr.contains("rebound: warning: status file directory \(own) can be written by another user (owner uid 65534, mode 0755)"),
-                    "\(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "rebound: warning: status file directory \(own) can be written by another user (owner uid 65534, mode 0755)"),
+                "\(result.stderr)")
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             #expect(attributes[.type] as? FileAttributeType == .typeRegular)
             #expect((attributes[.ownerAccountID] as? NSNumber)?.intValue == 0)
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o644)
             let status = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
-            #expect(status?["state"] as? String == "stopping" && status?["restarts"] as? Int == 2, "\(String(describing: status))")
+            #expect(
+                status?["state"] as? String == "stopping" && status?["restarts"] as? Int == 2, "\(String(describing: status))")
             #expect(Self.fileType(path + ".tmp") == plant.type, "the planted \(plant) was replaced or removed")
             #expect(try String(contentsOfFile: scratch + "/root-only", encoding: .utf8) == "secret")
             let rootOnly = try FileManager.default.attributesOfItem(atPath: scratch + "/root-only")
@@ -104,10 +110,13 @@ import TestSupport
         try Self.withUsersDirectory { scratch, own in
             let path = own + "/status.json"
             try plant.plant(at: path, scratch: scratch)
-            let result = try Harness.run(Harness.rebound, ["--status-file", path, "--", "sh", "-c", "echo started >&2"], timeout: 30)
+            let result = try Harness.run(
+                Harness.rebound, ["--status-file", path, "--", "sh", "-c", "echo started >&2"], timeout: 30)
             let reason = plant == .symlink ? "is a symbolic link" : "is not a regular file"
             #expect(result.status == 1)
-            #expect(result.stderr.split(separator: "\n").first.map(String.init) == "rebound: --status-file \(path) \(reason)", "\(result.stderr)")
+            #expect(
+                result.stderr.split(separator: "\n").first.map(String.init) == "rebound: --status-file \(path) \(reason)",
+                "\(result.stderr)")
             #expect(result.stderr.contains("Usage: rebound [OPTIONS] [--] PROGRAM [ARGS...]"))
             #expect(!result.stderr.contains("started"))
             #expect(Self.fileType(path) == plant.type)
@@ -121,10 +130,12 @@ import TestSupport
     func aStatusFileSwappedWhileReboundRunsIsReplacedNotFollowed(plant: Plant) throws {
         try Self.withUsersDirectory { scratch, own in
             let path = own + "/status.json"
-            let rebound = try BackgroundProcess(Harness.rebound, [
-                "-r", "1", "-b", "0", "--status-file", path, "--",
-                "sh", "-c", "echo running >&2; while [ ! -e \(scratch)/go ]; do sleep 0.05; done; exit 3",
-            ])
+            let rebound = try BackgroundProcess(
+                Harness.rebound,
+                [
+                    "-r", "1", "-b", "0", "--status-file", path, "--",
+                    "sh", "-c", "echo running >&2; while [ ! -e \(scratch)/go ]; do sleep 0.05; done; exit 3",
+                ])
             try #require(rebound.waitForOutput("running"))
             try Self.asUser("rm -f \(path)")
             try plant.plant(at: path, scratch: scratch)
@@ -156,8 +167,10 @@ import TestSupport
         static let user = 61_020
 
         var wrapper: [String] {
-            let user = ["/usr/bin/setpriv", "--reuid=\(Self.user)", "--regid=\(Self.user)", "--clear-groups",
-                        "/usr/bin/unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc", "--kill-child"]
+            let user = [
+                "/usr/bin/setpriv", "--reuid=\(Self.user)", "--regid=\(Self.user)", "--clear-groups",
+                "/usr/bin/unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc", "--kill-child",
+            ]
             switch self {
             case .noProcessForTheCheck: return ["--nproc=3"] + user
             case .noProcessForItsShell: return ["--nproc=4"] + user
@@ -175,16 +188,21 @@ import TestSupport
             let own = scratch + "/limited"
             try #require(mkdir(own, 0o755) == 0 && chown(own, uid_t(Exhaustion.user), gid_t(Exhaustion.user)) == 0)
             let path = own + "/status.json"
-            let rebound = try BackgroundProcess("/usr/bin/prlimit", exhaustion.wrapper + [
-                Harness.rebound, "-r", "1", "--health-cmd", "true", "--health-interval", "0.3", "--health-retries", "2",
-                "--status-file", path, "--", "sleep", "1000",
-            ])
+            let rebound = try BackgroundProcess(
+                "/usr/bin/prlimit",
+                exhaustion.wrapper + [
+                    Harness.rebound, "-r", "1", "--health-cmd", "true", "--health-interval", "0.3", "--health-retries", "2",
+                    "--status-file", path, "--", "sleep", "1000",
+                ])
             func status() -> [String: Any]? {
-                FileManager.default.contents(atPath: path).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+                FileManager.default.contents(atPath: path).flatMap {
+                    try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
+                }
             }
             let deadline = Date(timeIntervalSinceNow: 60 * Harness.slowdown)
             while Date() < deadline && !rebound.hasExited && !rebound.stderr.contains("unhealthy")
-                && (status()?["health_checks_not_run"] as? Int ?? 0) < 5 {
+                && (status()?["health_checks_not_run"] as? Int ?? 0) < 5
+            {
                 usleep(20_000)
             }
             // rebound itself: under unshare, which passes no signal on, it is unshare's child.
@@ -193,12 +211,15 @@ import TestSupport
             #expect(rebound.waitForExit().status == 143, "\(rebound.stderr)")
             let lines = logLines(rebound.stderr).filter { !$0.hasPrefix("rebound: warning: status file directory") }
             #expect(lines.first == "rebound: starting sleep", "\(rebound.stderr)")
-            #expect(lines.filter { $0.hasPrefix("rebound: health check not run (not counted): ") }.count == 1, "\(rebound.stderr)")
+            #expect(
+                lines.filter { $0.hasPrefix("rebound: health check not run (not counted): ") }.count == 1, "\(rebound.stderr)")
             #expect(!rebound.stderr.contains("health check failed") && !rebound.stderr.contains("unhealthy"), "\(rebound.stderr)")
             let last = status()
             #expect((last?["health_checks_not_run"] as? Int ?? 0) >= 5, "\(String(describing: last))")
-            #expect(last?["health"] as? String == "starting" && last?["failing_streak"] as? Int == 0 && last?["restarts"] as? Int == 0,
-                    "\(String(describing: last))")
+            #expect(
+                last?["health"] as? String == "starting" && last?["failing_streak"] as? Int == 0
+                    && last?["restarts"] as? Int == 0,
+                "\(String(describing: last))")
             #expect((last?["last_health_result"] as? String)?.hasPrefix("not run: ") == true, "\(String(describing: last))")
         }
     }
@@ -216,11 +237,14 @@ import TestSupport
         try Harness.withTemporaryDirectory { directory in
             let daemon = "sh -c 'echo $$ >> \(directory)/daemons; exec sleep 1000'"
             let check = "echo >> \(directory)/checks; setsid \(daemon) & (\(daemon) &) ; sleep 0.05; exit 0"
-            let rebound = try BackgroundProcess(Harness.rebound, [
-                "--health-cmd", check, "--health-interval", "0.2", "--", "sleep", "1000",
-            ])
+            let rebound = try BackgroundProcess(
+                Harness.rebound,
+                [
+                    "--health-cmd", check, "--health-interval", "0.2", "--", "sleep", "1000",
+                ])
             func alive() -> [Int32] {
-                let pids = ((try? String(contentsOfFile: directory + "/daemons", encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int32($0) }
+                let pids = ((try? String(contentsOfFile: directory + "/daemons", encoding: .utf8)) ?? "").split(separator: "\n")
+                    .compactMap { Int32($0) }
                 return pids.filter { pid in
                     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
                     return stat.contains("(sleep)") && !stat.contains(") Z ")
@@ -232,7 +256,8 @@ import TestSupport
             while checks() < 8 && Date() < deadline { usleep(20_000) }
             #expect(checks() >= 8, "only \(checks()) checks ran")
             let whileRunning = alive()
-            #expect(whileRunning.count <= 2, "\(whileRunning.count) daemons of earlier checks still alive after \(checks()) checks")
+            #expect(
+                whileRunning.count <= 2, "\(whileRunning.count) daemons of earlier checks still alive after \(checks()) checks")
             _ = rebound.send(SIGTERM)
             #expect(rebound.waitForExit().status == 143)
             let gone = Date(timeIntervalSinceNow: 30 * Harness.slowdown)

@@ -13,7 +13,9 @@ import TestSupport
     /// A worker a control plane leaves running (as `pg_ctl` leaves the postmaster): it writes the
     /// signal that stopped it to `saved` after `secondsToSave`, and `ready` once its traps are set.
     func worker(_ directory: String, secondsToSave: String = "0.5") throws -> String {
-        try Harness.writeScript(directory, "worker.sh", """
+        try Harness.writeScript(
+            directory, "worker.sh",
+            """
             trap 'sleep \(secondsToSave); echo TERM > \(directory)/saved; exit 0' TERM
             trap 'sleep \(secondsToSave); echo USR1 > \(directory)/saved; exit 0' USR1
             echo $$ > \(directory)/ready
@@ -24,22 +26,24 @@ import TestSupport
     /// The pod stop: SIGTERM to rebound (PID 1), which forwards it to the control plane; the control
     /// plane dies and rebound exits. The worker it left gets the drain's signal and its time only with
     /// --grace; --grace-signal picks the signal.
-    @Test(arguments: [
-        ([], nil),
-        (["--grace", "5"], "TERM"),
-        (["--grace", "5", "--grace-signal", "USR1"], "USR1"),
-    ] as [([String], String?)])
+    @Test(
+        arguments: [
+            ([], nil),
+            (["--grace", "5"], "TERM"),
+            (["--grace", "5", "--grace-signal", "USR1"], "USR1"),
+        ] as [([String], String?)])
     func stopDrainsWhatTheChildLeftOnlyWithGrace(flags: [String], expected: String?) throws {
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory)
             let controlPlane = try Harness.writeScript(directory, "control-plane.sh", "\(worker) &\nwait\n")
-            let result = try Harness.shell(SwinitFeatureTests.prelude + """
-                unshare --pid --fork --mount-proc "$REBOUND" \(flags.joined(separator: " ")) -- \(controlPlane) & u=$!
-                wait_for \(directory)/ready
-                kill -TERM "$(child_of $u)"
-                wait $u; echo "status=$?"
-                """)
+            let result = try Harness.shell(
+                SwinitFeatureTests.prelude + """
+                    unshare --pid --fork --mount-proc "$REBOUND" \(flags.joined(separator: " ")) -- \(controlPlane) & u=$!
+                    wait_for \(directory)/ready
+                    kill -TERM "$(child_of $u)"
+                    wait $u; echo "status=$?"
+                    """)
             // The control plane died of the forwarded SIGTERM: that stays rebound's exit code.
             #expect(result.stdout.contains("status=143"), "\(result)")
             #expect(read(directory + "/saved") == expected.map { $0 + "\n" }, "\(result)")
@@ -59,12 +63,16 @@ import TestSupport
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory, secondsToSave: "0.2")
-            let child = try Harness.writeScript(directory, "child.sh", """
+            let child = try Harness.writeScript(
+                directory, "child.sh",
+                """
                 [ -s \(directory)/ready ] || \(worker) &
                 i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.01; done
                 \(ending)
                 """)
-            let result = try Harness.shell("unshare --pid --fork --mount-proc \"$REBOUND\" --grace 5 \(flags.joined(separator: " ")) -- \(child); echo \"status=$?\"")
+            let result = try Harness.shell(
+                "unshare --pid --fork --mount-proc \"$REBOUND\" --grace 5 \(flags.joined(separator: " ")) -- \(child); echo \"status=$?\""
+            )
             #expect(result.stdout.contains("status=\(code)"), "\(result)")
             #expect(read(directory + "/saved") == "TERM\n", "\(result)")
         }
@@ -77,19 +85,22 @@ import TestSupport
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory, secondsToSave: "0.2")
-            let child = path == "stop-timeout"
-                ? try Harness.writeScript(directory, "child.sh", "\(worker) &\ntrap '' TERM\necho started >&2\nwhile :; do sleep 0.05; done\n")
+            let child =
+                path == "stop-timeout"
+                ? try Harness.writeScript(
+                    directory, "child.sh", "\(worker) &\ntrap '' TERM\necho started >&2\nwhile :; do sleep 0.05; done\n")
                 : try Harness.writeScript(directory, "child.sh", "[ -s \(directory)/ready ] || \(worker) &\nsleep 0.2\nexit 1\n")
             let flags = path == "stop-timeout" ? "--stop-timeout 0.3" : "-d 60"
             let readiness = path == "stop-timeout" ? "started" : "restarting (1)"
-            let result = try Harness.shell(SwinitFeatureTests.prelude + """
-                unshare --pid --fork --mount-proc "$REBOUND" --grace 5 \(flags) -- \(child) 2> \(directory)/err & u=$!
-                wait_for \(directory)/ready
-                wait_for_text \(directory)/err "\(readiness)"
-                kill -TERM "$(child_of $u)"
-                wait $u; echo "status=$?"
-                cat \(directory)/err >&2
-                """)
+            let result = try Harness.shell(
+                SwinitFeatureTests.prelude + """
+                    unshare --pid --fork --mount-proc "$REBOUND" --grace 5 \(flags) -- \(child) 2> \(directory)/err & u=$!
+                    wait_for \(directory)/ready
+                    wait_for_text \(directory)/err "\(readiness)"
+                    kill -TERM "$(child_of $u)"
+                    wait $u; echo "status=$?"
+                    cat \(directory)/err >&2
+                    """)
             #expect(result.stdout.contains("status=\(code)"), "\(result)")
             #expect(read(directory + "/saved") == "TERM\n", "\(result)")
             #expect(result.stderr.contains("rebound: grace: every process left in time"), "\(result.stderr)")
@@ -101,14 +112,18 @@ import TestSupport
     @Test func stragglersAreKilledWhenTheGracePeriodEnds() throws {
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
-            let stubborn = try Harness.writeScript(directory, "stubborn.sh", "trap '' TERM\necho $$ > \(directory)/ready\nwhile :; do sleep 0.05; done\n")
-            let child = try Harness.writeScript(directory, "child.sh", """
+            let stubborn = try Harness.writeScript(
+                directory, "stubborn.sh", "trap '' TERM\necho $$ > \(directory)/ready\nwhile :; do sleep 0.05; done\n")
+            let child = try Harness.writeScript(
+                directory, "child.sh",
+                """
                 \(stubborn) &
                 i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.01; done
                 exit 0
                 """)
             let started = Date()
-            let result = try Harness.shell("unshare --pid --fork --mount-proc \"$REBOUND\" -r 1 --grace 0.5 -- \(child); echo \"status=$?\"")
+            let result = try Harness.shell(
+                "unshare --pid --fork --mount-proc \"$REBOUND\" -r 1 --grace 0.5 -- \(child); echo \"status=$?\"")
             let took = Date().timeIntervalSince(started)
             #expect(result.stdout.contains("status=0"), "\(result)")
             #expect(result.stderr.contains("rebound: grace: still running after 0.5 s, sending SIGKILL: "), "\(result.stderr)")
@@ -136,12 +151,15 @@ import TestSupport
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
             let worker = try worker(directory, secondsToSave: "0.2")
-            let child = try Harness.writeScript(directory, "child.sh", """
+            let child = try Harness.writeScript(
+                directory, "child.sh",
+                """
                 \(worker) &
                 i=0; while [ ! -s \(directory)/ready ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.01; done
                 exit 0
                 """)
-            let result = try Harness.shell("""
+            let result = try Harness.shell(
+                """
                 unshare --pid --fork --mount-proc sh -c '
                     sleep 30 & outsider=$!
                     "$REBOUND" -r 1 --grace 5 -- \(child); echo "status=$?"
@@ -161,7 +179,9 @@ import TestSupport
         try Harness.requirePIDNamespaces()
         try Harness.withTemporaryDirectory { directory in
             // The daemon double-forks away from the child, like pg_ctl's postmaster.
-            let child = try Harness.writeScript(directory, "child.sh", """
+            let child = try Harness.writeScript(
+                directory, "child.sh",
+                """
                 ulimit -c 0
                 if [ ! -s \(directory)/daemon ]; then
                     ( sh -c 'trap "echo signalled >> \(directory)/daemon-log" TERM INT HUP USR1; while :; do sleep 0.05; done' &
@@ -178,8 +198,9 @@ import TestSupport
             let runs = (read(directory + "/runs") ?? "").split(separator: "\n").map(String.init)
             #expect(runs.count == 4, "\(runs) \(result)")
             #expect(Set(runs).count == 1, "the daemon's pid changed or it went away: \(runs)")
-            #expect(runs.first?.hasPrefix("alive ") == true && runs.first?.hasSuffix(" parent 1") == true,
-                    "the daemon should be alive and re-parented to rebound: \(runs)")
+            #expect(
+                runs.first?.hasPrefix("alive ") == true && runs.first?.hasSuffix(" parent 1") == true,
+                "the daemon should be alive and re-parented to rebound: \(runs)")
             #expect(read(directory + "/daemon-log") == nil, "rebound signalled the daemon while restarting")
             #expect(result.stderr.components(separatedBy: "killed by signal 11, restarting").count == 4, "\(result.stderr)")
         }

@@ -49,23 +49,28 @@ import TestSupport
                 echo "run $n beating" >&2
                 \(Self.heartbeat(directory))
                 """
-            let rebound = try BackgroundProcess(Harness.rebound, [
-                "--health-cmd", Self.check(directory), "--health-interval", "1", "--health-retries", "2",
-                "--stop-timeout", "1", "--", "sh", "-c", script,
-            ])
+            let rebound = try BackgroundProcess(
+                Harness.rebound,
+                [
+                    "--health-cmd", Self.check(directory), "--health-interval", "1", "--health-retries", "2",
+                    "--stop-timeout", "1", "--", "sh", "-c", script,
+                ])
             try #require(rebound.waitForOutput("frozen"))
             let frozenAt = ContinuousClock.now
             try #require(rebound.waitForOutput("unhealthy, restarting (1)"))
             let restartAfter = seconds(ContinuousClock.now - frozenAt)
             try #require(rebound.waitForOutput("run 2 beating"))
             // About 4 s expected; the upper bound is 3 times that, for a loaded machine.
-            #expect(restartAfter >= 1 && restartAfter < 12 * Harness.slowdown, "restarted \(restartAfter) s after the child froze")
+            #expect(
+                restartAfter >= 1 && restartAfter < 12 * Harness.slowdown, "restarted \(restartAfter) s after the child froze")
             var expected = [
                 "rebound: starting sh",
                 "rebound: health check failed (1/2): exit 1",
                 "rebound: health check failed (2/2): exit 1",
             ]
-            if freeze == .deafLoop { expected.append("rebound: child (pid P) did not exit within the stop timeout, sending SIGKILL") }
+            if freeze == .deafLoop {
+                expected.append("rebound: child (pid P) did not exit within the stop timeout, sending SIGKILL")
+            }
             expected += ["rebound: child (pid P) unhealthy, restarting (1)", "rebound: starting sh"]
             // Only rebound's lines, and only the failures that come from the freeze (rm's own complaints go to stderr too).
             let lines = logLines(rebound.stderr).filter { $0.hasPrefix("rebound: ") }
@@ -81,15 +86,19 @@ import TestSupport
     @Test func aHangingCheckPassesItsTimeoutIsTornDownAndCountsAsAFailure() throws {
         try Harness.withTemporaryDirectory { directory in
             let check = "echo $$ >> \(directory)/pids; (trap '' TERM; exec sleep 1000) & echo $! >> \(directory)/pids; sleep 1000"
-            let rebound = try BackgroundProcess(Harness.rebound, [
-                "--health-cmd", check, "--health-interval", "0.5", "--health-timeout", "0.5", "--health-retries", "2",
-                "--", "sh", "-c", "echo run >&2; exec sleep 1000",
-            ])
+            let rebound = try BackgroundProcess(
+                Harness.rebound,
+                [
+                    "--health-cmd", check, "--health-interval", "0.5", "--health-timeout", "0.5", "--health-retries", "2",
+                    "--", "sh", "-c", "echo run >&2; exec sleep 1000",
+                ])
             try #require(rebound.waitForOutput("health check failed (1/2): timed out after 0.5 s"))
             try #require(rebound.waitForOutput("health check failed (2/2): timed out after 0.5 s"))
             try #require(rebound.waitForOutput("unhealthy, restarting (1)"))
             #expect(logLines(rebound.stderr).contains("rebound: child (pid P) unhealthy, restarting (1)"))
-            let pids = try String(contentsOfFile: directory + "/pids", encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
+            let pids = try String(contentsOfFile: directory + "/pids", encoding: .utf8).split(separator: "\n").compactMap {
+                Int32($0)
+            }
             #expect(pids.count >= 4, "\(pids)")
             // Both checks' processes (the shell and the helper that ignores SIGTERM) end, and are reaped.
             let checked = Array(pids.prefix(4))
@@ -107,18 +116,24 @@ import TestSupport
     /// the child has made its file, so a loaded machine cannot fail it.
     @Test func aHealthyChildIsNeverRestarted() throws {
         try Harness.withTemporaryDirectory { directory in
-            let rebound = try BackgroundProcess(Harness.rebound, [
-                "--health-cmd", "echo >> \(directory)/checks; test -e \(directory)/alive", "--health-interval", "0.2",
-                "--health-retries", "1", "--health-start-period", "60", "--status-file", directory + "/status.json",
-                "--", "sh", "-c", "touch \(directory)/alive; exec sleep 1000",
-            ])
+            let rebound = try BackgroundProcess(
+                Harness.rebound,
+                [
+                    "--health-cmd", "echo >> \(directory)/checks; test -e \(directory)/alive", "--health-interval", "0.2",
+                    "--health-retries", "1", "--health-start-period", "60", "--status-file", directory + "/status.json",
+                    "--", "sh", "-c", "touch \(directory)/alive; exec sleep 1000",
+                ])
             let deadline = Date(timeIntervalSinceNow: 60)
             func checks() -> Int { ((try? String(contentsOfFile: directory + "/checks", encoding: .utf8)) ?? "").count }
             while checks() < 15 && Date() < deadline { usleep(20_000) }
             #expect(checks() >= 15, "only \(checks()) checks ran")
             // A check before the child made its file (a loaded machine) is in the start period, not counted.
-            #expect(logLines(rebound.stderr).filter { !$0.contains("in the start period") } == ["rebound: starting sh"], "\(rebound.stderr)")
-            let status = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/status.json"))) as? [String: Any])
+            #expect(
+                logLines(rebound.stderr).filter { !$0.contains("in the start period") } == ["rebound: starting sh"],
+                "\(rebound.stderr)")
+            let status = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/status.json")))
+                    as? [String: Any])
             #expect(status["state"] as? String == "running" && status["health"] as? String == "healthy", "\(status)")
             #expect(status["restarts"] as? Int == 0 && status["last_health_result"] as? String == "passed", "\(status)")
             _ = rebound.send(SIGTERM)
@@ -132,17 +147,21 @@ import TestSupport
     @Test func theStatusFileAlwaysParsesWhileRestartsRewriteIt() throws {
         try Harness.withTemporaryDirectory { directory in
             let path = directory + "/status.json"
-            let rebound = try BackgroundProcess(Harness.rebound, [
-                "-b", "0", "-r", "12", "--status-file", path, "--health-cmd", "true", "--health-interval", "0.05",
-                "--", "sh", "-c", "sleep 0.2; exit 3",
-            ])
+            let rebound = try BackgroundProcess(
+                Harness.rebound,
+                [
+                    "-b", "0", "-r", "12", "--status-file", path, "--health-cmd", "true", "--health-interval", "0.05",
+                    "--", "sh", "-c", "sleep 0.2; exit 3",
+                ])
             var reads = 0, broken: [String] = [], states = Set<String>()
             let deadline = Date(timeIntervalSinceNow: 60)
             while Date() < deadline {
                 let finished = rebound.hasExited
                 if let data = FileManager.default.contents(atPath: path) {
                     reads += 1
-                    if let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let state = object["state"] as? String {
+                    if let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+                        let state = object["state"] as? String
+                    {
                         states.insert(state)
                     } else {
                         broken.append(String(decoding: data, as: UTF8.self))
@@ -154,8 +173,11 @@ import TestSupport
             #expect(broken.isEmpty, "\(broken.count) of \(reads) reads did not parse: \(broken.prefix(3))")
             #expect(reads > 50, "only \(reads) reads")
             #expect(states.isSuperset(of: ["running", "restarting", "stopping"]), "\(states)")
-            let last = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-            #expect(last["state"] as? String == "stopping" && last["restarts"] as? Int == 12 && last["last_exit_status"] as? Int == 3, "\(last)")
+            let last = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+            #expect(
+                last["state"] as? String == "stopping" && last["restarts"] as? Int == 12 && last["last_exit_status"] as? Int == 3,
+                "\(last)")
             #expect(last["pid"] is NSNull && last["last_restart_time"] is Double, "\(last)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["status.json"])
         }
@@ -166,10 +188,12 @@ import TestSupport
     @Test func idleWakeUpsAreNoneWithoutChecksAndAFewPerCheckWithThem() throws {
         try Harness.withTemporaryDirectory { directory in
             let plain = try BackgroundProcess(Harness.rebound, ["sh", "-c", "echo ready >&2; exec sleep 1000"])
-            let checked = try BackgroundProcess(Harness.rebound, [
-                "--health-cmd", "echo >> \(directory)/checks", "--health-interval", "0.25",
-                "--", "sh", "-c", "echo ready >&2; exec sleep 1000",
-            ])
+            let checked = try BackgroundProcess(
+                Harness.rebound,
+                [
+                    "--health-cmd", "echo >> \(directory)/checks", "--health-interval", "0.25",
+                    "--", "sh", "-c", "echo ready >&2; exec sleep 1000",
+                ])
             try #require(plain.waitForOutput("ready") && checked.waitForOutput("ready"))
             let wchan = "/proc/\(plain.pid)/wchan"
             let settle = Date(timeIntervalSinceNow: 5)
@@ -207,27 +231,32 @@ import TestSupport
             "--status-file", "/nonexistent/directory/status.json", "--", "sh", "-c", "exec sleep 1000",
         ])
         #expect(result.status == 143)
-        #expect(logLines(result.stderr) == [
-            "rebound: starting sh",
-            "rebound: cannot write status file /nonexistent/directory/status.json: No such file or directory",
-            "rebound: health check failed (1/1): killed by signal 9",
-            "rebound: child (pid P) unhealthy, restarting (1)",
-            "rebound: starting sh",
-            "rebound: health check failed (1/1): killed by signal 9",
-            "rebound: child (pid P) unhealthy",
-            "rebound: max restarts (1) reached, exiting",
-        ], "\(result.stderr)")
+        #expect(
+            logLines(result.stderr) == [
+                "rebound: starting sh",
+                "rebound: cannot write status file /nonexistent/directory/status.json: No such file or directory",
+                "rebound: health check failed (1/1): killed by signal 9",
+                "rebound: child (pid P) unhealthy, restarting (1)",
+                "rebound: starting sh",
+                "rebound: health check failed (1/1): killed by signal 9",
+                "rebound: child (pid P) unhealthy",
+                "rebound: max restarts (1) reached, exiting",
+            ], "\(result.stderr)")
     }
 
     /// Bad values are refused before anything starts.
     @Test func badHealthValuesPrintOneLineAndUsageAndExit1() throws {
         for (arguments, message) in [
             (["--health-cmd", "true", "--health-interval", "0", "true"], "rebound: --health-interval must be more than 0: '0'"),
-            (["--health-cmd", "true", "--health-interval", "-1", "true"],
-             "rebound: not a valid duration for --health-interval: '-1' (use seconds, e.g. 30 or 0.5, or 30s, 1m30s, 500ms)"),
+            (
+                ["--health-cmd", "true", "--health-interval", "-1", "true"],
+                "rebound: not a valid duration for --health-interval: '-1' (use seconds, e.g. 30 or 0.5, or 30s, 1m30s, 500ms)"
+            ),
             (["--health-cmd", "true", "--health-retries", "0", "true"], "rebound: --health-retries must be at least 1: '0'"),
-            (["--health-cmd", "true", "--health-timeout", "abc", "true"],
-             "rebound: not a valid duration for --health-timeout: 'abc' (use seconds, e.g. 30 or 0.5, or 30s, 1m30s, 500ms)"),
+            (
+                ["--health-cmd", "true", "--health-timeout", "abc", "true"],
+                "rebound: not a valid duration for --health-timeout: 'abc' (use seconds, e.g. 30 or 0.5, or 30s, 1m30s, 500ms)"
+            ),
         ] {
             let result = try runRebound(arguments)
             #expect(result.status == 1, "\(arguments)")
@@ -241,7 +270,8 @@ import TestSupport
         try Harness.require(geteuid() == 0, "needs root (changing ids)")
         try Harness.withTemporaryDirectory { directory in
             chmod(directory, 0o777)
-            let result = try Harness.shell("""
+            let result = try Harness.shell(
+                """
                 "$REBOUND" -q --user nobody --health-cmd 'id -u > \(directory)/check' --health-interval 0.1 -- \
                     sh -c 'id -u > \(directory)/child; i=0; while [ ! -s \(directory)/check ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done'
                 echo "status=$?"

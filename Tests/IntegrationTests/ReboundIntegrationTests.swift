@@ -34,12 +34,13 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
     @Test func restartOnZeroRestartsAfterExitZero() throws {
         let result = try runRebound(["-0", "-r", "2", "true"])
         #expect(result.status == 0)
-        #expect(logLines(result.stderr) == [
-            "rebound: starting true", "rebound: child (pid P) exited with status 0, restarting (1)",
-            "rebound: starting true", "rebound: child (pid P) exited with status 0, restarting (2)",
-            "rebound: starting true", "rebound: child (pid P) exited with status 0",
-            "rebound: max restarts (2) reached, exiting",
-        ])
+        #expect(
+            logLines(result.stderr) == [
+                "rebound: starting true", "rebound: child (pid P) exited with status 0, restarting (1)",
+                "rebound: starting true", "rebound: child (pid P) exited with status 0, restarting (2)",
+                "rebound: starting true", "rebound: child (pid P) exited with status 0",
+                "rebound: max restarts (2) reached, exiting",
+            ])
     }
 
     @Test func nonZeroExitRestartsAndMaxRestartsExitsWithTheLastCode() throws {
@@ -49,22 +50,24 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
         let script = "n=$(cat \(directory)/runs 2>/dev/null || echo 0); n=$((n+1)); echo $n > \(directory)/runs; exit $((n+10))"
         let result = try runRebound(["-r", "2", "--", "sh", "-c", script])
         #expect(result.status == 13)
-        #expect(logLines(result.stderr) == [
-            "rebound: starting sh", "rebound: child (pid P) exited with status 11, restarting (1)",
-            "rebound: starting sh", "rebound: child (pid P) exited with status 12, restarting (2)",
-            "rebound: starting sh", "rebound: child (pid P) exited with status 13",
-            "rebound: max restarts (2) reached, exiting",
-        ])
+        #expect(
+            logLines(result.stderr) == [
+                "rebound: starting sh", "rebound: child (pid P) exited with status 11, restarting (1)",
+                "rebound: starting sh", "rebound: child (pid P) exited with status 12, restarting (2)",
+                "rebound: starting sh", "rebound: child (pid P) exited with status 13",
+                "rebound: max restarts (2) reached, exiting",
+            ])
     }
 
     @Test func killedBySignalRestarts() throws {
         let result = try runRebound(["-r", "1", "sh", "-c", "kill -KILL $$"])
         #expect(result.status == 137)
-        #expect(logLines(result.stderr) == [
-            "rebound: starting sh", "rebound: child (pid P) killed by signal 9, restarting (1)",
-            "rebound: starting sh", "rebound: child (pid P) killed by signal 9",
-            "rebound: max restarts (1) reached, exiting",
-        ])
+        #expect(
+            logLines(result.stderr) == [
+                "rebound: starting sh", "rebound: child (pid P) killed by signal 9, restarting (1)",
+                "rebound: starting sh", "rebound: child (pid P) killed by signal 9",
+                "rebound: max restarts (1) reached, exiting",
+            ])
     }
 
     @Test(arguments: [("TERM", Int32(15)), ("INT", Int32(2))])
@@ -72,24 +75,28 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
         // `trap - SIG` gives the shell the default action even if the test runner ignores SIGINT.
         let result = try runRebound(["sh", "-c", "trap - \(signal); kill -\(signal) $$"])
         #expect(result.status == 128 + number)
-        #expect(logLines(result.stderr) == ["rebound: starting sh", "rebound: child (pid P) terminated by signal \(number), exiting"])
+        #expect(
+            logLines(result.stderr) == ["rebound: starting sh", "rebound: child (pid P) terminated by signal \(number), exiting"])
     }
 
     @Test func execFailuresCountAsFailuresWith127Or126() throws {
         try Harness.requireExecFailureReports()
         let missing = try runRebound(["-r", "1", "/nonexistent/program"])
         #expect(missing.status == 127)
-        #expect(logLines(missing.stderr) == [
-            "rebound: starting /nonexistent/program", "rebound: exec /nonexistent/program: No such file or directory",
-            "rebound: child (pid P) exited with status 127, restarting (1)",
-            "rebound: starting /nonexistent/program", "rebound: exec /nonexistent/program: No such file or directory",
-            "rebound: child (pid P) exited with status 127", "rebound: max restarts (1) reached, exiting",
-        ])
+        #expect(
+            logLines(missing.stderr) == [
+                "rebound: starting /nonexistent/program", "rebound: exec /nonexistent/program: No such file or directory",
+                "rebound: child (pid P) exited with status 127, restarting (1)",
+                "rebound: starting /nonexistent/program", "rebound: exec /nonexistent/program: No such file or directory",
+                "rebound: child (pid P) exited with status 127", "rebound: max restarts (1) reached, exiting",
+            ])
 
         let directory = try Harness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let notExecutable = directory + "/not-executable"
-        try #require(FileManager.default.createFile(atPath: notExecutable, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o644]))
+        try #require(
+            FileManager.default.createFile(
+                atPath: notExecutable, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o644]))
         let denied = try runRebound(["-r", "1", notExecutable])
         #expect(denied.status == 126)
         #expect(logLines(denied.stderr).contains("rebound: exec \(notExecutable): Permission denied"))
@@ -112,7 +119,8 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
     @Test func ownGroupPutsTheChildInItsOwnProcessGroup() throws {
         // Field 5 of /proc/PID/stat is the process group; $PPID is rebound.
         let leadsOwnGroup = "read -r _ _ _ _ group _ < /proc/$$/stat; [ \"$group\" = $$ ]"
-        let sharesReboundsGroup = "read -r _ _ _ _ mine _ < /proc/$$/stat; read -r _ _ _ _ its _ < /proc/$PPID/stat; [ \"$mine\" = \"$its\" ]"
+        let sharesReboundsGroup =
+            "read -r _ _ _ _ mine _ < /proc/$$/stat; read -r _ _ _ _ its _ < /proc/$PPID/stat; [ \"$mine\" = \"$its\" ]"
         #expect(try runRebound(["-r", "1", "-g", "sh", "-c", leadsOwnGroup]).status == 0)
         #expect(try runRebound(["-r", "1", "sh", "-c", sharesReboundsGroup]).status == 0)
         #expect(try runRebound(["-r", "1", "-b", "0", "-q", "sh", "-c", leadsOwnGroup + " || exit 0"]).status == 0)
@@ -152,22 +160,29 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
             """
         let result = try runRebound(["-r", "5", "-b", "2", "--backoff-max", "0.05", "--stable-after", "0.2", "sh", "-c", script])
         #expect(result.status == 0)
-        #expect(logLines(result.stderr).filter { !$0.hasPrefix("rebound: starting") } == [
-            "rebound: child (pid P) exited with status 1, restarting (1)",
-            "rebound: child (pid P) exited with status 1, restarting (2)",
-            "rebound: child failing rapidly, delaying restart",
-            "rebound: child (pid P) exited with status 1, restarting (3)",
-            "rebound: child (pid P) exited with status 1, restarting (4)",
-            "rebound: child failing rapidly, delaying restart",
-            "rebound: child (pid P) exited with status 0, exiting",
-        ])
+        #expect(
+            logLines(result.stderr).filter { !$0.hasPrefix("rebound: starting") } == [
+                "rebound: child (pid P) exited with status 1, restarting (1)",
+                "rebound: child (pid P) exited with status 1, restarting (2)",
+                "rebound: child failing rapidly, delaying restart",
+                "rebound: child (pid P) exited with status 1, restarting (3)",
+                "rebound: child (pid P) exited with status 1, restarting (4)",
+                "rebound: child failing rapidly, delaying restart",
+                "rebound: child (pid P) exited with status 0, exiting",
+            ])
     }
 
     @Test func badValuesAndAMissingProgramPrintOneLineAndUsageAndExit1() throws {
         for (arguments, message) in [
-            (["-r", "-1", "true"], "rebound: not a valid number for --max-restarts: '-1' (use a whole number >= 0, 0 = unlimited)"),
+            (
+                ["-r", "-1", "true"],
+                "rebound: not a valid number for --max-restarts: '-1' (use a whole number >= 0, 0 = unlimited)"
+            ),
             (["-d", "soon", "true"], "rebound: not a valid number of seconds for --restart-delay: 'soon' (use e.g. 2 or 0.5)"),
-            (["--stop-timeout", "-3", "true"], "rebound: not a valid number of seconds for --stop-timeout: '-3' (use e.g. 2 or 0.5)"),
+            (
+                ["--stop-timeout", "-3", "true"],
+                "rebound: not a valid number of seconds for --stop-timeout: '-3' (use e.g. 2 or 0.5)"
+            ),
             (["-q"], "rebound: no program to run"),
         ] {
             let result = try runRebound(arguments)
@@ -180,14 +195,16 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
     // MARK: Signals
 
     @Test func sigtermIsForwardedAndReboundExitsWithTheChildsCode() throws {
-        let rebound = try BackgroundProcess(Harness.rebound, ["sh", "-c", "trap 'exit 7' TERM; echo ready >&2; while :; do sleep 0.05; done"])
+        let rebound = try BackgroundProcess(
+            Harness.rebound, ["sh", "-c", "trap 'exit 7' TERM; echo ready >&2; while :; do sleep 0.05; done"])
         try #require(rebound.waitForOutput("ready"))
         _ = rebound.send(SIGTERM)
         #expect(rebound.waitForExit().status == 7)
         rebound.waitForOutput("shutting down\n")
-        #expect(logLines(rebound.stderr).suffix(2) == [
-            "rebound: received signal 15, forwarding to child", "rebound: child (pid P) exited, shutting down",
-        ])
+        #expect(
+            logLines(rebound.stderr).suffix(2) == [
+                "rebound: received signal 15, forwarding to child", "rebound: child (pid P) exited, shutting down",
+            ])
     }
 
     /// SIGTERM or SIGINT goes to the child; when it dies of it, rebound exits 128 + N, no restart.
@@ -199,16 +216,19 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
         _ = rebound.send(signal)
         #expect(rebound.waitForExit().status == 128 + signal)
         rebound.waitForOutput("shutting down\n")
-        #expect(logLines(rebound.stderr).suffix(2) == [
-            "rebound: received signal \(signal), forwarding to child", "rebound: child (pid P) exited, shutting down",
-        ])
+        #expect(
+            logLines(rebound.stderr).suffix(2) == [
+                "rebound: received signal \(signal), forwarding to child", "rebound: child (pid P) exited, shutting down",
+            ])
         #expect(logLines(rebound.stderr).filter { $0.hasPrefix("rebound: starting") }.count == 1)
     }
 
     @Test func otherSignalsAreForwardedWithoutStopping() throws {
-        let rebound = try BackgroundProcess(Harness.rebound, [
-            "sh", "-c", "trap 'echo got USR1 >&2' USR1; trap 'exit 0' TERM; echo ready >&2; while :; do sleep 0.05; done",
-        ])
+        let rebound = try BackgroundProcess(
+            Harness.rebound,
+            [
+                "sh", "-c", "trap 'echo got USR1 >&2' USR1; trap 'exit 0' TERM; echo ready >&2; while :; do sleep 0.05; done",
+            ])
         try #require(rebound.waitForOutput("ready"))
         _ = rebound.send(SIGUSR1)
         rebound.waitForOutput("got USR1")
@@ -235,7 +255,8 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
     }
 
     @Test func stopTimeoutKillsAChildThatIgnoresSigterm() throws {
-        let rebound = try BackgroundProcess(Harness.rebound, ["--stop-timeout", "0.2", "sh", "-c", "trap '' TERM; echo ready >&2; exec sleep 30"])
+        let rebound = try BackgroundProcess(
+            Harness.rebound, ["--stop-timeout", "0.2", "sh", "-c", "trap '' TERM; echo ready >&2; exec sleep 30"])
         try #require(rebound.waitForOutput("ready"))
         let sent = rebound.send(SIGTERM)
         let exit = rebound.waitForExit()
@@ -244,18 +265,21 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
         // The child sleeps 30 s: well under it proves the stop timeout killed it.
         #expect(elapsed >= 0.2 && elapsed < 25, "exited \(elapsed) s after SIGTERM")
         rebound.waitForOutput("shutting down\n")
-        #expect(logLines(rebound.stderr).suffix(3) == [
-            "rebound: received signal 15, forwarding to child",
-            "rebound: child (pid P) did not exit within the stop timeout, sending SIGKILL",
-            "rebound: child (pid P) exited, shutting down",
-        ])
+        #expect(
+            logLines(rebound.stderr).suffix(3) == [
+                "rebound: received signal 15, forwarding to child",
+                "rebound: child (pid P) did not exit within the stop timeout, sending SIGKILL",
+                "rebound: child (pid P) exited, shutting down",
+            ])
     }
 
     @Test func stopTimeoutWithOwnGroupKillsTheWholeGroup() throws {
-        let rebound = try BackgroundProcess(Harness.rebound, ["-g", "--stop-timeout", "0.1", "sh", "-c", "trap '' TERM; sleep 30 & echo \"ready $!\" >&2; wait"])
+        let rebound = try BackgroundProcess(
+            Harness.rebound, ["-g", "--stop-timeout", "0.1", "sh", "-c", "trap '' TERM; sleep 30 & echo \"ready $!\" >&2; wait"])
         try #require(rebound.waitForOutput("ready "))
         try #require(rebound.waitForOutput("\n", after: "ready "))
-        let grandchild = try #require(rebound.stderr.split(separator: "\n").first { $0.hasPrefix("ready ") }.flatMap { Int32($0.dropFirst(6)) })
+        let grandchild = try #require(
+            rebound.stderr.split(separator: "\n").first { $0.hasPrefix("ready ") }.flatMap { Int32($0.dropFirst(6)) })
         _ = rebound.send(SIGTERM)
         #expect(rebound.waitForExit().status == 137)
         // SIGKILL went to the group, so the grandchild dies too: gone, or a zombie awaiting its new parent.
@@ -291,8 +315,9 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
     /// The child starts with exactly the signal mask and ignored signals rebound was started with:
     /// the synchronous faults, SIGCHLD, a terminal signal and real-time ones included.
     @Test func childStartsWithExactlyTheCallersMaskAndIgnoredSignals() throws {
-        let seen = try InheritedSignals.run([Harness.rebound, "-r", "1", "-q", "--"], ignoring: InheritedSignals.ignored,
-                                            blocking: InheritedSignals.blocked)
+        let seen = try InheritedSignals.run(
+            [Harness.rebound, "-r", "1", "-q", "--"], ignoring: InheritedSignals.ignored,
+            blocking: InheritedSignals.blocked)
         #expect(seen.run.status == 0, "\(seen.run.stderr)")
         #expect(seen.caller.count == 2 && seen.child == seen.caller, "caller SigBlk, SigIgn \(seen.caller), child \(seen.child)")
     }
@@ -328,7 +353,8 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
     @Test func reapsOrphansDuringARestartDelay() throws {
         let directory = try Harness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let rebound = try BackgroundProcess(Harness.rebound, ["-d", "30", "sh", "-c", "sleep 0.2 >/dev/null 2>&1 & echo $! > \(directory)/orphan; exit 1"])
+        let rebound = try BackgroundProcess(
+            Harness.rebound, ["-d", "30", "sh", "-c", "sleep 0.2 >/dev/null 2>&1 & echo $! > \(directory)/orphan; exit 1"])
         try #require(rebound.waitForOutput("restarting (1)"))
         let text = try #require(Harness.waitForFile(directory + "/orphan"))
         let orphan = try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -343,8 +369,12 @@ func runRebound(_ arguments: [String], sourceLocation: SourceLocation = #_source
 
     @Test func reapsAdoptedOrphansAsPID1InAPIDNamespace() throws {
         try Harness.requirePIDNamespaces()
-        let result = try Harness.run("/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", Harness.rebound, "-r", "1", "--",
-                                                          "sh", "-c", "[ $PPID = 1 ] || exit 5\n" + Self.orphanScript])
+        let result = try Harness.run(
+            "/usr/bin/unshare",
+            [
+                "--pid", "--fork", "--mount-proc", Harness.rebound, "-r", "1", "--",
+                "sh", "-c", "[ $PPID = 1 ] || exit 5\n" + Self.orphanScript,
+            ])
         #expect(result.status == 0, "\(result.stderr)")
     }
 }

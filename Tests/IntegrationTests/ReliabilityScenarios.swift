@@ -43,10 +43,12 @@ struct ReliabilityScenarios {
 
     /// reliability/probe.c, compiled once per test run.
     static let probe: Result<String, any Error> = Result {
-        let cc = try #require(Harness.executable("/usr/bin/cc", "/bin/cc", "/usr/local/bin/cc"), "needs cc to compile reliability/probe.c")
+        let cc = try #require(
+            Harness.executable("/usr/bin/cc", "/bin/cc", "/usr/local/bin/cc"), "needs cc to compile reliability/probe.c")
         let directory = try Harness.temporaryDirectory()
-        let compiled = try Harness.run(cc, ["-O2", "-o", directory + "/probe", ProbeProgram.repositoryRoot + "/reliability/probe.c"],
-                                       timeout: 300)
+        let compiled = try Harness.run(
+            cc, ["-O2", "-o", directory + "/probe", ProbeProgram.repositoryRoot + "/reliability/probe.c"],
+            timeout: 300)
         try #require(compiled.status == 0, "reliability/probe.c does not compile: \(compiled.stderr)")
         return directory + "/probe"
     }
@@ -54,15 +56,18 @@ struct ReliabilityScenarios {
     /// Runs `script` with `sh -c` to its end (bounded), `$SWINIT`, `$REBOUND`, `$PROBE` and `$DIR` naming
     /// the binaries under test, the probe and the scratch directory.
     func shell(_ script: String, timeout: Double = 120, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
-        try Harness.shell(script, environment: ["PROBE": try Self.probe.get(), "DIR": directory], timeout: timeout,
-                          sourceLocation: sourceLocation)
+        try Harness.shell(
+            script, environment: ["PROBE": try Self.probe.get(), "DIR": directory], timeout: timeout,
+            sourceLocation: sourceLocation)
     }
 
     /// Like ``shell(_:timeout:sourceLocation:)`` with bash, which can close descriptors above 9.
     func bash(_ script: String, timeout: Double = 120, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
         var environment = ProcessInfo.processInfo.environment
-        environment.merge(["SWINIT": Harness.swinit, "REBOUND": Harness.rebound, "PROBE": try Self.probe.get(), "DIR": directory]) { _, new in new }
-        return try Harness.run("/bin/bash", ["-c", script], environment: environment, timeout: timeout, sourceLocation: sourceLocation)
+        environment.merge(["SWINIT": Harness.swinit, "REBOUND": Harness.rebound, "PROBE": try Self.probe.get(), "DIR": directory])
+        { _, new in new }
+        return try Harness.run(
+            "/bin/bash", ["-c", script], environment: environment, timeout: timeout, sourceLocation: sourceLocation)
     }
 
     /// The first line of `text`.
@@ -76,8 +81,12 @@ struct ReliabilityScenarios {
     /// the rest standard ones (they may coalesce), counted by its child.
     mutating func signalStorm() throws {
         let probe = try Self.probe.get()
-        let swinit = try BackgroundProcess(Harness.swinit, ["-s", "--", probe, "count-signals", directory + "/ready",
-                                                            directory + "/counts", "23"])
+        let swinit = try BackgroundProcess(
+            Harness.swinit,
+            [
+                "-s", "--", probe, "count-signals", directory + "/ready",
+                directory + "/counts", "23",
+            ])
         guard Harness.waitForFile(directory + "/ready", timeout: 120) != nil else { return }
         let sender = try BackgroundProcess("/bin/sh", ["-c", "exec \"$0\" send \(swinit.pid) 100000 > \(directory)/sent", probe])
         // While the storm runs, watch swinit's children: only the one child, never a zombie left behind.
@@ -101,8 +110,12 @@ struct ReliabilityScenarios {
     /// 10,000 orphans made at once under swinit as PID 1 of a new PID namespace, all exiting together.
     mutating func orphanStorm() throws {
         let probe = try Self.probe.get()
-        let result = try Harness.run("/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", Harness.swinit, "--",
-                                                          probe, "orphans", "10000", "37"], timeout: 600)
+        let result = try Harness.run(
+            "/usr/bin/unshare",
+            [
+                "--pid", "--fork", "--mount-proc", Harness.swinit, "--",
+                probe, "orphans", "10000", "37",
+            ], timeout: 600)
         emit(lines: result.stdout)
         emit("swinit_exit", result.status)
         if !result.stderr.isEmpty { emit("swinit_stderr_first", Self.firstLine(result.stderr)) }
@@ -113,13 +126,19 @@ struct ReliabilityScenarios {
     /// /root): it runs copies in this scenario's own folder, opened to everyone.
     mutating func forkFailure() throws {
         #expect(chmod(directory, 0o755) == 0)
-        for (name, arguments) in [("swinit", ["-s", "--", "/bin/true"]), ("rebound", ["-r", "2", "-b", "0", "--", "/bin/true"])] {
+        for (name, arguments) in [
+            ("swinit", ["-s", "--", "/bin/true"]), ("rebound", ["-r", "2", "-b", "0", "--", "/bin/true"]),
+        ] {
             let copy = directory + "/" + name
             try FileManager.default.copyItem(atPath: Harness.binary(name), toPath: copy)
             #expect(chmod(copy, 0o755) == 0)
             let started = ContinuousClock.now
-            let result = try Harness.run("/usr/bin/prlimit", ["--nproc=1:1", "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-                                                              "--clear-groups", "--", copy] + arguments, timeout: 120)
+            let result = try Harness.run(
+                "/usr/bin/prlimit",
+                [
+                    "--nproc=1:1", "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                    "--clear-groups", "--", copy,
+                ] + arguments, timeout: 120)
             emit(name + "_fork_exit", result.status)
             emit(name + "_fork_seconds", String(format: "%.2f", seconds(ContinuousClock.now - started)))
             let line = result.stderr.split(separator: "\n").first { $0.contains("fork") }.map(String.init)
@@ -177,7 +196,8 @@ struct ReliabilityScenarios {
         ]
         for (name, command) in pipes {
             let started = ContinuousClock.now
-            let result = try shell("""
+            let result = try shell(
+                """
                 mkfifo "$DIR/\(name)"
                 exec 3<>"$DIR/\(name)"
                 exec 4>"$DIR/\(name)"
@@ -193,10 +213,13 @@ struct ReliabilityScenarios {
     /// rebound's own.
     mutating func descriptorLeaks() throws {
         for (name, launcher) in [("swinit", #""$SWINIT" -s -vvv --"#), ("rebound", #""$REBOUND" --"#)] {
-            let result = try bash(Harness.closeInheritedDescriptors + " exec 5</dev/null; \(launcher) \"$PROBE\" fds \"$DIR/\(name)-fds\"")
+            let result = try bash(
+                Harness.closeInheritedDescriptors + " exec 5</dev/null; \(launcher) \"$PROBE\" fds \"$DIR/\(name)-fds\"")
             emit(name + "_fds_exit", result.status)
             let listed = (try? String(contentsOfFile: directory + "/\(name)-fds", encoding: .utf8)) ?? ""
-            emit(name + "_child_fds", listed.split(separator: "\n").compactMap { Int($0) }.sorted().map(String.init).joined(separator: ","))
+            emit(
+                name + "_child_fds",
+                listed.split(separator: "\n").compactMap { Int($0) }.sorted().map(String.init).joined(separator: ","))
         }
     }
 
@@ -218,7 +241,8 @@ struct ReliabilityScenarios {
         let expected: [UInt8] = entries.flatMap { $0 + [0] }
         let arguments = pairs.map { "\"$(printf '\($0.0)')\"" }.joined(separator: " ")
         for (name, launcher) in [("swinit", #""$SWINIT" -s --"#), ("rebound", #""$REBOUND" --"#)] {
-            let result = try shell("""
+            let result = try shell(
+                """
                 long=$(printf '%100000s' '' | tr ' ' L)
                 exec env -i \(arguments) "LONG=$long" "\(libraryPath)" PATH=/usr/bin:/bin \
                     \(launcher) /bin/cat /proc/self/environ > "$DIR/\(name)-environ"
@@ -237,17 +261,22 @@ struct ReliabilityScenarios {
         let counter = directory + "/counter", measure = directory + "/measure"
         let started = ContinuousClock.now
         // Started with only 0-2 open, as from a shell, so its own descriptors are what the probe counts.
-        let result = try bash(Harness.closeInheritedDescriptors + #" exec "$REBOUND" -b 0 -q -r 999 -- "$PROBE" crash "$DIR/counter" "$DIR/measure" 3 50 1000"#,
-                              timeout: 900)
+        let result = try bash(
+            Harness.closeInheritedDescriptors
+                + #" exec "$REBOUND" -b 0 -q -r 999 -- "$PROBE" crash "$DIR/counter" "$DIR/measure" 3 50 1000"#,
+            timeout: 900)
         emit("crash_loop_seconds", String(format: "%.2f", seconds(ContinuousClock.now - started)))
         emit("crash_loop_exit", result.status)
-        emit("crash_loop_runs", ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+        emit(
+            "crash_loop_runs",
+            ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
         emit("crash_loop_stderr_lines", String(result.stderr.split(separator: "\n").count))
         for line in ((try? String(contentsOfFile: measure, encoding: .utf8)) ?? "").split(separator: "\n") {
-            let fields = Dictionary(line.split(separator: " ").map { field -> (String, String) in
-                let parts = field.split(separator: "=", maxSplits: 1)
-                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-            }, uniquingKeysWith: { _, last in last })
+            let fields = Dictionary(
+                line.split(separator: " ").map { field -> (String, String) in
+                    let parts = field.split(separator: "=", maxSplits: 1)
+                    return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+                }, uniquingKeysWith: { _, last in last })
             let run = fields["run"] ?? "?"
             emit("run\(run)_rss_kb", fields["rss_kb"] ?? "")
             emit("run\(run)_fds", fields["fds"] ?? "")
@@ -266,7 +295,8 @@ struct ReliabilityScenarios {
         emit("while_running_exit", exit.status)
         emit("while_running_seconds", String(format: "%.3f", seconds(exit.at - sent)))
 
-        let delayed = try BackgroundProcess(Harness.rebound, ["-d", "30", "--", probe, "crash", directory + "/delay-counter", "/dev/null", "3"])
+        let delayed = try BackgroundProcess(
+            Harness.rebound, ["-d", "30", "--", probe, "crash", directory + "/delay-counter", "/dev/null", "3"])
         delayed.waitForOutput("restarting (1)", timeout: 120)
         sent = delayed.send(SIGTERM)
         exit = delayed.waitForExit(timeout: 120)
@@ -277,7 +307,8 @@ struct ReliabilityScenarios {
         let trials = 200
         for trial in 0..<trials {
             let counter = directory + "/loop-counter-\(trial)"
-            let looping = try BackgroundProcess(Harness.rebound, ["-b", "0", "-q", "--", probe, "crash", counter, "/dev/null", "3"])
+            let looping = try BackgroundProcess(
+                Harness.rebound, ["-b", "0", "-q", "--", probe, "crash", counter, "/dev/null", "3"])
             guard Harness.waitForFile(counter, timeout: 120) != nil else { break }
             usleep(UInt32.random(in: 0...20_000, using: &random))  // a random moment of the restart cycle, not synchronisation
             let sent = looping.send(SIGTERM)

@@ -42,13 +42,15 @@ import TestSupport
 
     @Test func forkFailureGivesAClearErrorAndExitCode() throws {
         try Harness.require(geteuid() == 0, "needs root to drop to uid 65534 (root ignores RLIMIT_NPROC)")
-        try Harness.require(Harness.executable("/usr/bin/prlimit") != nil && Harness.executable("/usr/bin/setpriv") != nil,
-                            "needs util-linux's prlimit and setpriv")
+        try Harness.require(
+            Harness.executable("/usr/bin/prlimit") != nil && Harness.executable("/usr/bin/setpriv") != nil,
+            "needs util-linux's prlimit and setpriv")
         let figures = try ReliabilityScenarios.run("fork-failure") { try $0.forkFailure() }
         for binary in ["swinit", "rebound"] {
             #expect(figures[binary + "_fork_exit"] == "1")
             let message = figures[binary + "_fork_message"] ?? ""
-            #expect(message.contains("/bin/true") && message.contains("fork failed")
+            #expect(
+                message.contains("/bin/true") && message.contains("fork failed")
                     && message.contains("Resource temporarily unavailable"), "\(binary): \(message)")
         }
     }
@@ -65,8 +67,9 @@ import TestSupport
             for (name, code, reason) in expected {
                 let message = figures["\(binary)_\(name)_message"] ?? ""
                 #expect(figures["\(binary)_\(name)_exit"] == String(code), "\(binary) \(name): \(message)")
-                #expect(message.contains(reason) && (message.contains("exec ") || message.contains("/")),
-                        "\(binary) \(name): message should name the program and '\(reason)': \(message)")
+                #expect(
+                    message.contains(reason) && (message.contains("exec ") || message.contains("/")),
+                    "\(binary) \(name): message should name the program and '\(reason)': \(message)")
             }
             // A file without #! is run by /bin/sh, like execvp does; it exits 5.
             #expect(figures["\(binary)_enoexec_exit"] == "5")
@@ -109,8 +112,9 @@ import TestSupport
         let figures = try ReliabilityScenarios.run("environment") { try $0.environment() }
         for binary in ["swinit", "rebound"] {
             #expect(figures[binary + "_env_exit"] == "0")
-            #expect(figures[binary + "_env_identical"] == "1",
-                    "\(binary): the child's /proc/self/environ differs (\(figures[binary + "_env_bytes"] ?? "?") bytes)")
+            #expect(
+                figures[binary + "_env_identical"] == "1",
+                "\(binary): the child's /proc/self/environ differs (\(figures[binary + "_env_bytes"] ?? "?") bytes)")
         }
     }
 
@@ -127,8 +131,9 @@ import TestSupport
         if ProcessInfo.processInfo.environment["PROCESSKIT_SANITIZER"] == nil {
             #expect(before > 0 && after - before <= 512, "VmRSS grew from \(before) kB to \(after) kB over 950 restarts")
         }
-        #expect(figures["run50_fds"] != nil && figures["run50_fds"] == figures["run1000_fds"],
-                "open fds went from \(figures["run50_fds"] ?? "?") to \(figures["run1000_fds"] ?? "?")")
+        #expect(
+            figures["run50_fds"] != nil && figures["run50_fds"] == figures["run1000_fds"],
+            "open fds went from \(figures["run50_fds"] ?? "?") to \(figures["run1000_fds"] ?? "?")")
     }
 
     @Test func sigtermEndsReboundPromptlyInEveryPhase() throws {
@@ -140,6 +145,7 @@ import TestSupport
         #expect((number(figures, "during_delay_seconds") ?? 99) < 25, "rebound waited out its restart delay")
         // Either the child took the SIGTERM (143) or it had already exited 3 on its own.
         let codes = (figures["random_phase_codes"] ?? "").split(separator: ",").map { $0.split(separator: ":")[0] }
-        #expect(!codes.isEmpty && codes.allSatisfy { $0 == "143" || $0 == "3" }, "exit codes: \(figures["random_phase_codes"] ?? "")")
+        #expect(
+            !codes.isEmpty && codes.allSatisfy { $0 == "143" || $0 == "3" }, "exit codes: \(figures["random_phase_codes"] ?? "")")
     }
 }

@@ -45,7 +45,8 @@ final class UnreadStandardError {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")) ?? []
         var zombies: Set<String> = []
         for task in tasks {
-            let children = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(task)/children", encoding: .utf8)) ?? ""
+            let children =
+                (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(task)/children", encoding: .utf8)) ?? ""
             for child in children.split(separator: " ") {
                 if let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8), stat.contains(") Z ") {
                     zombies.insert(String(child))
@@ -97,25 +98,33 @@ func waitUntil(timeout: Double, _ condition: () -> Bool) -> Bool {
         let status = directory + "/status.json"
         func restarts() -> Int {
             guard let data = FileManager.default.contents(atPath: status),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return -1 }
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return -1 }
             return object["restarts"] as? Int ?? -1
         }
         // A 3 KB program path makes 3 KB log lines: a few restarts fill the pipe's 64 KB.
         let program = "/" + String(repeating: "./", count: 1500) + "bin/sh"
-        let rebound = try UnreadStandardError(Harness.rebound, ["-b", "0", "--status-file", status, "--", program, "-c", "exit 1"])
-        #expect(waitUntil(timeout: 60) { restarts() >= 200 }, "rebound stopped restarting (at \(restarts())) once standard error was full")
+        let rebound = try UnreadStandardError(
+            Harness.rebound, ["-b", "0", "--status-file", status, "--", program, "-c", "exit 1"])
+        #expect(
+            waitUntil(timeout: 60) { restarts() >= 200 },
+            "rebound stopped restarting (at \(restarts())) once standard error was full")
         #expect(rebound.lastingZombies().isEmpty, "rebound stopped reaping once standard error was full")
 
         // Read again: the first line through says that lines were dropped.
         let read = rebound.read(until: "log lines were dropped: standard error would have blocked\n", timeout: 60)
-        #expect(read.contains(#/\nrebound: [0-9]+ log lines were dropped: standard error would have blocked\n/#), "\(read.suffix(300))")
+        #expect(
+            read.contains(#/\nrebound: [0-9]+ log lines were dropped: standard error would have blocked\n/#),
+            "\(read.suffix(300))")
         #expect(read.split(separator: "\n").dropLast().allSatisfy { $0.hasPrefix("rebound: ") }, "a line was cut or mixed")
 
         // Full again: SIGTERM still ends rebound at once (exit 143, or 1 when the child's own exit came first).
         let before = restarts()
         #expect(waitUntil(timeout: 60) { restarts() >= before + 100 })
         let code = rebound.terminate(timeout: 30)
-        #expect(code == 143 || code == 1, "rebound did not act on SIGTERM with standard error full (exit \(String(describing: code)))")
+        #expect(
+            code == 143 || code == 1, "rebound did not act on SIGTERM with standard error full (exit \(String(describing: code)))"
+        )
     }
 
     @Test func swinitGoesOnReapingAndStopsOnSigtermWhileStandardErrorIsFull() throws {
@@ -124,15 +133,21 @@ func waitUntil(timeout: Double, _ condition: () -> Bool) -> Bool {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let count = directory + "/count"
         // Four orphans a turn, each reaped with a warning line (-w) of about 55 bytes: 64 KB fill in 300 turns.
-        let swinit = try UnreadStandardError(Harness.swinit, [
-            "-s", "-v", "-w", "--", "sh", "-c", "i=0; while :; do sh -c 'true & true & true & true &'; i=$((i+1)); echo $i > \(count); done",
-        ])
-        func turns() -> Int { Int((try? String(contentsOfFile: count, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0 }
+        let swinit = try UnreadStandardError(
+            Harness.swinit,
+            [
+                "-s", "-v", "-w", "--", "sh", "-c",
+                "i=0; while :; do sh -c 'true & true & true & true &'; i=$((i+1)); echo $i > \(count); done",
+            ])
+        func turns() -> Int {
+            Int((try? String(contentsOfFile: count, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        }
         #expect(waitUntil(timeout: 120) { turns() >= 600 })
         #expect(swinit.lastingZombies().isEmpty, "swinit stopped reaping once standard error was full")
         let read = swinit.read(until: "log lines were dropped: standard error would have blocked\n", timeout: 60)
-        #expect(read.contains(#/\n\[WARN  swinit \([0-9]+\)\] [0-9]+ log lines were dropped: standard error would have blocked\n/#),
-                "\(read.suffix(300))")
+        #expect(
+            read.contains(#/\n\[WARN  swinit \([0-9]+\)\] [0-9]+ log lines were dropped: standard error would have blocked\n/#),
+            "\(read.suffix(300))")
         let before = turns()
         #expect(waitUntil(timeout: 120) { turns() >= before + 600 })
         #expect(swinit.terminate(timeout: 30) == 143, "swinit did not act on SIGTERM with standard error full")

@@ -10,7 +10,8 @@ import TestSupport
     /// with `prlimit --pid` once it runs (its first child started), so that only the restarts meet it.
     func reboundLog(limit: String) throws -> ProgramRun {
         try Harness.require(FileManager.default.isExecutableFile(atPath: "/bin/busybox"), "needs busybox-static at /bin/busybox")
-        return try Harness.shell("""
+        return try Harness.shell(
+            """
             cd "$(mktemp -d)" && chmod 755 .
             "$REBOUND" -r 2 -d 1 -- /bin/busybox false 2>log & pid=$!
             i=0; until grep -q 'restarting (1)' log || [ $i -ge 600 ]; do sleep 0.05; i=$((i+1)); done
@@ -29,7 +30,8 @@ import TestSupport
         let result = try reboundLog(limit: "--nofile=3:3")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(!result.stdout.contains("fork failed") && !result.stdout.contains("pid 0"), "\(lines)")
-        #expect(lines.filter { $0.hasPrefix("rebound: child (pid ") && $0.contains("exited with status 1") }.count == 3, "\(lines)")
+        #expect(
+            lines.filter { $0.hasPrefix("rebound: child (pid ") && $0.contains("exited with status 1") }.count == 3, "\(lines)")
         #expect(lines.last == "exit 1", "\(lines)")
     }
 
@@ -37,7 +39,8 @@ import TestSupport
     /// each time, and no "child (pid 0) exited with status 1" for a child that never ran.
     @Test func aFailedForkIsNotLoggedAsAChildThatExited() throws {
         try Harness.require(FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs setpriv")
-        let result = try Harness.shell("""
+        let result = try Harness.shell(
+            """
             cd "$(mktemp -d)" && chmod 755 .
             prlimit --nproc=1:1 setpriv --reuid=61021 --regid=61021 --clear-groups "$REBOUND" -r 2 -d 0.2 -- /bin/busybox false 2>&1
             echo "exit $?"
@@ -46,6 +49,8 @@ import TestSupport
         #expect(!result.stdout.contains("pid 0"), "\(lines)")
         #expect(lines.contains("rebound: cannot start /bin/busybox: fork failed: Resource temporarily unavailable"), "\(lines)")
         #expect(lines.contains("rebound: no child could be started, restarting (2)"), "\(lines)")
-        #expect(lines.suffix(3) == ["rebound: no child could be started", "rebound: max restarts (2) reached, exiting", "exit 1"], "\(lines)")
+        #expect(
+            lines.suffix(3) == ["rebound: no child could be started", "rebound: max restarts (2) reached, exiting", "exit 1"],
+            "\(lines)")
     }
 }

@@ -26,17 +26,21 @@ import TestSupport
 
     /// Runs swinit with `arguments` in `mode`: in a new PID namespace (swinit is PID 1 there), or
     /// with -s prepended.
-    static func swinit(_ mode: Mode, _ arguments: [String], environment: [String: String]? = nil,
-                       timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
+    static func swinit(
+        _ mode: Mode, _ arguments: [String], environment: [String: String]? = nil,
+        timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> ProgramRun {
         switch mode {
         case .pid1:
             try Harness.requirePIDNamespaces(sourceLocation: sourceLocation)
-            return try Harness.run("/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", Harness.swinit] + arguments,
-                                   environment: environment, timeout: timeout, sourceLocation: sourceLocation)
+            return try Harness.run(
+                "/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", Harness.swinit] + arguments,
+                environment: environment, timeout: timeout, sourceLocation: sourceLocation)
         case .subreaper:
             try Harness.requireSubreaper(sourceLocation: sourceLocation)
-            return try Harness.run(Harness.swinit, ["-s"] + arguments, environment: environment, timeout: timeout,
-                                   sourceLocation: sourceLocation)
+            return try Harness.run(
+                Harness.swinit, ["-s"] + arguments, environment: environment, timeout: timeout,
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -62,10 +66,11 @@ import TestSupport
         #expect(license.stderr.isEmpty)
     }
 
-    @Test(arguments: [
-        ([], "no program"), (["-s"], "no program"), (["-e", "256", "true"], "'256'"), (["-e", "-1", "true"], "'-1'"),
-        (["-e", "abc", "true"], "'abc'"), (["-p", "NOPE", "true"], "'NOPE'"), (["-x", "true"], "-x"), (["-e"], "-e"),
-    ] as [([String], String)])
+    @Test(
+        arguments: [
+            ([], "no program"), (["-s"], "no program"), (["-e", "256", "true"], "'256'"), (["-e", "-1", "true"], "'-1'"),
+            (["-e", "abc", "true"], "'abc'"), (["-p", "NOPE", "true"], "'NOPE'"), (["-x", "true"], "-x"), (["-e"], "-e"),
+        ] as [([String], String)])
     func usageErrorsExit1WithAMessageOnStandardError(_ arguments: [String], _ mentioned: String) throws {
         let result = try Harness.run(Harness.swinit, arguments)
         #expect(result.status == 1)
@@ -127,8 +132,9 @@ import TestSupport
         let result = try Harness.run(Harness.swinit, ["-s", "sh", "-c", "exit 5"], environment: environment)
         #expect(result.status == 5)
         let lines = result.stderr.split(separator: "\n")
-        #expect(lines.count == 1 && lines[0].hasPrefix("[WARN  swinit (") && lines[0].contains("'loud'; using 0"),
-                "\(result.stderr)")
+        #expect(
+            lines.count == 1 && lines[0].hasPrefix("[WARN  swinit (") && lines[0].contains("'loud'; using 0"),
+            "\(result.stderr)")
     }
 
     @Test func noWarningAsPID1() throws {
@@ -161,7 +167,8 @@ import TestSupport
         // Not PID 1: the shell execs swinit, so its $$ is swinit's pid.
         let plain = try Harness.shell(#"echo "pid=$$" >&2; exec "$SWINIT" true"#)
         #expect(plain.status == 0)
-        let pid = try #require(plain.stderr.split(separator: "\n").first { $0.hasPrefix("pid=") }?.dropFirst(4), "\(plain.stderr)")
+        let pid = try #require(
+            plain.stderr.split(separator: "\n").first { $0.hasPrefix("pid=") }?.dropFirst(4), "\(plain.stderr)")
         #expect(plain.stderr.contains("[WARN  swinit (\(pid))] swinit is not running as PID 1"), "\(plain.stderr)")
     }
 
@@ -176,7 +183,8 @@ import TestSupport
     /// Every exit code 0...255 comes back as is; -e CODE turns it into 0 and leaves other codes alone.
     @Test func everyExitCodeWithAndWithoutRemapping() throws {
         try Harness.requireSubreaper()
-        let result = try Harness.shell("""
+        let result = try Harness.shell(
+            """
             i=0
             while [ $i -le 255 ]; do
                 "$SWINIT" -s sh -c "exit $i"; r=$?
@@ -216,7 +224,8 @@ import TestSupport
         case .subreaper:
             try Harness.requireSubreaper()
             result = try Harness.withTemporaryDirectory { directory in
-                try Harness.shell("""
+                try Harness.shell(
+                    """
                     \(Harness.shellWaits)
                     "$SWINIT" -s -vv sh -c 'echo $PPID > "$1/ready"; exec sleep 5' child "\(directory)" &
                     swinit=$!
@@ -243,7 +252,8 @@ import TestSupport
     func processGroupOption(_ group: Bool) throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            try Self.write("""
+            try Self.write(
+                """
                 sleep 5 & grandchild=$!
                 trap 'echo USR1 > "$D/child.usr1"' USR1
                 echo $PPID > "$D/ready"
@@ -252,7 +262,8 @@ import TestSupport
                 wait $grandchild
                 echo "grandchild $?" > "$D/grandchild.status"
                 """, to: "child.sh", in: directory)
-            let result = try Harness.shell("""
+            let result = try Harness.shell(
+                """
                 \(Harness.shellWaits)
                 export D="\(directory)"
                 "$SWINIT" -s \(group ? "-g" : "") sh "$D/child.sh" &
@@ -272,14 +283,16 @@ import TestSupport
     @Test func parentDeathSignalFires() throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            try Self.write("""
+            try Self.write(
+                """
                 trap 'echo USR1 > "$D/got"; kill $sleeper 2>/dev/null; exit 0' USR1
                 sleep 5 & sleeper=$!
                 echo $PPID > "$D/ready"
                 wait $sleeper
                 """, to: "child.sh", in: directory)
             // The parent starts swinit in the background and exits once the child is ready.
-            let parent = try Harness.shell("""
+            let parent = try Harness.shell(
+                """
                 \(Harness.shellWaits)
                 export D="\(directory)"
                 "$SWINIT" -s -p SIGUSR1 sh "$D/child.sh" &
@@ -305,7 +318,8 @@ import TestSupport
             signal.signal(signal.SIGUSR2, signal.SIG_IGN)
             os.execv(sys.argv[1], sys.argv[1:])
             """
-        let result = try Harness.run(python!, ["-c", code, Harness.swinit, "-s", "grep", "-E", "^Sig(Blk|Ign):", "/proc/self/status"])
+        let result = try Harness.run(
+            python!, ["-c", code, Harness.swinit, "-s", "grep", "-E", "^Sig(Blk|Ign):", "/proc/self/status"])
         #expect(result.status == 0, "\(result.stderr)")
         var masks: [String: UInt64] = [:]
         for line in result.stdout.split(separator: "\n") {
@@ -328,16 +342,18 @@ import TestSupport
     /// swinit takes back for itself), a terminal signal and real-time ones included.
     @Test func childStartsWithExactlyTheCallersMaskAndIgnoredSignals() throws {
         try Harness.requireSubreaper()
-        let ours = try InheritedSignals.run([Harness.swinit, "-s", "--"], ignoring: InheritedSignals.ignored,
-                                            blocking: InheritedSignals.blocked)
+        let ours = try InheritedSignals.run(
+            [Harness.swinit, "-s", "--"], ignoring: InheritedSignals.ignored,
+            blocking: InheritedSignals.blocked)
         #expect(ours.run.status == 0, "\(ours.run.stderr)")
         #expect(ours.caller.count == 2 && ours.child == ours.caller, "caller SigBlk, SigIgn \(ours.caller), child \(ours.child)")
         // tini, the reference, hands on the same (with SIGCHLD ignored it would hang: the kernel reaps
         // its child, and it never learns of the end).
         let tini = Harness.executable("/usr/bin/tini", "/bin/tini")
         try Harness.require(tini != nil, "needs tini")
-        let theirs = try InheritedSignals.run([tini!, "-s", "--"], ignoring: InheritedSignals.ignored.filter { $0 != "CHLD" },
-                                              blocking: InheritedSignals.blocked)
+        let theirs = try InheritedSignals.run(
+            [tini!, "-s", "--"], ignoring: InheritedSignals.ignored.filter { $0 != "CHLD" },
+            blocking: InheritedSignals.blocked)
         #expect(theirs.caller.count == 2 && theirs.child == theirs.caller, "tini: caller \(theirs.caller), child \(theirs.child)")
     }
 
@@ -363,11 +379,13 @@ import TestSupport
     /// forwarded one changes nothing and swinit would run on until the child's sleep ended (exit 0).
     /// SWIFT_BACKTRACE=enable=no: the hosted Swift runtime's crash handler would catch the signal; the
     /// handle_* options do the same for a sanitizer runtime's (scripts/test-sanitizers).
-    @Test(arguments: [("SEGV", 11), ("BUS", 7), ("FPE", 8), ("ILL", 4), ("ABRT", 6), ("TRAP", 5), ("SYS", 31)] as [(String, Int32)])
+    @Test(
+        arguments: [("SEGV", 11), ("BUS", 7), ("FPE", 8), ("ILL", 4), ("ABRT", 6), ("TRAP", 5), ("SYS", 31)] as [(String, Int32)])
     func faultSignalsAreNotBlockedInSwinit(_ signal: (name: String, number: Int32)) throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let result = try Harness.shell("""
+            let result = try Harness.shell(
+                """
                 \(Harness.shellWaits)
                 ulimit -c 0
                 faults=handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0:handle_abort=0:handle_sigtrap=0
@@ -390,7 +408,8 @@ import TestSupport
     @Test func idleSwinitDoesNotWakeUpAndIgnoresOnlyTheTerminalSignals() throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let result = try Harness.shell("""
+            let result = try Harness.shell(
+                """
                 \(Harness.shellWaits)
                 "$SWINIT" -s sh -c 'echo ready > "$1/ready"; exec sleep 10' child "\(directory)" &
                 swinit=$!
@@ -404,8 +423,10 @@ import TestSupport
                 kill -TERM $swinit
                 wait $swinit; echo "status=$?"
                 """)
-            let ignored = SignalSet(bits: UInt64(result.stdout.split(separator: "\n").first { $0.hasPrefix("SigIgn:") }?
-                .dropFirst(7).trimmingCharacters(in: .whitespaces) ?? "", radix: 16) ?? 0)
+            let ignored = SignalSet(
+                bits: UInt64(
+                    result.stdout.split(separator: "\n").first { $0.hasPrefix("SigIgn:") }?
+                        .dropFirst(7).trimmingCharacters(in: .whitespaces) ?? "", radix: 16) ?? 0)
             #expect(result.stdout.hasPrefix("idle\n"), "\(result)")
             // (The C library's own real-time numbers, 32 and 33, are not catchable and not swinit's business.)
             #expect(ignored.intersection(.catchable) == [.terminalInput, .terminalOutput], "SigIgn \(ignored)")
@@ -418,12 +439,15 @@ import TestSupport
     @Test func terminalSignalsSentToSwinitAreNotPassedOn() throws {
         try Harness.requireSubreaper()
         try Harness.withTemporaryDirectory { directory in
-            let child = try Harness.writeScript(directory, "child.sh", """
+            let child = try Harness.writeScript(
+                directory, "child.sh",
+                """
                 for s in TTIN TTOU USR1; do trap "echo $s >> \(directory)/log" $s; done
                 echo ready > \(directory)/ready
                 while :; do sleep 0.02; done
                 """)
-            let result = try Harness.shell("""
+            let result = try Harness.shell(
+                """
                 \(Harness.shellWaits)
                 "$SWINIT" -s \(child) & swinit=$!
                 wait_for \(directory)/ready
@@ -448,7 +472,9 @@ import TestSupport
         try Harness.require(script != nil, "needs util-linux script(1)")
         let bash = Harness.executable("/bin/bash", "/usr/bin/bash")
         try Harness.require(bash != nil, "needs bash")
-        let result = try Harness.run(script!, ["-qec", "\(Harness.swinit) -s -- \(bash!) -m -c 'sleep 0.1 & fg %1 >/dev/null; echo \"fg=$?\"'", "/dev/null"])
+        let result = try Harness.run(
+            script!,
+            ["-qec", "\(Harness.swinit) -s -- \(bash!) -m -c 'sleep 0.1 & fg %1 >/dev/null; echo \"fg=$?\"'", "/dev/null"])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("fg=0"), "\(result)")
         #expect(!result.stdout.contains("job control"), "bash has no job control: \(result)")
@@ -463,8 +489,9 @@ import TestSupport
             try Self.write("read -r line < /proc/$$/stat; echo \"STAT $line\"\n", to: "stat.sh", in: directory)
             let result = try Harness.run(script!, ["-qec", "\(Harness.swinit) -s sh \(directory)/stat.sh", "/dev/null"])
             #expect(result.status == 0, "\(result.stderr)")
-            let line = try #require(result.stdout.split(whereSeparator: \.isNewline).first { $0.hasPrefix("STAT ") },
-                                    "\(result.stdout)")
+            let line = try #require(
+                result.stdout.split(whereSeparator: \.isNewline).first { $0.hasPrefix("STAT ") },
+                "\(result.stdout)")
             // pid (comm) state ppid pgrp session tty_nr tpgid ...
             let pid = line.dropFirst(5).split(separator: " ")[0]
             let fields = line.split(separator: ")", maxSplits: 1)[1].split(separator: " ")
@@ -527,10 +554,11 @@ import TestSupport
             }
             let orphans = Set((Self.read(directory + "/orphans") ?? "").split(separator: "\n").map(String.init))
             #expect(orphans.count == 5)
-            let reaped = Set(result.stderr.split(separator: "\n").compactMap { line -> String? in
-                guard let range = line.range(of: "Reaped zombie process with pid=") else { return nil }
-                return String(line[range.upperBound...])
-            })
+            let reaped = Set(
+                result.stderr.split(separator: "\n").compactMap { line -> String? in
+                    guard let range = line.range(of: "Reaped zombie process with pid=") else { return nil }
+                    return String(line[range.upperBound...])
+                })
             #expect(reaped == orphans, "stderr: \(result.stderr)")
         }
     }

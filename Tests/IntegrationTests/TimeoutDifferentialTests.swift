@@ -10,8 +10,9 @@ import TestSupport
 
     @Test func behavesAsGNUTimeoutOnTheFixedSeed() throws {
         let gnu = try DifferentialRun.peer("timeout")
-        try DifferentialRun.expectSameBehaviour(pair: "timeout", peer: gnu, ours: Self.ours,
-                                                seed: DifferentialRun.fixedSeed, cases: DifferentialRun.fixedCases)
+        try DifferentialRun.expectSameBehaviour(
+            pair: "timeout", peer: gnu, ours: Self.ours,
+            seed: DifferentialRun.fixedSeed, cases: DifferentialRun.fixedCases)
     }
 
     /// Cases random seeds found differing, run on every pass: SIGALRM pending at the start (the time up
@@ -34,7 +35,8 @@ import TestSupport
     /// A new seed each run, printed in the failure with the command that runs the failing case again.
     @Test func behavesAsGNUTimeoutOnARandomSeed() throws {
         let gnu = try DifferentialRun.peer("timeout")
-        try DifferentialRun.expectSameBehaviour(pair: "timeout", peer: gnu, ours: Self.ours,
-                                                seed: Int.random(in: 1000...999_999_999), cases: DifferentialRun.randomCases)
+        try DifferentialRun.expectSameBehaviour(
+            pair: "timeout", peer: gnu, ours: Self.ours,
+            seed: Int.random(in: 1000...999_999_999), cases: DifferentialRun.randomCases)
     }
 }

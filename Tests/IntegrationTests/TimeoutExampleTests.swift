@@ -83,15 +83,17 @@ import TestSupport
     @Test(arguments: pendingAlarmCases)
     func aSIGALRMPendingAtTheStartIsTheTimeRunningOut(_ arguments: String, _ comparesStandardError: Bool) throws {
         let gnu = try #require(Self.gnu, "GNU timeout is not installed")
-        let launcher = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM}); "
+        let launcher =
+            "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM}); "
             + "os.kill(os.getpid(), signal.SIGALRM); os.execv(sys.argv[1], sys.argv[1:])"
         func run(_ timeout: String) throws -> ProgramRun {
             var environment = ProcessInfo.processInfo.environment
             environment["LC_ALL"] = "C"
             environment["TIMEOUT"] = timeout
             environment["LAUNCHER"] = launcher
-            var result = try Harness.run("/bin/sh", ["-c", "exec python3 -c \"$LAUNCHER\" \"$TIMEOUT\" \(arguments)"],
-                                         environment: environment, timeout: 120)
+            var result = try Harness.run(
+                "/bin/sh", ["-c", "exec python3 -c \"$LAUNCHER\" \"$TIMEOUT\" \(arguments)"],
+                environment: environment, timeout: 120)
             result.stderr = Self.withoutSanitizerNotes(result.stderr.replacingOccurrences(of: timeout, with: "timeout"))
             return result
         }
@@ -106,8 +108,10 @@ import TestSupport
         try Harness.withTemporaryDirectory { directory in
             let result = try Self.run(Self.ours, "0.2 sh -c 'sleep 100 & echo $! > grandchild; wait'", in: directory)
             #expect(result.status == 124)
-            let pid = try #require(Int32(String(contentsOfFile: directory + "/grandchild", encoding: .utf8)
-                .trimmingCharacters(in: .whitespacesAndNewlines)))
+            let pid = try #require(
+                Int32(
+                    String(contentsOfFile: directory + "/grandchild", encoding: .utf8)
+                        .trimmingCharacters(in: .whitespacesAndNewlines)))
             // It was killed; its zombie goes to whoever reaps orphans here, so allow a moment.
             let deadline = Date().addingTimeInterval(10)
             while Self.isRunning(pid), Date() < deadline { usleep(10_000) }
@@ -121,15 +125,16 @@ import TestSupport
         for timeout in [gnu, Self.ours] {
             try Harness.withTemporaryDirectory { directory in
                 let script = """
-                "$TIMEOUT" 30 sh -c 'echo started > ready; exec sleep 30' & pid=$!
-                i=0; while [ ! -s ready ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done
-                kill -TERM $pid; wait $pid; echo "status $?"
-                """
+                    "$TIMEOUT" 30 sh -c 'echo started > ready; exec sleep 30' & pid=$!
+                    i=0; while [ ! -s ready ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done
+                    kill -TERM $pid; wait $pid; echo "status $?"
+                    """
                 var environment = ProcessInfo.processInfo.environment
                 environment["TIMEOUT"] = timeout
                 // cd on a line of its own: `cd && timeout &` would put the pair in a subshell, and $! would be that.
-                let result = try Harness.run("/bin/sh", ["-c", "cd '\(directory)' || exit\n\(script)"], environment: environment,
-                                             timeout: 120)
+                let result = try Harness.run(
+                    "/bin/sh", ["-c", "cd '\(directory)' || exit\n\(script)"], environment: environment,
+                    timeout: 120)
                 #expect(result.stdout == "status 143\n", "\(timeout): \(result.stdout) \(result.stderr)")
             }
         }
@@ -140,8 +145,9 @@ import TestSupport
         var environment = ProcessInfo.processInfo.environment
         environment["TIMEOUT"] = timeout
         // cd on a line of its own: `cd && timeout &` would put the pair in a subshell, and $! would be that.
-        return try Harness.run("/bin/sh", ["-c", "cd '\(directory)' || exit\n\(Harness.shellWaits)\(script)"],
-                               environment: environment, timeout: 120)
+        return try Harness.run(
+            "/bin/sh", ["-c", "cd '\(directory)' || exit\n\(Harness.shellWaits)\(script)"],
+            environment: environment, timeout: 120)
     }
 
     /// Started with SIGCHLD ignored, timeout sets it back to its default action before it starts the
@@ -169,7 +175,9 @@ import TestSupport
         }
         let theirs = try seen(gnu), ours = try seen(Self.ours)
         #expect(theirs.caller.count == 2 && theirs.caller == ours.caller, "GNU \(theirs.caller), ours \(ours.caller)")
-        #expect(theirs.child.count == 2 && ours.child == theirs.child, "SigBlk, SigIgn: GNU's command \(theirs.child), ours \(ours.child)")
+        #expect(
+            theirs.child.count == 2 && ours.child == theirs.child,
+            "SigBlk, SigIgn: GNU's command \(theirs.child), ours \(ours.child)")
     }
 
     /// Run as a background job, which a non-interactive shell starts with SIGINT and SIGQUIT ignored,
@@ -182,7 +190,8 @@ import TestSupport
         let gnu = try #require(Self.gnu, "GNU timeout is not installed")
         for timeout in [gnu, Self.ours] {
             try Harness.withTemporaryDirectory { directory in
-                try Harness.writeExecutable("""
+                try Harness.writeExecutable(
+                    """
                     #!/bin/sh
                     trap 'trap "" INT; echo "got INT"; kill $sleeper; exit 7' INT
                     sleep 5 & sleeper=$!
@@ -190,7 +199,8 @@ import TestSupport
                     wait $sleeper
                     echo "no INT"
                     """, to: directory + "/command")
-                let result = try Self.runScript("""
+                let result = try Self.runScript(
+                    """
                     "$TIMEOUT" --preserve-status \(timeouts) ./command & pid=$!
                     wait_for ready
                     kill -ALRM $pid; wait $pid; echo "status $?"

@@ -10,11 +10,14 @@ import TestSupport
     /// The specs compared: names, ids with and without entries, groups by name and id, the caller's
     /// own user (":GROUP"), and ones that name nothing. The postgres user and the ssl-cert group come
     /// with Debian's postgresql package.
-    static let specs = ["postgres", "postgres:postgres", "postgres:ssl-cert", "postgres:0", "postgres:4243", "101",
-                        "nobody", "nobody:nogroup", "65534", "65534:65534", "4242", "4242:4243", "4242:postgres",
-                        "root", "0", ":postgres", "nosuch", "postgres:nosuch", "nosuch:postgres"]
+    static let specs = [
+        "postgres", "postgres:postgres", "postgres:ssl-cert", "postgres:0", "postgres:4243", "101",
+        "nobody", "nobody:nogroup", "65534", "65534:65534", "4242", "4242:4243", "4242:postgres",
+        "root", "0", ":postgres", "nosuch", "postgres:nosuch", "nosuch:postgres",
+    ]
 
-    static let probe = #"echo "HOME=$HOME"; while read -r name value; do case $name in Uid:|Gid:|Groups:) echo "$name $value";; esac; done < /proc/self/status"#
+    static let probe =
+        #"echo "HOME=$HOME"; while read -r name value; do case $name in Uid:|Gid:|Groups:) echo "$name $value";; esac; done < /proc/self/status"#
 
     func requirements() throws -> String {
         try Harness.require(geteuid() == 0, "needs root (changing ids)")
@@ -35,7 +38,9 @@ import TestSupport
         environment["HOME"] = "/somewhere/else"
         for spec in Self.specs {
             let expected = try Harness.run(gosu, [spec, "/bin/sh", "-c", Self.probe], environment: environment)
-            let arguments = tool == "swinit" ? ["--user", spec, "--", "/bin/sh", "-c", Self.probe]
+            let arguments =
+                tool == "swinit"
+                ? ["--user", spec, "--", "/bin/sh", "-c", Self.probe]
                 : ["-q", "--user", spec, "--", "/bin/sh", "-c", Self.probe]
             let ours = try Harness.run(tool == "swinit" ? Harness.swinit : Harness.rebound, arguments, environment: environment)
             #expect(outcome(ours) == outcome(expected), "--user \(spec): \(ours.stderr)")

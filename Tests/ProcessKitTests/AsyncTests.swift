@@ -88,7 +88,9 @@ import TestSupport
     }
 
     @Test func aPipelineRunsFromAsyncCode() async throws {
-        let pipeline = Command("sort") | Command("uniq", arguments: ["-c"]) | Command("sh", arguments: ["-c", "wc -l; echo note >&2; exit 4"])
+        let pipeline =
+            Command("sort") | Command("uniq", arguments: ["-c"])
+            | Command("sh", arguments: ["-c", "wc -l; echo note >&2; exit 4"])
         let result = try await pipeline.run(input: "b\na\nb\n")
         #expect(result.standardOutputText.trimmingCharacters(in: .whitespaces) == "2\n")
         #expect(result.standardErrorText == "note\n")
@@ -125,7 +127,9 @@ import TestSupport
         let directory = try Harness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pidFile = directory + "/pid", termFile = directory + "/term"
-        let script = "trap 'echo TERM > \(termFile)' TERM; echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); " + TeardownTests.giveUp(marking: directory + "/gave-up")
+        let script =
+            "trap 'echo TERM > \(termFile)' TERM; echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); "
+            + TeardownTests.giveUp(marking: directory + "/gave-up")
         let command = Command("sh", arguments: ["-c", script])
         let task = Task { try await command.run(teardown: Teardown([.signal(.terminate), .wait(.seconds(3))])) }
         let pidText = try #require(await Self.contents(of: pidFile), "the child never started")

@@ -35,7 +35,9 @@ func failure(_ command: Command, sourceLocation: SourceLocation = #_sourceLocati
         var entry = Command("true")
         entry.environment = ["GOOD=1", "BAD=a\u{0}b"]
         let entryError = try #require(failure(entry))
-        #expect(entryError.step == .environment && entryError.description == "cannot start true: environment variable BAD contains a NUL byte")
+        #expect(
+            entryError.step == .environment
+                && entryError.description == "cannot start true: environment variable BAD contains a NUL byte")
 
         var variable = Command("true")
         variable.environment = Environment.inherit.updating(["NAME": "x\u{0}y"])
@@ -50,7 +52,8 @@ func failure(_ command: Command, sourceLocation: SourceLocation = #_sourceLocati
         var noEquals = Command("true")
         noEquals.environment = Environment(entryBytes: [Array("GOOD=1".utf8), Array("NOVALUE".utf8)])
         let noEqualsError = try #require(failure(noEquals))
-        #expect(noEqualsError.step == .environment
+        #expect(
+            noEqualsError.step == .environment
                 && noEqualsError.description == "cannot start true: environment entry 2 'NOVALUE' has no '='")
         var emptyName = Command("true")
         emptyName.environment = ["=value"]
@@ -126,7 +129,8 @@ func failure(_ command: Command, sourceLocation: SourceLocation = #_sourceLocati
         command.standardInput = .file("/nonexistent/input")
         let error = try #require(failure(command))
         #expect(error.step == .standardInput && error.errno == .noSuchFile)
-        #expect(error.description == "cannot start cat: standard input: cannot open /nonexistent/input: No such file or directory")
+        #expect(
+            error.description == "cannot start cat: standard input: cannot open /nonexistent/input: No such file or directory")
     }
 
     @Test func mergingStandardOutputIntoItself() throws {

@@ -45,7 +45,8 @@ import Testing
     @Test func aTimeoutWorksFromAThreadThatBlocksSIGTERM() throws {
         let previousMask = try SignalSet([.terminate]).block()
         defer { _ = try? previousMask.setAsMask() }
-        let result = try Command("sleep", arguments: ["30"]).run(timeout: .milliseconds(200), teardown: Teardown([.signal(.terminate), .wait(.seconds(20))]))
+        let result = try Command("sleep", arguments: ["30"]).run(
+            timeout: .milliseconds(200), teardown: Teardown([.signal(.terminate), .wait(.seconds(20))]))
         #expect(result.status == .signaled(.terminate, coreDumped: false))
     }
 

@@ -46,8 +46,13 @@ import TestSupport
         try Harness.withTemporaryDirectory { directory in
             let name = Array((directory + "/prog-").utf8) + [0xE9]
             // Written by sh (see Harness.writeExecutable), which makes the Latin-1 name from an escape.
-            let written = try Harness.run("/bin/sh", ["-c", #"printf '#!/bin/sh\nprintf "%%s" "$1" > "$2"\n' > "$(printf "$0/prog-\351")" && chmod 755 "$0"/prog-*"#,
-                                                      directory])
+            let written = try Harness.run(
+                "/bin/sh",
+                [
+                    "-c",
+                    #"printf '#!/bin/sh\nprintf "%%s" "$1" > "$2"\n' > "$(printf "$0/prog-\351")" && chmod 755 "$0"/prog-*"#,
+                    directory,
+                ])
             try #require(written.status == 0, "\(written)")
             let argument: [UInt8] = [0x61, 0xFF, 0xFE, 0x62]
             let command = Command(bytes: name, arguments: [argument, Array((directory + "/out").utf8)])
@@ -64,7 +69,9 @@ import TestSupport
     @Test func programsAreLookedUpOnPathInOrder() throws {
         try Harness.withTemporaryDirectory { directory in
             let manager = FileManager.default
-            for name in ["a", "b", "c"] { try manager.createDirectory(atPath: directory + "/" + name, withIntermediateDirectories: false) }
+            for name in ["a", "b", "c"] {
+                try manager.createDirectory(atPath: directory + "/" + name, withIntermediateDirectories: false)
+            }
             func tool(_ folder: String, prints text: String, executable: Bool = true) throws {
                 let path = directory + "/" + folder + "/tool"
                 try Harness.writeExecutable("#!/bin/sh\necho \(text)\n", to: path, mode: executable ? "755" : "644")
@@ -128,7 +135,11 @@ import TestSupport
     @Test func joiningAnExistingGroup() throws {
         try Harness.withTemporaryDirectory { directory in
             // A leader that stays up (bounded) until the joiner has looked at its group.
-            var leaderCommand = Command("/bin/sh", arguments: ["-c", "i=0; while [ ! -e \"$1/done\" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done", "sh", directory])
+            var leaderCommand = Command(
+                "/bin/sh",
+                arguments: [
+                    "-c", "i=0; while [ ! -e \"$1/done\" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done", "sh", directory,
+                ])
             leaderCommand.processGroup = .new
             leaderCommand.signalMask = []
             let leader = try leaderCommand.spawn()

@@ -15,7 +15,9 @@ import ProcessKit
     /// What is below a nanosecond is dropped, not rounded into the next one.
     @Test func aFractionOfANanosecondIsDropped() {
         let start = Deadline(nanoseconds: 0)
-        #expect(Deadline.after(Duration(secondsComponent: 0, attosecondsComponent: 3_999_999_999), from: start) == Deadline(nanoseconds: 3))
+        #expect(
+            Deadline.after(Duration(secondsComponent: 0, attosecondsComponent: 3_999_999_999), from: start)
+                == Deadline(nanoseconds: 3))
     }
 
     @Test func remainingAndElapsedCountFromNow() {

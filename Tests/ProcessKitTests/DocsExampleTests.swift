@@ -41,9 +41,11 @@ import TestSupport
             } else if let body = current, line.hasPrefix("```") {
                 let exit = expectation.flatMap { $0.firstMatch(of: /exit (\d+)/) }.flatMap { Int32($0.1) } ?? 0
                 let output = expectation.flatMap { $0.firstMatch(of: /output "([^"]*)"/) }.map { String($0.1) }
-                examples.append(Example(code: body.joined(separator: "\n") + "\n", file: file, line: start,
-                                        exitStatus: exit, output: output,
-                                        target: "\(article)Example\(examples.count + 1)"))
+                examples.append(
+                    Example(
+                        code: body.joined(separator: "\n") + "\n", file: file, line: start,
+                        exitStatus: exit, output: output,
+                        target: "\(article)Example\(examples.count + 1)"))
                 current = nil
             } else {
                 current?.append(line)
@@ -55,7 +57,8 @@ import TestSupport
     static let catalog = "Sources/ProcessKit/ProcessKit.docc"
 
     /// The Markdown files whose examples run: the catalog's articles and the guide.
-    static let documents = ((try? FileManager.default.contentsOfDirectory(atPath: ProbeProgram.repositoryRoot + "/" + catalog))
+    static let documents =
+        ((try? FileManager.default.contentsOfDirectory(atPath: ProbeProgram.repositoryRoot + "/" + catalog))
         ?? []).filter { $0.hasSuffix(".md") }.sorted().map { catalog + "/" + $0 } + ["docs/processkit.md"]
 
     static let guide = documents.flatMap { (try? examples(of: $0)) ?? [] }
@@ -91,7 +94,9 @@ import TestSupport
     /// copy is a defect, and only an error shows again when an unchanged example is not recompiled.
     /// (`unsafeFlags` is fine here: this package is the root of its build and nobody depends on it.)
     static func manifest(_ examples: [Example]) -> String {
-        let literal = { (text: String) in "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        let literal = { (text: String) in
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
         // A path dependency's package name is its folder's, as a URL's is its last component.
         let checkout = URL(fileURLWithPath: ProbeProgram.repositoryRoot).lastPathComponent
         let targets = examples.map { example in
@@ -128,8 +133,10 @@ import TestSupport
     /// builds included), written with only the files whose text changed, then built once.
     static let consumer: Result<ConsumerBuild, ConsumerSetupFailure> = {
         do {
-            let ownBuild = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "")
-                .deletingLastPathComponent().path
+            let ownBuild = URL(
+                fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+            )
+            .deletingLastPathComponent().path
             guard let swift = Harness.onPath("swift") else { throw ConsumerSetupFailure(description: "swift is not on the PATH") }
             let package = ownBuild + "/docs-examples"
             var files = ["Package.swift": manifest(guide), "Sources/SystemPackage/SystemPackage.swift": systemPackageStandIn]
@@ -141,8 +148,10 @@ import TestSupport
             }
             // A first build compiles ProcessKit again for the consumer; later ones only what changed.
             let built = try Harness.run(swift, arguments, timeout: 900)
-            return .success(ConsumerBuild(binaries: package + "/.build/debug", succeeded: built.status == 0,
-                                          log: built.stdout + built.stderr))
+            return .success(
+                ConsumerBuild(
+                    binaries: package + "/.build/debug", succeeded: built.status == 0,
+                    log: built.stdout + built.stderr))
         } catch let failure as ConsumerSetupFailure {
             return .failure(failure)
         } catch {
@@ -168,7 +177,8 @@ import TestSupport
             if (try? String(contentsOfFile: full, encoding: .utf8)) == text { continue }
             let folder = URL(fileURLWithPath: full).deletingLastPathComponent().path
             // A target folder holds its one source: main.swift may have become Example.swift, or back.
-            for stale in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] where path.hasPrefix("Sources/") && folder + "/" + stale != full {
+            for stale in (try? manager.contentsOfDirectory(atPath: folder)) ?? []
+            where path.hasPrefix("Sources/") && folder + "/" + stale != full {
                 try manager.removeItem(atPath: folder + "/" + stale)
             }
             try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -180,10 +190,12 @@ import TestSupport
 
     @Test func theGuideHasItsExamples() {
         #expect(Self.guide.count >= 8, "the DocC articles lost their examples: \(Self.documents)")
-        #expect(Self.guide.contains { $0.code.contains("@main") && $0.file.hasSuffix("WritingAnInit.md") },
-                "WritingAnInit.md has no init example")
-        #expect(Self.guide.contains { $0.code.contains("import SystemPackage") },
-                "no example shows ProcessKit beside swift-system's SystemPackage")
+        #expect(
+            Self.guide.contains { $0.code.contains("@main") && $0.file.hasSuffix("WritingAnInit.md") },
+            "WritingAnInit.md has no init example")
+        #expect(
+            Self.guide.contains { $0.code.contains("import SystemPackage") },
+            "no example shows ProcessKit beside swift-system's SystemPackage")
         #expect(Set(Self.guide.map(\.target)).count == Self.guide.count, "two examples share a target name")
     }
 
@@ -192,8 +204,9 @@ import TestSupport
     @Test func theReadmeNamesThePackageByItsURL() throws {
         let readme = try String(contentsOfFile: ProbeProgram.repositoryRoot + "/README.md", encoding: .utf8)
         let url = try #require(readme.firstMatch(of: /\.package\(url: "([^"]+)"/)?.1, "the README shows no .package(url:)")
-        let package = try #require(readme.firstMatch(of: /\.product\(name: "ProcessKit", package: "([^"]+)"\)/)?.1,
-                                   "the README shows no .product(name: \"ProcessKit\", package:)")
+        let package = try #require(
+            readme.firstMatch(of: /\.product\(name: "ProcessKit", package: "([^"]+)"\)/)?.1,
+            "the README shows no .product(name: \"ProcessKit\", package:)")
         var last = Substring(url.split(separator: "/").last ?? "")
         if last.hasSuffix(".git") { last = last.dropLast(4) }
         #expect(package.lowercased() == last.lowercased(), "package: \"\(package)\" for the URL \(url)")
@@ -205,7 +218,9 @@ import TestSupport
         let diagnostics = build.log.split(separator: "\n").filter {
             $0.contains("/Sources/\(example.target)/") && ($0.contains(" error: ") || $0.contains(" warning: "))
         }
-        #expect(diagnostics.isEmpty, "\(example.testDescription) does not build in Swift 6 mode:\n\(diagnostics.joined(separator: "\n"))")
+        #expect(
+            diagnostics.isEmpty,
+            "\(example.testDescription) does not build in Swift 6 mode:\n\(diagnostics.joined(separator: "\n"))")
         guard diagnostics.isEmpty else { return }
         // A failed build may have stopped before this example, leaving nothing or an old binary.
         guard build.succeeded else {
@@ -215,7 +230,9 @@ import TestSupport
             // say, are shown here.
             let examples = Set(errors.filter(inExamples).compactMap { $0.split(separator: ":").first }).sorted()
             let others = Set(errors.filter { !inExamples($0) }).sorted().prefix(20)
-            let cause = errors.isEmpty ? "the package:\n\(build.log.suffix(3000))"
+            let cause =
+                errors.isEmpty
+                ? "the package:\n\(build.log.suffix(3000))"
                 : (examples + others).joined(separator: "\n")
             Issue.record("\(example.testDescription) was not built: the build stopped at errors in\n\(cause)")
             return

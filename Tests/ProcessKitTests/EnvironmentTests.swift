@@ -44,9 +44,13 @@ import Testing
     /// A name is a whole name: removing or setting PATH leaves PATHEXT and PATH_INFO alone, and
     /// the value of PAT is no one's.
     @Test func aNameNeverMatchesALongerNameItBegins() throws {
-        let environment = Environment(entries: ["PATHEXT=.sh", "PATH=/usr/bin", "PATH_INFO=/x"]).updating(["PATH": nil, "PATH_INFO": "/y"])
+        let environment = Environment(entries: ["PATHEXT=.sh", "PATH=/usr/bin", "PATH_INFO=/x"]).updating([
+            "PATH": nil, "PATH_INFO": "/y",
+        ])
         #expect(environment.entries == ["PATHEXT=.sh", "PATH_INFO=/y"])
-        #expect(environment.value(of: "PATHEXT") == ".sh" && environment.value(of: "PATH") == nil && environment.value(of: "PAT") == nil)
+        #expect(
+            environment.value(of: "PATHEXT") == ".sh" && environment.value(of: "PATH") == nil
+                && environment.value(of: "PAT") == nil)
     }
 
     @Test func givenEntriesAndRemovalOnTop() throws {

@@ -27,7 +27,6 @@ import TestSupport
         return line.dropFirst(name.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
-
     @Test func dropsToAUserAGroupAndSupplementaryGroups() throws {
         try requireRoot()
         var command = Command("cat")
@@ -58,7 +57,9 @@ import TestSupport
     @Test func aUserIDAloneLeavesNoneOfTheParentsGroups() throws {
         try requireRoot()
         let setpriv = try #require(Harness.executable("/usr/bin/setpriv", "/bin/setpriv"), "needs setpriv (util-linux)")
-        let program = try ProbeProgram.build("drop", """
+        let program = try ProbeProgram.build(
+            "drop",
+            """
             import ProcessKit
             var command = Command("/bin/cat", arguments: ["/proc/self/status"])
             command.userID = 65534
@@ -75,11 +76,15 @@ import TestSupport
     @Test func resourceLimitsAndUmask() throws {
         try requireRoot()
         var command = Command("cat")
-        command.resourceLimits = [ResourceLimit(.openFiles, soft: 100, hard: 200), ResourceLimit(.coreFileSize, 0),
-                                  ResourceLimit(.fileLocks, soft: 7, hard: ResourceLimit.unlimited)]
+        command.resourceLimits = [
+            ResourceLimit(.openFiles, soft: 100, hard: 200), ResourceLimit(.coreFileSize, 0),
+            ResourceLimit(.fileLocks, soft: 7, hard: ResourceLimit.unlimited),
+        ]
         command.umask = 0o027
         let limits = try read("/proc/self/limits", in: command)
-        let lines = limits.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        let lines = limits.split(separator: "\n").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        }
         #expect(lines.contains("Max open files 100 200 files"), "\(limits)")
         #expect(lines.contains("Max core file size 0 0 bytes"), "\(limits)")
         #expect(lines.contains("Max file locks 7 unlimited locks"), "\(limits)")
@@ -87,7 +92,9 @@ import TestSupport
         // Unset: this process's umask.
         let own = umask(0o022)
         umask(own)
-        #expect(field("Umask", of: try read("/proc/self/status", in: Command("cat"))) == "0" + String(own, radix: 8).leftPadded(to: 3))
+        #expect(
+            field("Umask", of: try read("/proc/self/status", in: Command("cat"))) == "0" + String(own, radix: 8).leftPadded(to: 3)
+        )
     }
 
     /// A hard limit only root may raise is raised for a child that drops to another user: the limits
@@ -105,8 +112,10 @@ import TestSupport
         command.userID = 65534
         let limits = try read("/proc/self/limits", in: command)
         let line = limits.split(separator: "\n").first { $0.hasPrefix("Max locked memory") } ?? ""
-        #expect(line.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") == "Max locked memory 0 unlimited bytes",
-                "\(limits)")
+        #expect(
+            line.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+                == "Max locked memory 0 unlimited bytes",
+            "\(limits)")
     }
 
     /// The kernel clears the parent death signal when the ids change: it is set after the drop, so the
@@ -114,12 +123,17 @@ import TestSupport
     @Test func theParentDeathSignalSurvivesTheDrop() throws {
         try requireRoot()
         let python = try #require(Harness.python3, "needs python3")
-        var command = Command(python, arguments: ["-c", """
-            import ctypes, os
-            signal = ctypes.c_int(-1)
-            ctypes.CDLL(None, use_errno=True).prctl(2, ctypes.byref(signal), 0, 0, 0)  # PR_GET_PDEATHSIG
-            print(os.getuid(), signal.value)
-            """])
+        var command = Command(
+            python,
+            arguments: [
+                "-c",
+                """
+                import ctypes, os
+                signal = ctypes.c_int(-1)
+                ctypes.CDLL(None, use_errno=True).prctl(2, ctypes.byref(signal), 0, 0, 0)  # PR_GET_PDEATHSIG
+                print(os.getuid(), signal.value)
+                """,
+            ])
         command.userID = 65534
         command.groupID = 65534
         command.parentDeathSignal = .kill
@@ -181,6 +195,6 @@ import TestSupport
     }
 }
 
-private extension String {
-    func leftPadded(to count: Int) -> String { String(repeating: "0", count: max(0, count - self.count)) + self }
+extension String {
+    fileprivate func leftPadded(to count: Int) -> String { String(repeating: "0", count: max(0, count - self.count)) + self }
 }

@@ -20,9 +20,11 @@ import Testing
     }
 
     @Test func threeStagesWithInputAndEachStatus() throws {
-        let pipeline = Command("sort") | Command("uniq", arguments: ["-c"]) | Command("/bin/sh", arguments: ["-c", "cat; exit 2"])
+        let pipeline =
+            Command("sort") | Command("uniq", arguments: ["-c"]) | Command("/bin/sh", arguments: ["-c", "cat; exit 2"])
         let result = try pipeline.run(input: "b\na\nb\n")
-        #expect(result.standardOutputText.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) } == ["1 a", "2 b"])
+        #expect(
+            result.standardOutputText.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) } == ["1 a", "2 b"])
         #expect(result.statuses == [.exited(code: 0), .exited(code: 0), .exited(code: 2)])
         #expect(result.status == .exited(code: 2))
         #expect(result.firstFailure?.index == 2)
@@ -41,7 +43,9 @@ import Testing
 
     /// With more than one stage failing, the first one is the one pipefail reports.
     @Test func theFirstFailureIsTheEarliestStage() throws {
-        let pipeline = Command("/bin/sh", arguments: ["-c", "exit 3"]) | Command("/bin/sh", arguments: ["-c", "cat; exit 4"]) | Command("cat")
+        let pipeline =
+            Command("/bin/sh", arguments: ["-c", "exit 3"]) | Command("/bin/sh", arguments: ["-c", "cat; exit 4"])
+            | Command("cat")
         let result = try pipeline.run()
         #expect(result.statuses == [.exited(code: 3), .exited(code: 4), .exited(code: 0)])
         #expect(result.firstFailure?.index == 0 && result.firstFailure?.status == .exited(code: 3))

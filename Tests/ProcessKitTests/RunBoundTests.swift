@@ -54,7 +54,9 @@ import TestSupport
         var stillRunning: String { self == .termIgnoredThenKill ? "trap '' TERM; while :; do sleep 0.05; done" : "exec sleep 30" }
 
         /// How the still-running child ends.
-        var status: WaitStatus { self == .standard ? .signaled(.terminate, coreDumped: false) : .signaled(.kill, coreDumped: false) }
+        var status: WaitStatus {
+            self == .standard ? .signaled(.terminate, coreDumped: false) : .signaled(.kill, coreDumped: false)
+        }
     }
 
     enum Form: String, CaseIterable, Sendable { case sync, async }
@@ -90,8 +92,10 @@ import TestSupport
     /// Runs `command` in `form`, in a thread of its own for the sync form (on ``ThreadExecutor`` for
     /// the async one), and waits up to `limit` for it without blocking a thread of the pool;
     /// nil (with an issue recorded) if it has not returned by then.
-    static func run(_ command: Command, input: [UInt8]?, teardown: Teardown, form: Form, limit: Duration,
-                    readingUntil outputEnd: OutputEnd = .endOfFile, timeout: Duration? = timeout) async throws -> Timed? {
+    static func run(
+        _ command: Command, input: [UInt8]?, teardown: Teardown, form: Form, limit: Duration,
+        readingUntil outputEnd: OutputEnd = .endOfFile, timeout: Duration? = timeout
+    ) async throws -> Timed? {
         let outcome = Mutex<Result<Timed, any Error>?>(nil)
         let started = Deadline.now
         let finish: @Sendable (Result<RunResult, any Error>) -> Void = { result in
@@ -99,10 +103,16 @@ import TestSupport
             outcome.withLock { $0 = result.map { Timed(result: $0, took: took) } }
         }
         if form == .sync {
-            Thread { finish(Result { try command.run(input: input, timeout: timeout, teardown: teardown, readingUntil: outputEnd) }) }.start()
+            Thread {
+                finish(Result { try command.run(input: input, timeout: timeout, teardown: teardown, readingUntil: outputEnd) })
+            }.start()
         } else {
             Task(executorPreference: ThreadExecutor.shared) {
-                do { finish(.success(try await command.run(input: input, timeout: timeout, teardown: teardown, readingUntil: outputEnd))) } catch {
+                do {
+                    finish(
+                        .success(
+                            try await command.run(input: input, timeout: timeout, teardown: teardown, readingUntil: outputEnd)))
+                } catch {
                     finish(.failure(error))
                 }
             }
@@ -126,7 +136,9 @@ import TestSupport
         let (held, stop) = (test.held, test.stop)
         let command = Command("sh", arguments: ["-c", "\(held.holder) echo GO"])
         let bound = Self.timeout + .seconds(1)
-        guard let timed = try await Self.run(command, input: held.input, teardown: stop.teardown, form: form, limit: bound + Self.slack + .seconds(30))
+        guard
+            let timed = try await Self.run(
+                command, input: held.input, teardown: stop.teardown, form: form, limit: bound + Self.slack + .seconds(30))
         else { return }
         #expect(timed.took < bound + Self.slack, "took \(timed.took), the bound is \(bound)")
         #expect(timed.result.status == .exited(code: 0))
@@ -141,7 +153,9 @@ import TestSupport
         let (held, stop) = (test.held, test.stop)
         let command = Command("sh", arguments: ["-c", "\(held.holder) echo GO; \(stop.stillRunning)"])
         let bound = Self.timeout + stop.waits + .seconds(1)
-        guard let timed = try await Self.run(command, input: held.input, teardown: stop.teardown, form: form, limit: bound + Self.slack + .seconds(30))
+        guard
+            let timed = try await Self.run(
+                command, input: held.input, teardown: stop.teardown, form: form, limit: bound + Self.slack + .seconds(30))
         else { return }
         #expect(timed.took < bound + Self.slack, "took \(timed.took), the bound is \(bound)")
         #expect(timed.result.timedOut)
@@ -154,8 +168,11 @@ import TestSupport
     @Test(arguments: Form.allCases)
     func aSubSecondTimeoutIsHonoured(form: Form) async throws {
         let timeout = Duration.milliseconds(300)
-        guard let timed = try await Self.run(Command("sleep", arguments: ["30"]), input: nil, teardown: .standard, form: form,
-                                             limit: .seconds(30) + Self.slack, timeout: timeout) else { return }
+        guard
+            let timed = try await Self.run(
+                Command("sleep", arguments: ["30"]), input: nil, teardown: .standard, form: form,
+                limit: .seconds(30) + Self.slack, timeout: timeout)
+        else { return }
         #expect(timed.result.timedOut)
         #expect(timed.result.status == .signaled(.terminate, coreDumped: false))
         #expect(timed.took >= timeout && timed.took < timeout + .seconds(1) + Self.slack, "took \(timed.took)")
@@ -166,7 +183,8 @@ import TestSupport
     @Test(arguments: Form.allCases)
     func byDefaultOutputIsReadToItsEnd(form: Form) async throws {
         let command = Command("sh", arguments: ["-c", "(sleep 0.3; echo late) & echo GO"])
-        let timed = try await Self.run(command, input: nil, teardown: .standard, form: form, limit: .seconds(60 * Harness.slowdown), timeout: nil)
+        let timed = try await Self.run(
+            command, input: nil, teardown: .standard, form: form, limit: .seconds(60 * Harness.slowdown), timeout: nil)
         #expect(timed?.result.standardOutputText == "GO\nlate\n")
     }
 
@@ -175,8 +193,11 @@ import TestSupport
     @Test(arguments: Form.allCases)
     func readingUntilTheChildExits(form: Form) async throws {
         let command = Command("sh", arguments: ["-c", "sleep 30 & head -c 100000 /dev/zero; echo GO"])
-        guard let timed = try await Self.run(command, input: nil, teardown: .standard, form: form, limit: .seconds(25),
-                                             readingUntil: .childExit, timeout: nil) else { return }
+        guard
+            let timed = try await Self.run(
+                command, input: nil, teardown: .standard, form: form, limit: .seconds(25),
+                readingUntil: .childExit, timeout: nil)
+        else { return }
         #expect(timed.took < .seconds(1) + Self.slack, "took \(timed.took)")
         #expect(timed.result.status == .exited(code: 0) && !timed.result.timedOut)
         #expect(timed.result.standardOutput.count == 100_003)

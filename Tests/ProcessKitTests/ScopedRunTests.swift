@@ -26,8 +26,9 @@ import TestSupport
     static func expectReaped(_ child: ChildProcess?, sourceLocation: SourceLocation = #_sourceLocation) {
         guard let child else { Issue.record("the body never ran", sourceLocation: sourceLocation); return }
         #expect(child.reaped == .signaled(.terminate, coreDumped: false), sourceLocation: sourceLocation)
-        #expect(!FileManager.default.fileExists(atPath: "/proc/\(child.pid)"), "pid \(child.pid) is still there",
-                sourceLocation: sourceLocation)
+        #expect(
+            !FileManager.default.fileExists(atPath: "/proc/\(child.pid)"), "pid \(child.pid) is still there",
+            sourceLocation: sourceLocation)
     }
 
     @Test func syncBodyReturns() throws {

@@ -40,8 +40,10 @@ import Testing
         #expect(!Signal.terminate.isRealtime)
     }
 
-    @Test(arguments: ["", "SIG", "0", "65", "-1", "+15", " 15", "15 ", "1.5", "NOPE", "SIGNOPE", "TERMX",
-                      "RTMIN+99", "RTMIN+", "RTMIN-1", "RTMAX+1", "RTMAX-99", "SIGRTMIN+31", "RTMAX-", "999999999999"])
+    @Test(arguments: [
+        "", "SIG", "0", "65", "-1", "+15", " 15", "15 ", "1.5", "NOPE", "SIGNOPE", "TERMX",
+        "RTMIN+99", "RTMIN+", "RTMIN-1", "RTMAX+1", "RTMAX-99", "SIGRTMIN+31", "RTMAX-", "999999999999",
+    ])
     func rejectsBadInput(_ text: String) {
         #expect(throws: SignalParseError(input: text)) { try Signal(parsing: text) }
     }

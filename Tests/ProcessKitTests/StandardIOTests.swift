@@ -91,7 +91,9 @@ import TestSupport
         #expect(child.standardInputIfPiped == nil && child.standardOutputIfPiped == nil && child.standardErrorIfPiped == nil)
         #expect(try child.wait() == .exited(code: 0))
 
-        let program = try ProbeProgram.build("missing-pipe", """
+        let program = try ProbeProgram.build(
+            "missing-pipe",
+            """
             import ProcessKit
             var command = Command("true")
             if CommandLine.arguments[1] == "taken" { command.standardError = .pipe }
@@ -101,18 +103,24 @@ import TestSupport
             _ = child.standardError
             """, parseAsLibrary: false)
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: program).deletingLastPathComponent().path) }
-        for (argument, cause) in [("missing", "its command did not set standardError = .pipe or .capture(limit:)"),
-                                  ("taken", "or the pipe was taken")] {
+        for (argument, cause) in [
+            ("missing", "its command did not set standardError = .pipe or .capture(limit:)"),
+            ("taken", "or the pipe was taken"),
+        ] {
             // Without the Swift runtime's backtracer, which a sanitizer would check as it reads the stack.
             var environment = ProcessInfo.processInfo.environment
             environment["SWIFT_BACKTRACE"] = "enable=no"
             let ran = try Harness.run(program, [argument], environment: environment)
             if Harness.sanitizer == nil {
-                #expect(ran.status == 128 + SIGILL || ran.status == 128 + SIGTRAP, "\(argument): \(ran.status) \(ran.stdout) \(ran.stderr)")
+                #expect(
+                    ran.status == 128 + SIGILL || ran.status == 128 + SIGTRAP,
+                    "\(argument): \(ran.status) \(ran.stdout) \(ran.stderr)")
             } else {  // a sanitizer's runtime takes the trap and ends the program its own way
                 #expect(ran.status != 0, "\(argument): \(ran.status) \(ran.stdout) \(ran.stderr)")
             }
-            #expect(ran.stderr.contains("ChildProcess.standardError: 'true' has no standard error pipe (") && ran.stderr.contains(cause)
+            #expect(
+                ran.stderr.contains("ChildProcess.standardError: 'true' has no standard error pipe (")
+                    && ran.stderr.contains(cause)
                     && ran.stderr.contains("use standardErrorIfPiped where it may be missing"), "\(argument): \(ran.stderr)")
         }
     }
@@ -169,7 +177,7 @@ import TestSupport
             var expected = [UInt8](repeating: 0, count: size)
             var state: UInt64 = 0x9E37_79B9_7F4A_7C15
             for index in 0..<size {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 expected[index] = UInt8(truncatingIfNeeded: state >> 56)
             }
             let path = directory + "/pattern"
@@ -255,11 +263,13 @@ import TestSupport
             let result = try command.run(timeout: .seconds(120))
             #expect(result.succeeded)
             // Counts and one Bool, not the arrays: a failure prints a line, not megabytes.
-            #expect(result.standardOutput.count == min(size, limit) && result.standardOutput.allSatisfy { $0 == UInt8(ascii: "x") },
-                    "\(size) \(limit): kept \(result.standardOutput.count)")
+            #expect(
+                result.standardOutput.count == min(size, limit) && result.standardOutput.allSatisfy { $0 == UInt8(ascii: "x") },
+                "\(size) \(limit): kept \(result.standardOutput.count)")
             #expect(result.standardOutputTruncated == (size > limit), "\(size) \(limit)")
-            #expect(result.standardError.count == min(size, limit + 1) && result.standardError.allSatisfy { $0 == UInt8(ascii: "y") },
-                    "\(size) \(limit): kept \(result.standardError.count)")
+            #expect(
+                result.standardError.count == min(size, limit + 1) && result.standardError.allSatisfy { $0 == UInt8(ascii: "y") },
+                "\(size) \(limit): kept \(result.standardError.count)")
             #expect(result.standardErrorTruncated == (size > limit + 1), "\(size) \(limit)")
         }
     }

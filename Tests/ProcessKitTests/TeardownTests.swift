@@ -13,14 +13,16 @@ import TestSupport
     /// by itself after 400 naps of 50 ms, exiting 9 (after writing `marker`, if given), so such a
     /// test fails (its child exited 9 instead of dying of SIGKILL) instead of waiting for ever.
     static func giveUp(marking marker: String? = nil) -> String {
-        #"i=0; while [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; "# + (marker.map { "echo gave-up > \($0); " } ?? "") + "exit 9"
+        #"i=0; while [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; "# + (marker.map { "echo gave-up > \($0); " } ?? "")
+            + "exit 9"
     }
 
     /// The stepper alone, on a clock of its own: signals up to each wait at once, nothing before a
     /// wait has ended, SIGKILL after the last step, then nothing more.
     @Test func progressTakesTheStepsAsTheyComeDue() {
         var sent: [Signal] = []
-        var progress = TeardownProgress(Teardown([.signal(.interrupt), .signal(.terminate), .wait(.seconds(2)), .signal(.user1), .wait(.seconds(1))]))
+        var progress = TeardownProgress(
+            Teardown([.signal(.interrupt), .signal(.terminate), .wait(.seconds(2)), .signal(.user1), .wait(.seconds(1))]))
         let start = Deadline(nanoseconds: 1_000_000_000)
         func at(_ seconds: Double) -> Deadline { Deadline(nanoseconds: start.nanoseconds + Int64(seconds * 1e9)) }
         #expect(progress.advance(now: start) { sent.append($0) } == at(2))
@@ -42,7 +44,8 @@ import TestSupport
         let output = child.standardOutput
         #expect(try output.read(upToCount: 6) == Array("ready\n".utf8))
         let started = Deadline.now
-        let status = try child.tearDown(Teardown([.signal(.terminate), .wait(.milliseconds(500)), .signal(.user1), .wait(.milliseconds(500))]))
+        let status = try child.tearDown(
+            Teardown([.signal(.terminate), .wait(.milliseconds(500)), .signal(.user1), .wait(.milliseconds(500))]))
         let took = started.elapsed
         #expect(status == .signaled(.kill, coreDumped: false), "no SIGKILL after the last step: the child gave up by itself")
         #expect(took >= .milliseconds(900) && took < .seconds(20), "took \(took)")
@@ -88,8 +91,9 @@ import TestSupport
     @Test func runTimeoutEndsInKill() throws {
         let result = try Command("/bin/sh", arguments: ["-c", "trap '' TERM; " + Self.giveUp()])
             .run(timeout: .milliseconds(200), teardown: Teardown([.signal(.terminate), .wait(.milliseconds(300))]))
-        #expect(result.timedOut && result.status == .signaled(.kill, coreDumped: false),
-                "\(result.status): no SIGKILL after the teardown's wait")
+        #expect(
+            result.timedOut && result.status == .signaled(.kill, coreDumped: false),
+            "\(result.status): no SIGKILL after the teardown's wait")
     }
 
     /// With signalsProcessGroup the whole group the child leads gets each signal, so what it started stops too.

@@ -17,9 +17,11 @@ import Testing
 
     @Test func theChildsEndGoesToTheRestartRulesAndAnotherChildIsAHealthCheck() {
         var run = ChildRunPolicy(stopTimeout: .zero)
-        #expect(run.decide(.childEnded(pid: 7, status: .exited(code: 0)), child: Self.child, now: Self.start)
+        #expect(
+            run.decide(.childEnded(pid: 7, status: .exited(code: 0)), child: Self.child, now: Self.start)
                 == .checkEnded(pid: 7, status: .exited(code: 0)))
-        #expect(run.decide(.childEnded(pid: Self.child, status: .exited(code: 3)), child: Self.child, now: Self.start)
+        #expect(
+            run.decide(.childEnded(pid: Self.child, status: .exited(code: 3)), child: Self.child, now: Self.start)
                 == .childEnded(.exited(code: 3), unhealthy: false))
     }
 
@@ -29,7 +31,8 @@ import Testing
         #expect(run.decide(signal(.interrupt), child: Self.child, now: Self.start) == .forward(.interrupt, startsStop: true))
         #expect(run.decide(signal(.terminate), child: Self.child, now: Self.start) == .forward(.terminate, startsStop: false))
         #expect(run.killDue == nil)  // --stop-timeout 0 waits for ever
-        #expect(run.decide(.childEnded(pid: Self.child, status: .exited(code: 0)), child: Self.child, now: Self.start)
+        #expect(
+            run.decide(.childEnded(pid: Self.child, status: .exited(code: 0)), child: Self.child, now: Self.start)
                 == .shutDown(.exited(code: 0)))
     }
 
@@ -52,7 +55,10 @@ import Testing
         var run = ChildRunPolicy(stopTimeout: .zero)
         run.stopUnhealthy(now: Self.start)
         #expect(run.killDue == after(HealthCheckSettings.defaultStop))
-        #expect(run.decide(.childEnded(pid: Self.child, status: .signaled(.terminate, coreDumped: false)), child: Self.child, now: Self.start)
+        #expect(
+            run.decide(
+                .childEnded(pid: Self.child, status: .signaled(.terminate, coreDumped: false)), child: Self.child, now: Self.start
+            )
                 == .childEnded(.signaled(.terminate, coreDumped: false), unhealthy: true))
     }
 

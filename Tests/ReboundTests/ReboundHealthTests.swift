@@ -19,31 +19,59 @@ import ToolSupport
         #expect(try options(["server"]).healthCheck == nil)
         #expect(try options(["server"]).statusFile == nil)
         let check = try #require(try options(["--health-cmd", "pg_isready", "server"]).healthCheck)
-        #expect(check == HealthCheckSettings(command: Array("pg_isready".utf8), interval: .seconds(30), timeout: .seconds(30), retries: 3, startPeriod: .zero))
+        #expect(
+            check
+                == HealthCheckSettings(
+                    command: Array("pg_isready".utf8), interval: .seconds(30), timeout: .seconds(30), retries: 3,
+                    startPeriod: .zero))
     }
 
     @Test func healthOptionsTakeSecondsOrGoDurations() throws {
-        let check = try #require(try options([
-            "--health-cmd=test -f /run/ok", "--health-interval", "1m30s", "--health-timeout=500ms",
-            "--health-retries", "5", "--health-start-period", "2.5", "--status-file", "/run/rebound.json", "server", "--health-cmd",
-        ]).healthCheck)
-        #expect(check == HealthCheckSettings(command: Array("test -f /run/ok".utf8), interval: .seconds(90), timeout: .milliseconds(500), retries: 5, startPeriod: .milliseconds(2500)))
+        let check = try #require(
+            try options([
+                "--health-cmd=test -f /run/ok", "--health-interval", "1m30s", "--health-timeout=500ms",
+                "--health-retries", "5", "--health-start-period", "2.5", "--status-file", "/run/rebound.json", "server",
+                "--health-cmd",
+            ]).healthCheck)
+        #expect(
+            check
+                == HealthCheckSettings(
+                    command: Array("test -f /run/ok".utf8), interval: .seconds(90), timeout: .milliseconds(500), retries: 5,
+                    startPeriod: .milliseconds(2500)))
         #expect(try options(["--status-file", "/run/rebound.json", "server"]).statusFile == Array("/run/rebound.json".utf8))
         #expect(try options(["--health-cmd", "true", "--health-start-period", "0", "server"]).healthCheck?.startPeriod == .zero)
-        #expect(try options(["--health-cmd", "true", "--health-interval", "1h", "server"]).healthCheck?.interval == .seconds(3600))
-        #expect(try options(["--health-cmd", "true", "--health-interval", "0.25", "server"]).healthCheck?.interval == .milliseconds(250))
+        #expect(
+            try options(["--health-cmd", "true", "--health-interval", "1h", "server"]).healthCheck?.interval == .seconds(3600))
+        #expect(
+            try options(["--health-cmd", "true", "--health-interval", "0.25", "server"]).healthCheck?.interval
+                == .milliseconds(250))
     }
 
     @Test func badHealthValuesNameTheOption() {
         let duration = "(use seconds, e.g. 30 or 0.5, or 30s, 1m30s, 500ms)"
-        #expect(usageError(["--health-cmd", "true", "--health-interval", "0", "server"]) == "--health-interval must be more than 0: '0'")
-        #expect(usageError(["--health-cmd", "true", "--health-interval", "0s", "server"]) == "--health-interval must be more than 0: '0s'")
-        #expect(usageError(["--health-cmd", "true", "--health-interval", "-1", "server"]) == "not a valid duration for --health-interval: '-1' \(duration)")
-        #expect(usageError(["--health-cmd", "true", "--health-timeout", "soon", "server"]) == "not a valid duration for --health-timeout: 'soon' \(duration)")
-        #expect(usageError(["--health-cmd", "true", "--health-timeout", "5d", "server"]) == "not a valid duration for --health-timeout: '5d' \(duration)")
-        #expect(usageError(["--health-cmd", "true", "--health-start-period", "-2", "server"]) == "not a valid duration for --health-start-period: '-2' \(duration)")
-        #expect(usageError(["--health-cmd", "true", "--health-retries", "0", "server"]) == "--health-retries must be at least 1: '0'")
-        #expect(usageError(["--health-cmd", "true", "--health-retries", "three", "server"]) == "not a valid number for --health-retries: 'three' (use a whole number >= 0, at least 1)")
+        #expect(
+            usageError(["--health-cmd", "true", "--health-interval", "0", "server"])
+                == "--health-interval must be more than 0: '0'")
+        #expect(
+            usageError(["--health-cmd", "true", "--health-interval", "0s", "server"])
+                == "--health-interval must be more than 0: '0s'")
+        #expect(
+            usageError(["--health-cmd", "true", "--health-interval", "-1", "server"])
+                == "not a valid duration for --health-interval: '-1' \(duration)")
+        #expect(
+            usageError(["--health-cmd", "true", "--health-timeout", "soon", "server"])
+                == "not a valid duration for --health-timeout: 'soon' \(duration)")
+        #expect(
+            usageError(["--health-cmd", "true", "--health-timeout", "5d", "server"])
+                == "not a valid duration for --health-timeout: '5d' \(duration)")
+        #expect(
+            usageError(["--health-cmd", "true", "--health-start-period", "-2", "server"])
+                == "not a valid duration for --health-start-period: '-2' \(duration)")
+        #expect(
+            usageError(["--health-cmd", "true", "--health-retries", "0", "server"]) == "--health-retries must be at least 1: '0'")
+        #expect(
+            usageError(["--health-cmd", "true", "--health-retries", "three", "server"])
+                == "not a valid number for --health-retries: 'three' (use a whole number >= 0, at least 1)")
         #expect(usageError(["--health-cmd", "", "server"]) == "--health-cmd needs a command")
         #expect(usageError(["--status-file", "", "server"]) == "--status-file needs a path")
         #expect(usageError(["--health-interval", "5", "server"]) == "--health-interval does nothing without --health-cmd CMD")
@@ -99,17 +127,23 @@ import ToolSupport
     @Test func anUnhealthyChildIsRestartedWhateverItsStatusWithinMaxRestarts() {
         var policy = RestartPolicy(options: ReboundOptions(maxRestarts: 2, command: bytes(["server"])))
         // Stopped by the health restart's SIGTERM, or exiting 0 on it: restarted, not an exit.
-        #expect(policy.decide(after: .signaled(.terminate, coreDumped: false), ranFor: .seconds(20), unhealthy: true)
+        #expect(
+            policy.decide(after: .signaled(.terminate, coreDumped: false), ranFor: .seconds(20), unhealthy: true)
                 == .restart(count: 1, delay: .zero, throttled: false))
-        #expect(policy.decide(after: .exited(code: 0), ranFor: .seconds(20), unhealthy: true) == .restart(count: 2, delay: .zero, throttled: false))
-        #expect(policy.decide(after: .signaled(.kill, coreDumped: false), ranFor: .seconds(20), unhealthy: true)
+        #expect(
+            policy.decide(after: .exited(code: 0), ranFor: .seconds(20), unhealthy: true)
+                == .restart(count: 2, delay: .zero, throttled: false))
+        #expect(
+            policy.decide(after: .signaled(.kill, coreDumped: false), ranFor: .seconds(20), unhealthy: true)
                 == .stop(.maxRestartsReached, exitCode: 137))
     }
 
     // MARK: The status file
 
     @Test func statusFileIsJSONWithEveryField() throws {
-        let file = StatusFile(path: Array("/nonexistent/status".utf8), command: "control-plane", log: Log(quiet: true, format: .text), healthChecked: true)
+        let file = StatusFile(
+            path: Array("/nonexistent/status".utf8), command: "control-plane", log: Log(quiet: true, format: .text),
+            healthChecked: true)
         file.state = .unhealthy
         file.pid = 42
         file.restarts = 2
@@ -118,8 +152,12 @@ import ToolSupport
         file.lastHealthTime = 1_764_123_466_005_000_000
         file.lastHealthResult = "timed out after 2 s"
         file.failingStreak = 3
-        #expect(file.json == #"{"state":"unhealthy","pid":42,"command":"control-plane","restarts":2,"last_exit_status":137,"last_restart_time":1764123456.789,"health":"starting","failing_streak":3,"last_health_time":1764123466.005,"last_health_result":"timed out after 2 s","health_checks_not_run":0}"# + "\n")
-        let fresh = StatusFile(path: Array("/nonexistent/status".utf8), command: "x", log: Log(quiet: true, format: .text), healthChecked: false)
+        #expect(
+            file.json
+                == #"{"state":"unhealthy","pid":42,"command":"control-plane","restarts":2,"last_exit_status":137,"last_restart_time":1764123456.789,"health":"starting","failing_streak":3,"last_health_time":1764123466.005,"last_health_result":"timed out after 2 s","health_checks_not_run":0}"#
+                + "\n")
+        let fresh = StatusFile(
+            path: Array("/nonexistent/status".utf8), command: "x", log: Log(quiet: true, format: .text), healthChecked: false)
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(fresh.json.utf8)) as? [String: Any])
         #expect(parsed["state"] as? String == "starting")
         #expect(parsed["pid"] is NSNull && parsed["health"] is NSNull && parsed["last_restart_time"] is NSNull)
@@ -127,7 +165,8 @@ import ToolSupport
 
     @Test func statusFileStringsAreEscaped() throws {
         let awkward = "a\"b\\c\nd\te\u{1}f\u{7f}é😀"
-        let file = StatusFile(path: Array("/nonexistent/status".utf8), command: awkward, log: Log(quiet: true, format: .text), healthChecked: false)
+        let file = StatusFile(
+            path: Array("/nonexistent/status".utf8), command: awkward, log: Log(quiet: true, format: .text), healthChecked: false)
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(file.json.utf8)) as? [String: Any])
         #expect(parsed["command"] as? String == awkward)
     }
@@ -135,7 +174,8 @@ import ToolSupport
     @Test func statusFileIsReplacedWholeAndAFailureLeavesNoTemporaryFile() throws {
         try Harness.withTemporaryDirectory { directory in
             let path = directory + "/status.json"
-            let file = StatusFile(path: Array(path.utf8), command: "x", log: Log(quiet: true, format: .text), healthChecked: false)
+            let file = StatusFile(
+                path: Array(path.utf8), command: "x", log: Log(quiet: true, format: .text), healthChecked: false)
             file.write()
             file.state = .running
             file.write()
@@ -158,18 +198,24 @@ import ToolSupport
         #expect(monitor.notRunInARow == 2 && monitor.policy.failures == 0 && !monitor.policy.hasPassed)
         #expect(monitor.record(.exited(code: 1)) == .unhealthy(count: 1))
         #expect(monitor.notRunInARow == 0)
-        #expect(HealthMonitor.Outcome.notRun("cannot start /bin/sh: fork failed: Resource temporarily unavailable").description
+        #expect(
+            HealthMonitor.Outcome.notRun("cannot start /bin/sh: fork failed: Resource temporarily unavailable").description
                 == "not run: cannot start /bin/sh: fork failed: Resource temporarily unavailable")
-        let status = StatusFile(path: Array("/nonexistent/status".utf8), command: "x", log: Log(quiet: true, format: .text), healthChecked: true)
+        let status = StatusFile(
+            path: Array("/nonexistent/status".utf8), command: "x", log: Log(quiet: true, format: .text), healthChecked: true)
         status.notRun(result: "not run: cannot start /bin/sh: fork failed: Resource temporarily unavailable")
-        #expect(status.json.contains(#""health":"starting","failing_streak":0,"#) && status.json.contains(#""health_checks_not_run":1}"#), "\(status.json)")
+        #expect(
+            status.json.contains(#""health":"starting","failing_streak":0,"#)
+                && status.json.contains(#""health_checks_not_run":1}"#), "\(status.json)")
     }
 
     @Test func theRunnersReportSaysHowTheCheckEnded() {
         #expect(HealthCheckRunner.outcome(of: Array("exit 0\n".utf8)) == .passed)
         #expect(HealthCheckRunner.outcome(of: Array("exit 3\n".utf8)) == .exited(code: 3))
         #expect(HealthCheckRunner.outcome(of: Array("signal 9\n".utf8)) == .killed(.kill))
-        #expect(HealthCheckRunner.outcome(of: Array("not run: cannot start /bin/sh: fork failed: Resource temporarily unavailable\n".utf8))
+        #expect(
+            HealthCheckRunner.outcome(
+                of: Array("not run: cannot start /bin/sh: fork failed: Resource temporarily unavailable\n".utf8))
                 == .notRun("cannot start /bin/sh: fork failed: Resource temporarily unavailable"))
         // Killed before it could say: the runner's own status decides.
         #expect(HealthCheckRunner.outcome(of: []) == nil)

@@ -5,7 +5,9 @@ import ToolSupport
 /// --log-format and REBOUND_LOG_FORMAT, and the names rebound's JSON lines give their events.
 @Suite struct ReboundLogTests {
     func parse(_ arguments: [String], _ environment: [String: String] = [:]) throws(UsageError) -> LogFormat? {
-        guard case .run(let options) = try ReboundOptions.parse(bytes(arguments), environment: { environment[$0] }) else { return nil }
+        guard case .run(let options) = try ReboundOptions.parse(bytes(arguments), environment: { environment[$0] }) else {
+            return nil
+        }
         return options.logFormat
     }
 

@@ -33,8 +33,10 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
 
     @Test func shortAndLongFormsSetTheSameFields() throws {
         let short = try options(["-0", "-g", "-q", "-r", "3", "-d", "0.5", "-b", "2", "server"])
-        let long = try options(["--restart-on-zero", "--own-group", "--quiet", "--max-restarts", "3",
-                                "--restart-delay=0.5", "--burst", "2", "server"])
+        let long = try options([
+            "--restart-on-zero", "--own-group", "--quiet", "--max-restarts", "3",
+            "--restart-delay=0.5", "--burst", "2", "server",
+        ])
         #expect(short == long)
         #expect(short.restartOnZero && short.ownProcessGroup && short.quiet)
         #expect(short.maxRestarts == 3 && short.restartDelay == .milliseconds(500) && short.burst == 2)
@@ -44,7 +46,9 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
 
     @Test func backoffAndStopOptionsTakeFractionalSeconds() throws {
         let parsed = try options(["--backoff-max", "2.5", "--stable-after=.25", "--stop-timeout", "3", "server"])
-        #expect(parsed.backoffMax == .milliseconds(2500) && parsed.stableAfter == .milliseconds(250) && parsed.stopTimeout == .seconds(3))
+        #expect(
+            parsed.backoffMax == .milliseconds(2500) && parsed.stableAfter == .milliseconds(250)
+                && parsed.stopTimeout == .seconds(3))
     }
 
     @Test func parsingStopsAtTheFirstNonOptionOrDoubleDash() throws {
@@ -54,9 +58,15 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
     }
 
     @Test func badValuesNameTheOptionAndTheValue() {
-        #expect(usageError(["-r", "-1", "server"]) == "not a valid number for --max-restarts: '-1' (use a whole number >= 0, 0 = unlimited)")
-        #expect(usageError(["-b", "many", "server"]) == "not a valid number for --burst: 'many' (use a whole number >= 0, 0 = never throttle)")
-        #expect(usageError(["-d", "-0.5", "server"]) == "not a valid number of seconds for --restart-delay: '-0.5' (use e.g. 2 or 0.5)")
+        #expect(
+            usageError(["-r", "-1", "server"])
+                == "not a valid number for --max-restarts: '-1' (use a whole number >= 0, 0 = unlimited)")
+        #expect(
+            usageError(["-b", "many", "server"])
+                == "not a valid number for --burst: 'many' (use a whole number >= 0, 0 = never throttle)")
+        #expect(
+            usageError(["-d", "-0.5", "server"])
+                == "not a valid number of seconds for --restart-delay: '-0.5' (use e.g. 2 or 0.5)")
         #expect(usageError(["--backoff-max", "1s", "server"])?.contains("--backoff-max: '1s'") == true)
         #expect(usageError(["--stable-after", "", "server"])?.contains("--stable-after: ''") == true)
         #expect(usageError(["--stop-timeout", "x", "server"])?.contains("--stop-timeout: 'x'") == true)
@@ -68,17 +78,26 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
     /// and a --stop-timeout whose SIGKILL never came.
     @Test func secondsOfHundredsOfDigitsAreReadExactly() throws {
         let long = "0." + String(repeating: "5", count: 400)
-        let parsed = try options(["-d", long, "--backoff-max", long, "--stable-after", long, "--stop-timeout", long,
-                                  "--grace", long, "--health-cmd", "true", "--health-start-period", long,
-                                  "--health-interval", long + "s", "--health-timeout", long + "ms", "server"])
-        #expect(parsed.restartDelay == .nanoseconds(555_555_555) && parsed.backoffMax == .nanoseconds(555_555_555) && parsed.stableAfter == .nanoseconds(555_555_555))
+        let parsed = try options([
+            "-d", long, "--backoff-max", long, "--stable-after", long, "--stop-timeout", long,
+            "--grace", long, "--health-cmd", "true", "--health-start-period", long,
+            "--health-interval", long + "s", "--health-timeout", long + "ms", "server",
+        ])
+        #expect(
+            parsed.restartDelay == .nanoseconds(555_555_555) && parsed.backoffMax == .nanoseconds(555_555_555)
+                && parsed.stableAfter == .nanoseconds(555_555_555))
         #expect(parsed.stopTimeout == .nanoseconds(555_555_555) && parsed.grace == .nanoseconds(555_555_555))
-        #expect(parsed.healthCheck?.startPeriod == .nanoseconds(555_555_555) && parsed.healthCheck?.interval == .nanoseconds(555_555_555))
+        #expect(
+            parsed.healthCheck?.startPeriod == .nanoseconds(555_555_555)
+                && parsed.healthCheck?.interval == .nanoseconds(555_555_555))
         #expect(parsed.healthCheck?.timeout == .nanoseconds(555_555))
-        #expect(usageError(["--health-cmd", "true", "--health-interval", "999999999h", "server"])
+        #expect(
+            usageError(["--health-cmd", "true", "--health-interval", "999999999h", "server"])
                 == "--health-interval '999999999h' is too long (use at most 999999999 seconds)")
         for bad in ["nan", "inf", "1e400"] {
-            #expect(usageError(["--stop-timeout", bad, "server"]) == "not a valid number of seconds for --stop-timeout: '\(bad)' (use e.g. 2 or 0.5)")
+            #expect(
+                usageError(["--stop-timeout", bad, "server"])
+                    == "not a valid number of seconds for --stop-timeout: '\(bad)' (use e.g. 2 or 0.5)")
         }
     }
 
@@ -87,8 +106,12 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
     @Test func optionValuesKeepTheirBytes() throws {
         let path: [UInt8] = Array("/run/st".utf8) + [0xFF] + Array(".json".utf8)
         let check: [UInt8] = Array("test -f /run/".utf8) + [0xFF]
-        guard case .run(let parsed) = try ReboundOptions.parse([Array("--status-file".utf8), path, Array("--health-cmd".utf8), check,
-                                                                 Array("server".utf8)]) else {
+        guard
+            case .run(let parsed) = try ReboundOptions.parse([
+                Array("--status-file".utf8), path, Array("--health-cmd".utf8), check,
+                Array("server".utf8),
+            ])
+        else {
             Issue.record("did not parse as a run")
             return
         }
@@ -99,20 +122,25 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
     @Test func graceAndGraceSignalBuildTheDrain() throws {
         #expect(try options(["server"]).drain == nil)
         #expect(try options(["--grace", "30", "server"]).drain == GracefulDrain(grace: .seconds(30), signal: .terminate))
-        #expect(try options(["--grace=2.5", "--grace-signal", "INT", "server"]).drain == GracefulDrain(grace: .milliseconds(2500), signal: .interrupt))
+        #expect(
+            try options(["--grace=2.5", "--grace-signal", "INT", "server"]).drain
+                == GracefulDrain(grace: .milliseconds(2500), signal: .interrupt))
         #expect(try options(["--grace", "0", "--grace-signal=3", "server"]).drain == GracefulDrain(grace: .zero, signal: .quit))
         #expect(try options(["--grace", "86400", "server"]).drain?.grace == .seconds(86_400))
     }
 
     @Test(arguments: ["-1", "", "soon", "5s", "1e3", "-0.5", "9999999999"])
     func graceRejectsWhatIsNotSeconds(_ text: String) {
-        #expect(usageError(["--grace", text, "server"]) == "not a valid number of seconds for --grace: '\(text)' (use 0 to 86400, e.g. 30 or 2.5)")
+        #expect(
+            usageError(["--grace", text, "server"])
+                == "not a valid number of seconds for --grace: '\(text)' (use 0 to 86400, e.g. 30 or 2.5)")
     }
 
     @Test func graceRejectsMoreThanADayAndAGraceSignalAlone() {
         #expect(usageError(["--grace", "100000", "server"]) == "--grace '100000' is longer than a day (use 0 to 86400 seconds)")
         #expect(usageError(["--grace-signal", "INT", "server"]) == "--grace-signal SIGINT does nothing without --grace SECS")
-        #expect(usageError(["--grace", "5", "--grace-signal", "FAST", "server"])
+        #expect(
+            usageError(["--grace", "5", "--grace-signal", "FAST", "server"])
                 == "not a valid signal for --grace-signal: 'FAST' (use a name such as TERM, INT, QUIT or a number)")
         #expect(usageError(["--grace", "5", "--grace-signal", "0", "server"])?.contains("'0'") == true)
         #expect(usageError(["--grace"]) == "option '--grace' needs a value")
@@ -123,7 +151,9 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
         #expect(try options(["server"]).user == nil)
         #expect(try options(["--user", "postgres", "server"]).user?.text == "postgres")
         #expect(try options(["--user=postgres:ssl-cert", "--", "server"]).user?.text == "postgres:ssl-cert")
-        #expect(usageError(["--user", "a:b:c", "server"]) == "not a valid user for --user: 'a:b:c' (use USER, USER:GROUP, UID or UID:GID)")
+        #expect(
+            usageError(["--user", "a:b:c", "server"])
+                == "not a valid user for --user: 'a:b:c' (use USER, USER:GROUP, UID or UID:GID)")
         #expect(usageError(["--user"]) == "option '--user' needs a value")
     }
 

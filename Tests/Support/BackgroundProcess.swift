@@ -88,8 +88,10 @@ public final class BackgroundProcess: @unchecked Sendable {
     /// Waits until standard error contains `text` (after the first `earlier`, if given); records an
     /// issue and returns false if it does not within `timeout` seconds.
     @discardableResult
-    public func waitForOutput(_ text: String, after earlier: String? = nil, timeout: Double = 60,
-                              sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+    public func waitForOutput(
+        _ text: String, after earlier: String? = nil, timeout: Double = 60,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Bool {
         let deadline = Date(timeIntervalSinceNow: timeout * Harness.slowdown)
         condition.lock()
         defer { condition.unlock() }
@@ -100,8 +102,9 @@ public final class BackgroundProcess: @unchecked Sendable {
         }
         while !found() {
             if !condition.wait(until: deadline) {
-                Issue.record("\(executable) never wrote \"\(text)\" within \(timeout * Harness.slowdown) s; stderr so far:\n\(collected)",
-                             sourceLocation: sourceLocation)
+                Issue.record(
+                    "\(executable) never wrote \"\(text)\" within \(timeout * Harness.slowdown) s; stderr so far:\n\(collected)",
+                    sourceLocation: sourceLocation)
                 return false
             }
         }
@@ -110,14 +113,18 @@ public final class BackgroundProcess: @unchecked Sendable {
 
     /// Waits for the exit: the shell's exit code (128+N for signal N) and when it happened. Past
     /// `timeout` seconds the program is SIGKILLed and the test fails.
-    public func waitForExit(timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation)
-        -> (status: Int32, at: ContinuousClock.Instant) {
+    public func waitForExit(
+        timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation
+    )
+        -> (status: Int32, at: ContinuousClock.Instant)
+    {
         let deadline = Date(timeIntervalSinceNow: timeout * Harness.slowdown)
         condition.lock()
         while exitedAt == nil {
             if !condition.wait(until: deadline) {
-                Issue.record("\(executable) did not exit within \(timeout * Harness.slowdown) s; stderr:\n\(collected)",
-                             sourceLocation: sourceLocation)
+                Issue.record(
+                    "\(executable) did not exit within \(timeout * Harness.slowdown) s; stderr:\n\(collected)",
+                    sourceLocation: sourceLocation)
                 Harness.killTree(process.processIdentifier)
                 killedAfterBound = true
                 // Bounded too: Foundation hears of the exit through a socket every descendant holds.

@@ -38,8 +38,10 @@ public enum Harness {
     /// Runs a program to its end, with a bound against a hang (never a speed check): past `timeout`
     /// seconds (times ``slowdown``) it is SIGKILLed and the test fails. Output is collected from files so a grandchild holding a pipe open cannot hang the test.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                    timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> ProgramRun {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let outPath = directory + "/stdout", errPath = directory + "/stderr"
@@ -64,7 +66,8 @@ public enum Harness {
         try withEmptySignalMask { try process.run() }
         if done.wait(timeout: .now() + timeout * slowdown) == .timedOut {
             killTree(process.processIdentifier)
-            Issue.record("\(executable) \(arguments) did not finish within \(timeout * slowdown) s", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(executable) \(arguments) did not finish within \(timeout * slowdown) s", sourceLocation: sourceLocation)
             // Bounded too: should the exit go unnoticed, give up rather than hang the whole run.
             if done.wait(timeout: .now() + 5) == .timedOut {
                 return ProgramRun(status: -1, stdout: "", stderr: "")
@@ -83,7 +86,8 @@ public enum Harness {
         var children: [Int32: [Int32]] = [:]
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let child = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let nameEnd = stat.lastIndex(of: ")") else { continue }
+                let nameEnd = stat.lastIndex(of: ")")
+            else { continue }
             let fields = stat[stat.index(after: nameEnd)...].split(separator: " ")
             if fields.count > 1, let parent = Int32(fields[1]) { children[parent, default: []].append(child) }
         }
@@ -130,7 +134,9 @@ public enum Harness {
 
     /// Runs a shell script with `sh -c`; `$SWINIT` and `$REBOUND` name the binaries under test.
     @discardableResult
-    public static func shell(_ script: String, timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
+    public static func shell(
+        _ script: String, timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> ProgramRun {
         var environment = ProcessInfo.processInfo.environment
         environment["SWINIT"] = swinit
         environment["REBOUND"] = rebound
@@ -179,8 +185,9 @@ extension Harness {
 
     /// Skips (or under PROCESSKIT_REQUIRE_ALL=1 fails) a test that needs a fresh PID namespace.
     public static func requirePIDNamespaces(sourceLocation: SourceLocation = #_sourceLocation) throws {
-        try require(pidNamespacesWork, "needs root and a working `unshare --pid --fork --mount-proc`",
-                    sourceLocation: sourceLocation)
+        try require(
+            pidNamespacesWork, "needs root and a working `unshare --pid --fork --mount-proc`",
+            sourceLocation: sourceLocation)
     }
 
     /// True when the swinit under test can register as a child subreaper: probed once with `swinit -s true`.
@@ -206,16 +213,18 @@ extension Harness {
     /// pass the report on (an emulator), naming why.
     public static func requireExecFailureReports(sourceLocation: SourceLocation = #_sourceLocation) throws {
         if execFailureReportsWork { return }
-        try Test.cancel("skipped: \(swinit) gets no exec-failure report from its child here (qemu-user runs clone(CLONE_VM|CLONE_VFORK) as a plain fork)",
-                        sourceLocation: sourceLocation)
+        try Test.cancel(
+            "skipped: \(swinit) gets no exec-failure report from its child here (qemu-user runs clone(CLONE_VM|CLONE_VFORK) as a plain fork)",
+            sourceLocation: sourceLocation)
     }
 
     /// Skips a test that needs swinit or rebound to become a child subreaper where the system under
     /// test cannot (an emulator), naming why. Not a missing tool: PROCESSKIT_REQUIRE_ALL does not apply.
     public static func requireSubreaper(sourceLocation: SourceLocation = #_sourceLocation) throws {
         if subreaperWorks { return }
-        try Test.cancel("skipped: \(swinit) cannot register as a child subreaper here (qemu-user 7.2 answers prctl(PR_SET_CHILD_SUBREAPER) with EINVAL)",
-                        sourceLocation: sourceLocation)
+        try Test.cancel(
+            "skipped: \(swinit) cannot register as a child subreaper here (qemu-user 7.2 answers prctl(PR_SET_CHILD_SUBREAPER) with EINVAL)",
+            sourceLocation: sourceLocation)
     }
 
     /// The first of `paths` that is an executable file.
@@ -239,17 +248,22 @@ extension Harness {
     /// process: a file this multi-threaded test process wrote itself could still be open for writing in
     /// a child another test was starting at that moment, and executing it would then fail with ETXTBSY
     /// ("Text file busy"). No descriptor of a file written here ever exists in this process.
-    public static func writeExecutable(_ text: String, to path: String, mode: String = "755",
-                                       sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let written = try run("/bin/sh", ["-c", #"printf '%s' "$1" > "$2" && chmod "$3" "$2""#, "sh", text, path, mode],
-                              sourceLocation: sourceLocation)
+    public static func writeExecutable(
+        _ text: String, to path: String, mode: String = "755",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let written = try run(
+            "/bin/sh", ["-c", #"printf '%s' "$1" > "$2" && chmod "$3" "$2""#, "sh", text, path, mode],
+            sourceLocation: sourceLocation)
         try #require(written.status == 0, "cannot write \(path): \(written.stderr)", sourceLocation: sourceLocation)
     }
 
     /// Writes a shell script (`#!/bin/sh`, then `body`) named `name` into `directory`, executable unless
     /// `mode` says otherwise (see ``writeExecutable(_:to:mode:sourceLocation:)``); returns its path.
-    public static func writeScript(_ directory: String, _ name: String, _ body: String, mode: String = "755",
-                                   sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    public static func writeScript(
+        _ directory: String, _ name: String, _ body: String, mode: String = "755",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
         let path = directory + "/" + name
         try writeExecutable("#!/bin/sh\n" + body, to: path, mode: mode, sourceLocation: sourceLocation)
         return path
@@ -265,7 +279,9 @@ extension Harness {
     /// Waits until `path` exists and is not empty, polling every 10 ms for at most `timeout` seconds;
     /// returns its contents, or nil (and a recorded issue) if it never appeared.
     @discardableResult
-    public static func waitForFile(_ path: String, timeout: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+    public static func waitForFile(
+        _ path: String, timeout: Double = 30, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> String? {
         let deadline = Date().addingTimeInterval(timeout * slowdown)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), !text.isEmpty { return text }
@@ -277,19 +293,25 @@ extension Harness {
 
     /// Runs `printf '%s|%s'` through `launcher` (e.g. `"$SWINIT" -s`) with two arguments that are not
     /// UTF-8 (0xFF, Latin-1 é) and expects their exact bytes back.
-    public static func expectArgumentsThatAreNotUTF8Unchanged(through launcher: String,
-                                                       sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let result = try shell(launcher + #" printf '%s|%s' "$(printf 'a\377b')" "$(printf '\351t\351')" | od -An -tx1"#,
-                               sourceLocation: sourceLocation)
+    public static func expectArgumentsThatAreNotUTF8Unchanged(
+        through launcher: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let result = try shell(
+            launcher + #" printf '%s|%s' "$(printf 'a\377b')" "$(printf '\351t\351')" | od -An -tx1"#,
+            sourceLocation: sourceLocation)
         #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
-        #expect(result.stdout.split(separator: " ").joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(
+            result.stdout.split(separator: " ").joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
                 == "61 ff 62 7c e9 74 e9", "\(result)", sourceLocation: sourceLocation)
     }
 
     /// Like ``shell(_:timeout:sourceLocation:)`` with extra environment variables.
     @discardableResult
-    public static func shell(_ script: String, environment extra: [String: String], timeout: Double = 60,
-                      sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramRun {
+    public static func shell(
+        _ script: String, environment extra: [String: String], timeout: Double = 60,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> ProgramRun {
         var environment = ProcessInfo.processInfo.environment
         environment["SWINIT"] = swinit
         environment["REBOUND"] = rebound

@@ -23,7 +23,8 @@ import ToolSupport
     @Test func theMainChildsEndFinishesWhateverItWas() throws {
         var policy = try policy(["--", "true"])
         #expect(policy.decide(at: .childEnded(pid: 7, status: .exited(code: 127))) == .childEnded(.exited(code: 127)))
-        #expect(policy.decide(at: .childEnded(pid: 7, status: .signaled(.kill, coreDumped: false)))
+        #expect(
+            policy.decide(at: .childEnded(pid: 7, status: .signaled(.kill, coreDumped: false)))
                 == .childEnded(.signaled(.kill, coreDumped: false)))
     }
 
@@ -44,8 +45,11 @@ import ToolSupport
 
     @Test func stopSequenceStepsComeFromSigtermAndFromTheirDeadlines() throws {
         var policy = try policy(["--stop-sequence", "TSTP,20,TERM", "--", "worker"])
-        #expect(policy.decide(at: signal(.terminate))
-                == .send(.terminalStop, reason: "SIGTERM started or skipped ahead the stop sequence, step 1 of 2", thenContinue: false))
+        #expect(
+            policy.decide(at: signal(.terminate))
+                == .send(
+                    .terminalStop, reason: "SIGTERM started or skipped ahead the stop sequence, step 1 of 2", thenContinue: false)
+        )
         #expect(policy.nextDue == after(20))
         #expect(policy.decide(at: .deadline) == .send(.terminate, reason: "stop sequence, step 2 of 2", thenContinue: true))
         #expect(policy.nextDue == nil)
@@ -56,10 +60,16 @@ import ToolSupport
     @Test func stopSequenceStepsThenSkipsAheadThenFinishes() throws {
         var policy = try policy(["--stop-sequence", "TSTP,20,USR1,5,TERM", "--", "worker"])
         #expect(policy.nextDue == nil)
-        #expect(policy.decide(at: signal(.terminate)) == .send(.terminalStop, reason: "SIGTERM started or skipped ahead the stop sequence, step 1 of 3", thenContinue: false))
+        #expect(
+            policy.decide(at: signal(.terminate))
+                == .send(
+                    .terminalStop, reason: "SIGTERM started or skipped ahead the stop sequence, step 1 of 3", thenContinue: false)
+        )
         #expect(policy.nextDue == after(20))
         // A second SIGTERM skips ahead; SIGUSR1 does not stop processes, so SIGCONT follows it.
-        #expect(policy.decide(at: signal(.terminate)) == .send(.user1, reason: "SIGTERM started or skipped ahead the stop sequence, step 2 of 3", thenContinue: true))
+        #expect(
+            policy.decide(at: signal(.terminate))
+                == .send(.user1, reason: "SIGTERM started or skipped ahead the stop sequence, step 2 of 3", thenContinue: true))
         #expect(policy.nextDue == after(5))
         #expect(policy.decide(at: .deadline) == .send(.terminate, reason: "stop sequence, step 3 of 3", thenContinue: true))
         #expect(policy.nextDue == nil)
@@ -68,10 +78,13 @@ import ToolSupport
 
     @Test func aLeadingDelayHoldsTheStop() throws {
         var policy = try policy(["--stop-sequence", "10,TERM", "--", "worker"])
-        #expect(policy.decide(at: signal(.terminate))
+        #expect(
+            policy.decide(at: signal(.terminate))
                 == .hold(reason: "SIGTERM started or skipped ahead the stop sequence, step 1 of 2"))
-        #expect(policy.decide(at: signal(.terminate))
-                == .send(.terminate, reason: "SIGTERM started or skipped ahead the stop sequence, step 2 of 2", thenContinue: true))
+        #expect(
+            policy.decide(at: signal(.terminate))
+                == .send(
+                    .terminate, reason: "SIGTERM started or skipped ahead the stop sequence, step 2 of 2", thenContinue: true))
     }
 
     @Test func pauseModeStopsOnInterruptOrTerminateAndIgnoresTheRest() throws {

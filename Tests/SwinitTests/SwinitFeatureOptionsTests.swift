@@ -51,8 +51,12 @@ import ToolSupport
 
     @Test(arguments: ["", "-1", "five", "5s", "1.2.3", " 5", "1e3", "9999999999"])
     func graceRejectsWhatIsNotSeconds(_ text: String) {
-        #expect(rejection(["--grace", text, "sh"]) == "not a valid number of seconds for --grace: '\(text)' (use 0 to 86400, e.g. 30 or 2.5)")
-        #expect(rejection(["sh"], ["SWINIT_GRACE": text]) == "not a valid number of seconds for SWINIT_GRACE: '\(text)' (use 0 to 86400, e.g. 30 or 2.5)")
+        #expect(
+            rejection(["--grace", text, "sh"])
+                == "not a valid number of seconds for --grace: '\(text)' (use 0 to 86400, e.g. 30 or 2.5)")
+        #expect(
+            rejection(["sh"], ["SWINIT_GRACE": text])
+                == "not a valid number of seconds for SWINIT_GRACE: '\(text)' (use 0 to 86400, e.g. 30 or 2.5)")
     }
 
     /// Summed in floating point, 400 digits came out NaN: --grace refused it as "longer than a day", and
@@ -61,10 +65,18 @@ import ToolSupport
         let long = "0." + String(repeating: "5", count: 400)
         #expect(try parse(["--grace", long, "sh"]).grace == .nanoseconds(555_555_555))
         #expect(try parse(["sh"], ["SWINIT_GRACE": long]).grace == .nanoseconds(555_555_555))
-        #expect(try parse(["--stop-sequence", "TSTP,\(long),TERM", "sh"]).stopSequence.steps.map(\.delay) == [.zero, .nanoseconds(555_555_555)])
-        #expect(try parse(["--stop-sequence", "\(long),TERM", "sh"]).stopSequence.steps.map(\.delay) == [.zero, .nanoseconds(555_555_555)])
+        #expect(
+            try parse(["--stop-sequence", "TSTP,\(long),TERM", "sh"]).stopSequence.steps.map(\.delay) == [
+                .zero, .nanoseconds(555_555_555),
+            ])
+        #expect(
+            try parse(["--stop-sequence", "\(long),TERM", "sh"]).stopSequence.steps.map(\.delay) == [
+                .zero, .nanoseconds(555_555_555),
+            ])
         for bad in ["nan", "inf", "1e400"] {
-            #expect(rejection(["--grace", bad, "sh"]) == "not a valid number of seconds for --grace: '\(bad)' (use 0 to 86400, e.g. 30 or 2.5)")
+            #expect(
+                rejection(["--grace", bad, "sh"])
+                    == "not a valid number of seconds for --grace: '\(bad)' (use 0 to 86400, e.g. 30 or 2.5)")
         }
     }
 
@@ -76,22 +88,29 @@ import ToolSupport
 
     @Test func graceSignalTakesNamesOrNumbersAndDefaultsToTerm() throws {
         #expect(try parse(["--grace", "5", "sh"]).drain == GracefulDrain(grace: .seconds(5), signal: .terminate))
-        #expect(try parse(["--grace", "5", "--grace-signal", "INT", "sh"]).drain == GracefulDrain(grace: .seconds(5), signal: .interrupt))
+        #expect(
+            try parse(["--grace", "5", "--grace-signal", "INT", "sh"]).drain
+                == GracefulDrain(grace: .seconds(5), signal: .interrupt))
         #expect(try parse(["--grace-signal=sigquit", "--grace=5", "sh"]).drain?.signal == .quit)
         #expect(try parse(["--grace", "5", "--grace-signal", "2", "sh"]).drain?.signal == .interrupt)
         #expect(try parse(["sh"], ["SWINIT_GRACE": "5", "SWINIT_GRACE_SIGNAL": "QUIT"]).drain?.signal == .quit)
-        #expect(try parse(["--grace-signal", "INT", "sh"], ["SWINIT_GRACE": "5", "SWINIT_GRACE_SIGNAL": "QUIT"]).drain?.signal == .interrupt)
+        #expect(
+            try parse(["--grace-signal", "INT", "sh"], ["SWINIT_GRACE": "5", "SWINIT_GRACE_SIGNAL": "QUIT"]).drain?.signal
+                == .interrupt)
         #expect(try parse(["sh"]).drain == nil)
     }
 
     @Test(arguments: ["", "NOPE", "0", "65", "-15", "SIGTERMX"])
     func graceSignalRejectsWhatIsNotASignal(_ text: String) {
-        #expect(rejection(["--grace", "5", "--grace-signal", text, "sh"])
+        #expect(
+            rejection(["--grace", "5", "--grace-signal", text, "sh"])
                 == "not a valid signal for --grace-signal: '\(text)' (use a name such as TERM, INT, QUIT or a number)")
     }
 
     @Test func graceSignalWithoutGraceIsAUsageError() {
-        #expect(rejection(["--grace-signal", "INT", "sh"]) == "--grace-signal SIGINT does nothing without --grace SECS (or SWINIT_GRACE)")
+        #expect(
+            rejection(["--grace-signal", "INT", "sh"])
+                == "--grace-signal SIGINT does nothing without --grace SECS (or SWINIT_GRACE)")
         #expect(rejection(["--grace-signal"]) == "option '--grace-signal' needs a value")
     }
 
@@ -112,15 +131,20 @@ import ToolSupport
         #expect(rejection(["--rewrite", "TERM", "sh"]) == "not a valid --rewrite 'TERM' \(shape)")
         #expect(rejection(["--rewrite", "TERM:", "sh"]) == "not a valid --rewrite 'TERM:' \(shape)")
         #expect(rejection(["--rewrite", "1:2:3", "sh"]) == "not a valid --rewrite '1:2:3' \(shape)")
-        #expect(rejection(["--rewrite", "TERM:NOPE", "sh"])
+        #expect(
+            rejection(["--rewrite", "TERM:NOPE", "sh"])
                 == "not a valid --rewrite 'TERM:NOPE': unknown signal 'NOPE' (use a name like TERM or SIGUSR1, or a number 1-64)")
-        #expect(rejection(["--rewrite", "0:TERM", "sh"])
+        #expect(
+            rejection(["--rewrite", "0:TERM", "sh"])
                 == "not a valid --rewrite '0:TERM': unknown signal '0' (use a name like TERM or SIGUSR1, or a number 1-64)")
-        #expect(rejection(["--rewrite", "CHLD:TERM", "sh"])
+        #expect(
+            rejection(["--rewrite", "CHLD:TERM", "sh"])
                 == "not a valid --rewrite 'CHLD:TERM': swinit never forwards SIGCHLD, so it cannot be rewritten")
-        #expect(rejection(["--rewrite", "KILL:TERM", "sh"])
+        #expect(
+            rejection(["--rewrite", "KILL:TERM", "sh"])
                 == "not a valid --rewrite 'KILL:TERM': swinit never forwards SIGKILL, so it cannot be rewritten")
-        #expect(rejection(["--rewrite", "TERM:QUIT", "--rewrite", "15:0", "sh"])
+        #expect(
+            rejection(["--rewrite", "TERM:QUIT", "--rewrite", "15:0", "sh"])
                 == "not a valid --rewrite '15:0': SIGTERM is already rewritten by an earlier --rewrite")
     }
 
@@ -134,11 +158,17 @@ import ToolSupport
         #expect(held.steps == [.init(delay: .zero, signal: nil), .init(delay: .seconds(10), signal: .terminate)])
         #expect(try parse(["--stop-sequence", "0,10,TERM", "sh"]).stopSequence == held)
         let heldThenStaged = try parse(["--stop-sequence", "5,TSTP,20,TERM", "sh"]).stopSequence
-        #expect(heldThenStaged.steps == [.init(delay: .zero, signal: nil), .init(delay: .seconds(5), signal: .terminalStop),
-                                         .init(delay: .seconds(20), signal: .terminate)])
+        #expect(
+            heldThenStaged.steps == [
+                .init(delay: .zero, signal: nil), .init(delay: .seconds(5), signal: .terminalStop),
+                .init(delay: .seconds(20), signal: .terminate),
+            ])
         let four = try parse(["--stop-sequence=usr1,0.5,10,2,SIGINT,.25,KILL", "sh"]).stopSequence
-        #expect(four.steps == [.init(delay: .zero, signal: .user1), .init(delay: .milliseconds(500), signal: .user1),
-                               .init(delay: .seconds(2), signal: .interrupt), .init(delay: .milliseconds(250), signal: .kill)])
+        #expect(
+            four.steps == [
+                .init(delay: .zero, signal: .user1), .init(delay: .milliseconds(500), signal: .user1),
+                .init(delay: .seconds(2), signal: .interrupt), .init(delay: .milliseconds(250), signal: .kill),
+            ])
     }
 
     @Test(arguments: [
@@ -158,12 +188,15 @@ import ToolSupport
         ("TSTP,20,0", "item 3 '0' is not a signal"),
     ])
     func stopSequenceRejectsBadInputNamingTheItem(_ text: String, _ reason: String) {
-        #expect(rejection(["--stop-sequence", text, "sh"])
-                == "not a valid --stop-sequence '\(text)': \(reason) (use [SECONDS,]SIGNAL[,SECONDS,SIGNAL]..., e.g. TSTP,20,TERM)")
+        #expect(
+            rejection(["--stop-sequence", text, "sh"])
+                == "not a valid --stop-sequence '\(text)': \(reason) (use [SECONDS,]SIGNAL[,SECONDS,SIGNAL]..., e.g. TSTP,20,TERM)"
+        )
     }
 
     @Test func stopSequenceOwnsSigtermSoRewritingSigtermConflicts() {
-        #expect(rejection(["--stop-sequence", "TSTP,20,TERM", "--rewrite", "TERM:QUIT", "sh"])
+        #expect(
+            rejection(["--stop-sequence", "TSTP,20,TERM", "--rewrite", "TERM:QUIT", "sh"])
                 == "--rewrite of SIGTERM conflicts with --stop-sequence, which decides what SIGTERM sends")
         // Rewriting other signals is fine.
         #expect(rejection(["--stop-sequence", "TSTP,20,TERM", "--rewrite", "INT:TERM", "sh"]) == nil)
@@ -175,14 +208,17 @@ import ToolSupport
         #expect(options.command.isEmpty)
         #expect(try parse(["-P", "--grace", "3"]).grace == .seconds(3))
         #expect(rejection(["-P", "sleep", "1"]) == "-P runs no program, but one was given: 'sleep'")
-        #expect(rejection(["-P", "--rewrite", "TERM:QUIT"])
+        #expect(
+            rejection(["-P", "--rewrite", "TERM:QUIT"])
                 == "-P runs no program, so --rewrite and --stop-sequence have nothing to send signals to")
         #expect(rejection([]) == "no program to run")
     }
 
     @Test func usageNamesTheNewOptions() {
-        for text in ["-P:", "--grace SECS:", "--rewrite FROM:TO:", "--stop-sequence [SECS,]SIG[,SECS,SIG]...:", "SWINIT_GRACE:",
-                     "--grace-signal SIG:", "SWINIT_GRACE_SIGNAL:"] {
+        for text in [
+            "-P:", "--grace SECS:", "--rewrite FROM:TO:", "--stop-sequence [SECS,]SIG[,SECS,SIG]...:", "SWINIT_GRACE:",
+            "--grace-signal SIG:", "SWINIT_GRACE_SIGNAL:",
+        ] {
             #expect(SwinitText.usage.contains(text), "usage lacks \(text)")
         }
     }

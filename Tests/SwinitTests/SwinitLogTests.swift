@@ -5,7 +5,9 @@ import ToolSupport
 /// --log-format and SWINIT_LOG_FORMAT, and the names swinit's JSON lines give their events.
 @Suite struct SwinitLogTests {
     func parse(_ arguments: [String], _ environment: [String: String] = [:]) throws(UsageError) -> LogFormat? {
-        guard case .run(let options) = try SwinitOptions.parse(bytes(arguments), environment: { environment[$0] }) else { return nil }
+        guard case .run(let options) = try SwinitOptions.parse(bytes(arguments), environment: { environment[$0] }) else {
+            return nil
+        }
         return options.logFormat
     }
 

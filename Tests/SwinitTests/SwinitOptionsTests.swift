@@ -12,8 +12,10 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
     }
 
     /// The options of a command line that runs a program; nil (and a recorded issue) otherwise.
-    func options(_ arguments: [String], _ environment: [String: String] = [:],
-                 sourceLocation: SourceLocation = #_sourceLocation) -> SwinitOptions? {
+    func options(
+        _ arguments: [String], _ environment: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> SwinitOptions? {
         do {
             guard case .run(let options) = try parse(arguments, environment) else {
                 Issue.record("\(arguments) did not ask to run a program", sourceLocation: sourceLocation)
@@ -27,8 +29,10 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
     }
 
     /// The usage error's message; nil (and a recorded issue) when the command line was accepted.
-    func rejection(_ arguments: [String], _ environment: [String: String] = [:],
-                   sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+    func rejection(
+        _ arguments: [String], _ environment: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> String? {
         do {
             let request = try parse(arguments, environment)
             Issue.record("\(arguments) \(environment) accepted as \(request)", sourceLocation: sourceLocation)
@@ -61,7 +65,8 @@ func bytes(_ arguments: [String]) -> [[UInt8]] { arguments.map { Array($0.utf8) 
         #expect(options(["-p", "SIGKILL", "prog"])?.parentDeathSignal == .kill)
         #expect(options(["-pusr1", "prog"])?.parentDeathSignal == .user1)
         #expect(options(["-p", "15", "prog"])?.parentDeathSignal == .terminate)
-        #expect(options(["-p", "SIGRTMIN+2", "prog"])?.parentDeathSignal == Signal(rawValue: Signal.realtimeMinimum.rawValue + 2))
+        #expect(
+            options(["-p", "SIGRTMIN+2", "prog"])?.parentDeathSignal == Signal(rawValue: Signal.realtimeMinimum.rawValue + 2))
         #expect(options(["-e", "143", "prog"])?.remappedExitCodes == [143])
         #expect(options(["-e143", "-e", "2", "prog"])?.remappedExitCodes == [143, 2])
 

@@ -24,10 +24,12 @@ import Testing
             let reader = try #require(FileHandle(forReadingAtPath: path))
             defer { try? reader.close() }
             try AtomicFile.replace(Array(path.utf8), with: Array("new\n".utf8))
-            #expect(String(decoding: try reader.readToEnd() ?? Data(), as: UTF8.self) == "old contents\n",
-                    "the old file was written in place, not replaced")
+            #expect(
+                String(decoding: try reader.readToEnd() ?? Data(), as: UTF8.self) == "old contents\n",
+                "the old file was written in place, not replaced")
             #expect(try String(contentsOfFile: path, encoding: .utf8) == "new\n")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["status.json"], "a temporary file was left")
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: directory) == ["status.json"], "a temporary file was left")
         }
     }
 
@@ -40,9 +42,13 @@ import Testing
             try #require(mkfifo(fifo, 0o666) == 0)
             try "theirs".write(toFile: file, atomically: false, encoding: .utf8)
             for planted in [link, fifo, file, directory + "/dangling"] {
-                if planted.hasSuffix("dangling") { try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: directory + "/nowhere") }
+                if planted.hasSuffix("dangling") {
+                    try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: directory + "/nowhere")
+                }
                 // A FIFO would block an open without O_NONBLOCK; O_EXCL refuses it before that.
-                #expect(throws: Errno(rawValue: EEXIST)) { try AtomicFile.replace(Array(final.utf8), with: Array("{}".utf8), through: Array(planted.utf8)) }
+                #expect(throws: Errno(rawValue: EEXIST)) {
+                    try AtomicFile.replace(Array(final.utf8), with: Array("{}".utf8), through: Array(planted.utf8))
+                }
             }
             #expect(try String(contentsOfFile: target, encoding: .utf8) == "secret")
             #expect(try String(contentsOfFile: file, encoding: .utf8) == "theirs")
@@ -64,9 +70,12 @@ import Testing
     }
 
     @Test func temporaryNamesAreHiddenBesideThePathAndNeverTheSame() {
-        func temporaryPath(for path: String) -> String { String(decoding: AtomicFile.temporaryPath(for: Array(path.utf8)), as: UTF8.self) }
+        func temporaryPath(for path: String) -> String {
+            String(decoding: AtomicFile.temporaryPath(for: Array(path.utf8)), as: UTF8.self)
+        }
         let first = temporaryPath(for: "/run/db/status.json"), second = temporaryPath(for: "/run/db/status.json")
-        #expect(first.hasPrefix("/run/db/.status.json.") && first.utf8.count == "/run/db/.status.json.".utf8.count + 16, "\(first)")
+        #expect(
+            first.hasPrefix("/run/db/.status.json.") && first.utf8.count == "/run/db/.status.json.".utf8.count + 16, "\(first)")
         #expect(first != second)
         #expect(temporaryPath(for: "status.json").hasPrefix(".status.json."))
     }

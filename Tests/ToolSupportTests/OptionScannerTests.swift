@@ -5,8 +5,10 @@ import Testing
     typealias Option = OptionScanner.Option
 
     /// Every option and the operands left, or the error.
-    func scan(_ arguments: [String], flags: [OptionScanner.Name] = ["v", "s", "g", "w", "verbose"],
-              valued: [OptionScanner.Name] = ["e", "p", "name"]) -> Result<([Option], [String]), UsageError> {
+    func scan(
+        _ arguments: [String], flags: [OptionScanner.Name] = ["v", "s", "g", "w", "verbose"],
+        valued: [OptionScanner.Name] = ["e", "p", "name"]
+    ) -> Result<([Option], [String]), UsageError> {
         var scanner = OptionScanner(arguments.map { Array($0.utf8) }, flags: flags, valued: valued)
         var options: [Option] = []
         do {
@@ -30,9 +32,15 @@ import Testing
     }
 
     @Test func clusters() {
-        #expect(options(["-vvg", "x"]) == [Option(name: "v", value: nil), Option(name: "v", value: nil), Option(name: "g", value: nil)])
+        #expect(
+            options(["-vvg", "x"]) == [
+                Option(name: "v", value: nil), Option(name: "v", value: nil), Option(name: "g", value: nil),
+            ])
         // A valued option ends a cluster: the rest of it, or the next argument, is its value.
-        #expect(options(["-vse143", "x"]) == [Option(name: "v", value: nil), Option(name: "s", value: nil), Option(name: "e", value: Array("143".utf8))])
+        #expect(
+            options(["-vse143", "x"]) == [
+                Option(name: "v", value: nil), Option(name: "s", value: nil), Option(name: "e", value: Array("143".utf8)),
+            ])
         #expect(options(["-ve", "143", "x"]) == [Option(name: "v", value: nil), Option(name: "e", value: Array("143".utf8))])
         #expect(operands(["-ve", "143", "x"]) == ["x"])
     }
@@ -104,8 +112,11 @@ import Testing
     @Test func optionValuesKeepTheirBytes() throws {
         // A path or a command that is not UTF-8, attached, separate and in a cluster.
         let value: [UInt8] = [0x73, 0x74, 0xFF, 0x2E, 0x6A]
-        var scanner = OptionScanner([Array("--name=".utf8) + value, Array("--name".utf8), value, Array("-ve".utf8) + value,
-                                     Array("-e".utf8), value, Array("x".utf8)], flags: ["v"], valued: ["e", "name"])
+        var scanner = OptionScanner(
+            [
+                Array("--name=".utf8) + value, Array("--name".utf8), value, Array("-ve".utf8) + value,
+                Array("-e".utf8), value, Array("x".utf8),
+            ], flags: ["v"], valued: ["e", "name"])
         #expect(try scanner.next() == Option(name: "name", value: value))
         #expect(try scanner.next() == Option(name: "name", value: value))
         #expect(try scanner.next() == Option(name: "v", value: nil))

@@ -11,7 +11,9 @@ import Testing
         #expect(OptionValue.wholeNumber("0".utf8) == 0)
         #expect(OptionValue.wholeNumber("255".utf8) == 255)
         #expect(OptionValue.wholeNumber("999999999".utf8) == 999_999_999)
-        for bad in ["", "-1", "+1", "1a", " 1", "1.0", "1000000000"] { #expect(OptionValue.wholeNumber(bad.utf8) == nil, "\(bad)") }
+        for bad in ["", "-1", "+1", "1a", " 1", "1.0", "1000000000"] {
+            #expect(OptionValue.wholeNumber(bad.utf8) == nil, "\(bad)")
+        }
     }
 
     @Test func plainSecondsAreExactToTheNanosecond() throws {
@@ -51,9 +53,11 @@ import Testing
     @Test func durationsThatWouldOverflowAreTooLong() throws {
         #expect(try duration("999999999s").get() == Nanoseconds(999_999_999_000_000_000))
         #expect(try duration("16666666m39s").get() == Nanoseconds(999_999_999_000_000_000))
-        for long in ["1000000000s", "999999999h", "9223372036854775807s", "99999999999999999999999999ms",
-                     "999999999s1s", "277778h", "200000000s200000000s200000000s200000000s200000000s",
-                     "\(String(repeating: "9", count: 400))h"] {
+        for long in [
+            "1000000000s", "999999999h", "9223372036854775807s", "99999999999999999999999999ms",
+            "999999999s1s", "277778h", "200000000s200000000s200000000s200000000s200000000s",
+            "\(String(repeating: "9", count: 400))h",
+        ] {
             #expect(duration(long) == .failure(.tooLong), "\(long)")
         }
         // A part that is not a duration at all says so, even after one that is too long.

@@ -16,17 +16,21 @@ import ToolSupport
     /// Text lines are tini's and the C rebound's, whatever fields the event has.
     @Test func textLinesKeepTheirPrefixes() {
         let pid = ProcessControl.pid
-        #expect(Self.log(.text).line(.warning, "zombie_reaped", "Reaped zombie process with pid=7", [.reapedPID(7)])
+        #expect(
+            Self.log(.text).line(.warning, "zombie_reaped", "Reaped zombie process with pid=7", [.reapedPID(7)])
                 == "[WARN  swinit (\(pid))] Reaped zombie process with pid=7")
         #expect(Self.log(.text).line(.fatal, "spawn_failed", "x", []) == "[FATAL swinit (\(pid))] x")
-        #expect(Self.log(.text, .toolName).line(.info, "child_starting", "starting sh", [.program("sh")]) == "rebound: starting sh")
+        #expect(
+            Self.log(.text, .toolName).line(.info, "child_starting", "starting sh", [.program("sh")]) == "rebound: starting sh")
     }
 
     /// A JSON line: level, tool, pid and event first, the fields in order, the message last.
     @Test func jsonLineHasTheEventItsFieldsAndTheMessage() throws {
-        let line = Self.log(.json).line(.info, "child_exited", "Main child exited with signal (with signal 'SIGKILL')",
-                                                  [.childPID(42), .status(.signaled(.kill, coreDumped: false))])
-        #expect(line == #"{"level":"info","tool":"swinit","pid":\#(ProcessControl.pid),"event":"child_exited","child_pid":42,"#
+        let line = Self.log(.json).line(
+            .info, "child_exited", "Main child exited with signal (with signal 'SIGKILL')",
+            [.childPID(42), .status(.signaled(.kill, coreDumped: false))])
+        #expect(
+            line == #"{"level":"info","tool":"swinit","pid":\#(ProcessControl.pid),"event":"child_exited","child_pid":42,"#
                 + #""signal":"SIGKILL","message":"Main child exited with signal (with signal 'SIGKILL')"}"#)
         let object = try Self.parsed(line)
         #expect(object["pid"] as? Int == Int(ProcessControl.pid) && object["child_pid"] as? Int == 42)
@@ -34,15 +38,25 @@ import ToolSupport
 
     /// Each field under its name, with its JSON type.
     @Test func everyFieldHasItsNameAndType() throws {
-        let processes = (1...12).map { ProcessEntry(pid: Int32(100 + $0), parentPID: 1, name: "w\($0)", state: UInt8(ascii: "S")) }
-        let line = Self.log(.json).line(.info, "test", "m", [.childPID(1), .program("p"), .exitCode(3), .signal(.terminate), .status(.exited(code: 4)), .reason("r"), .error("e"),
-             .restarts(5), .maxRestarts(6), .delay(.milliseconds(1500)), .unhealthy(true), .healthResult("exit 1"), .failures(2), .retries(3),
-             .counted(false), .checksNotRun(4), .path("/s"), .reapedPID(9), .processes(processes), .grace(.seconds(30)),
-             .took(.milliseconds(250)), .droppedLines(7)])
+        let processes = (1...12).map {
+            ProcessEntry(pid: Int32(100 + $0), parentPID: 1, name: "w\($0)", state: UInt8(ascii: "S"))
+        }
+        let line = Self.log(.json).line(
+            .info, "test", "m",
+            [
+                .childPID(1), .program("p"), .exitCode(3), .signal(.terminate), .status(.exited(code: 4)), .reason("r"),
+                .error("e"),
+                .restarts(5), .maxRestarts(6), .delay(.milliseconds(1500)), .unhealthy(true), .healthResult("exit 1"),
+                .failures(2), .retries(3),
+                .counted(false), .checksNotRun(4), .path("/s"), .reapedPID(9), .processes(processes), .grace(.seconds(30)),
+                .took(.milliseconds(250)), .droppedLines(7),
+            ])
         let object = try Self.parsed(line)
-        let numbers: [String: Double] = ["child_pid": 1, "exit_code": 4, "restarts": 5, "max_restarts": 6, "delay_seconds": 1.5,
-                                         "failures": 2, "retries": 3, "checks_not_run": 4, "reaped_pid": 9, "processes": 12,
-                                         "grace_seconds": 30, "after_seconds": 0.25, "dropped_lines": 7]
+        let numbers: [String: Double] = [
+            "child_pid": 1, "exit_code": 4, "restarts": 5, "max_restarts": 6, "delay_seconds": 1.5,
+            "failures": 2, "retries": 3, "checks_not_run": 4, "reaped_pid": 9, "processes": 12,
+            "grace_seconds": 30, "after_seconds": 0.25, "dropped_lines": 7,
+        ]
         for (name, value) in numbers { #expect((object[name] as? NSNumber)?.doubleValue == value, "\(name) in \(line)") }
         let strings = ["program": "p", "signal": "SIGTERM", "reason": "r", "error": "e", "health_result": "exit 1", "path": "/s"]
         for (name, value) in strings { #expect(object[name] as? String == value, "\(name) in \(line)") }
@@ -79,8 +93,9 @@ import ToolSupport
     @Test func longLinesAreCutIntoValidJSON() throws {
         for unit in ["a", "é", "\u{1}", "😀"] {
             let long = String(repeating: unit, count: 6000)
-            let line = Self.log(.json).line(.warning, "spawn_failed", "cannot start " + long,
-                                           [.program(long), .error(long), .reason(long), .path(long), .healthResult(long), .childPID(3)])
+            let line = Self.log(.json).line(
+                .warning, "spawn_failed", "cannot start " + long,
+                [.program(long), .error(long), .reason(long), .path(long), .healthResult(long), .childPID(3)])
             #expect(line.utf8.count < Output.longestLogLine, "\(unit): \(line.utf8.count) bytes")
             let object = try Self.parsed(line)
             #expect((object["program"] as? String)?.hasSuffix(" [cut]") == true)
@@ -99,7 +114,11 @@ import ToolSupport
         let tini = Self.log(.text, verbosity: 1)
         #expect(tini.shows(.warning) && !tini.shows(.info))
         var built = false
-        tini.write(.debug, "signal_forwarded", { built = true; return "x" }())
+        tini.write(
+            .debug, "signal_forwarded",
+            {
+                built = true; return "x"
+            }())
         #expect(!built)
     }
 

@@ -6,7 +6,8 @@ import Testing
 /// entries: the rules are gosu's (Tests/IntegrationTests/UserOptionIntegrationTests compares the
 /// built tools with gosu itself on this machine's files).
 @Suite struct UserSpecificationTests {
-    static let passwd = Array("""
+    static let passwd = Array(
+        """
         root:x:0:0:root:/root:/bin/bash
         # a comment
         daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
@@ -19,7 +20,8 @@ import Testing
         second101:x:101:999::/second:/bin/sh
         app:x:1000:1000::/home/app:/bin/sh
         """.utf8)
-    static let group = Array("""
+    static let group = Array(
+        """
         root:x:0:
         ssl-cert:x:103:postgres
         postgres:x:104:
@@ -49,9 +51,11 @@ import Testing
     }
 
     @Test func linesThatAreNoEntriesAreSkipped() {
-        #expect(UserEntry.entries(in: Self.passwd).map { String(decoding: $0.name, as: UTF8.self) }
+        #expect(
+            UserEntry.entries(in: Self.passwd).map { String(decoding: $0.name, as: UTF8.self) }
                 == ["root", "daemon", "postgres", "second101", "app"])
-        #expect(GroupEntry.entries(in: Self.group).map { String(decoding: $0.name, as: UTF8.self) }
+        #expect(
+            GroupEntry.entries(in: Self.group).map { String(decoding: $0.name, as: UTF8.self) }
                 == ["root", "ssl-cert", "postgres", "staff", "app"])
         #expect(GroupEntry.entries(in: Self.group)[3].members == [Array("app".utf8), Array("postgres".utf8)])
         #expect(UserEntry.entries(in: []).isEmpty && GroupEntry.entries(in: Array("\n\n".utf8)).isEmpty)

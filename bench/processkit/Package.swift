@@ -13,8 +13,9 @@ let package = Package(
     targets: [
         .target(name: "CBench"),
         .executableTarget(name: "zeros"),
-        .executableTarget(name: "processkit-bench",
-                          dependencies: [.product(name: "ProcessKit", package: checkoutName), "CBench"]),
+        .executableTarget(
+            name: "processkit-bench",
+            dependencies: [.product(name: "ProcessKit", package: checkoutName), "CBench"]),
     ],
     swiftLanguageModes: [.v6]
 )

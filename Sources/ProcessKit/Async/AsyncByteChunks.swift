@@ -94,7 +94,7 @@ public struct AsyncLines: AsyncSequence, Sendable {
                 searchedUpTo = pending.count
                 if ended {
                     guard !pending.isEmpty else { return nil }
-                    defer { pending = [] ; searchedUpTo = 0 }
+                    defer { pending = []; searchedUpTo = 0 }
                     return String(decoding: pending, as: UTF8.self)
                 }
                 if let chunk = try await chunks.next() { pending += chunk } else { ended = true }

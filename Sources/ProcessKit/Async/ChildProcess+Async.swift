@@ -23,8 +23,10 @@ extension ChildProcess {
 
     /// ``collect(until:teardown:readingUntil:)`` from async code (see
     /// ``Command/run(input:timeout:teardown:readingUntil:)-5yi5g``).
-    public func collect(timeout: Duration? = nil, teardown: Teardown = .standard,
-                        readingUntil outputEnd: OutputEnd = .endOfFile) async throws -> RunResult {
+    public func collect(
+        timeout: Duration? = nil, teardown: Teardown = .standard,
+        readingUntil outputEnd: OutputEnd = .endOfFile
+    ) async throws -> RunResult {
         let prepared = takePreparedRun()
         return prepared.runResult(try await RunExchange.run(prepared, timeout: timeout, teardown: teardown, outputEnd: outputEnd))
     }

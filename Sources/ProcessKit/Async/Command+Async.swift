@@ -15,14 +15,18 @@ extension Command {
     /// let result = try await Command("git", arguments: ["--version"]).run()
     /// print(result.standardOutputText)
     /// ```
-    public func run(input: [UInt8]? = nil, timeout: Duration? = nil, teardown: Teardown = .standard,
-                    readingUntil outputEnd: OutputEnd = .endOfFile) async throws -> RunResult {
+    public func run(
+        input: [UInt8]? = nil, timeout: Duration? = nil, teardown: Teardown = .standard,
+        readingUntil outputEnd: OutputEnd = .endOfFile
+    ) async throws -> RunResult {
         try await startForRun(input: input).collect(timeout: timeout, teardown: teardown, readingUntil: outputEnd)
     }
 
     /// The async ``run(input:timeout:teardown:readingUntil:)`` with the input as UTF-8 text.
-    public func run(input: String, timeout: Duration? = nil, teardown: Teardown = .standard,
-                    readingUntil outputEnd: OutputEnd = .endOfFile) async throws -> RunResult {
+    public func run(
+        input: String, timeout: Duration? = nil, teardown: Teardown = .standard,
+        readingUntil outputEnd: OutputEnd = .endOfFile
+    ) async throws -> RunResult {
         try await run(input: Array(input.utf8), timeout: timeout, teardown: teardown, readingUntil: outputEnd)
     }
 }
@@ -31,8 +35,10 @@ extension Command {
     /// The scoped ``run(teardown:_:)`` from async code: whether `body` returns, throws or its task
     /// is cancelled, the child is stopped with `teardown` if it still runs and reaped before this
     /// returns (cancellation does not cut that short).
-    public func run<Value>(teardown: Teardown = .standard, isolation: isolated (any Actor)? = #isolation,
-                           _ body: (ChildProcess) async throws -> Value) async throws -> Value {
+    public func run<Value>(
+        teardown: Teardown = .standard, isolation: isolated (any Actor)? = #isolation,
+        _ body: (ChildProcess) async throws -> Value
+    ) async throws -> Value {
         let child = try spawn()
         let outcome: Result<Value, any Error>
         do { outcome = .success(try await body(child)) } catch { outcome = .failure(error) }

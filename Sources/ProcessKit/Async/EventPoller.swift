@@ -54,9 +54,10 @@ final class EventPoller: @unchecked Sendable {
             return
         }
         startError = nil
-        let started = pk_start_detached_thread({ context in
-            Unmanaged<EventPoller>.fromOpaque(context).takeUnretainedValue().run()
-        }, Unmanaged.passRetained(self).toOpaque())
+        let started = pk_start_detached_thread(
+            { context in
+                Unmanaged<EventPoller>.fromOpaque(context).takeUnretainedValue().run()
+            }, Unmanaged.passRetained(self).toOpaque())
         if started != 0 { fatalError("ProcessKit: cannot start its event poller thread: \(Errno(rawValue: started))") }
     }
 
@@ -70,8 +71,11 @@ final class EventPoller: @unchecked Sendable {
     /// Suspends until `fd` is readable (or writable, with `writable`), has hung up or failed: true;
     /// or until `deadline` has passed: false.
     @discardableResult
-    func ready(_ fd: Int32, writable: Bool = false, until deadline: Deadline? = nil, cancellable: Bool = true) async throws -> Bool {
-        try await ready(Readiness(watches: [Readiness.Watch(fd: fd, writable: writable)], deadline: deadline), cancellable: cancellable)
+    func ready(
+        _ fd: Int32, writable: Bool = false, until deadline: Deadline? = nil, cancellable: Bool = true
+    ) async throws -> Bool {
+        try await ready(
+            Readiness(watches: [Readiness.Watch(fd: fd, writable: writable)], deadline: deadline), cancellable: cancellable)
     }
 
     /// Suspends until one of the fds `readiness` watches is ready (true), or its deadline has passed
@@ -118,7 +122,9 @@ final class EventPoller: @unchecked Sendable {
 
     /// Watches one fd for a single readiness event reported with `token`.
     private func watchOnce(_ watch: Readiness.Watch, token: UInt64) throws(Errno) -> Registered {
-        if pk_epoll_watch_once(epoll, watch.fd, watch.writable ? 1 : 0, token) == 0 { return Registered(fd: watch.fd, isDuplicate: false) }
+        if pk_epoll_watch_once(epoll, watch.fd, watch.writable ? 1 : 0, token) == 0 {
+            return Registered(fd: watch.fd, isDuplicate: false)
+        }
         guard Errno.current.rawValue == EEXIST else { throw Errno.current }
         // Another task waits on the same fd (e.g. two awaits of one child): epoll keys its entries
         // by fd, so this one watches a duplicate.
@@ -144,12 +150,14 @@ final class EventPoller: @unchecked Sendable {
     /// resumes its task with `outcome`. A token already finished is ignored, so the poller, a
     /// deadline and a cancellation can race safely.
     private func finish(_ token: UInt64, with outcome: Result<Bool, any Error>) {
-        guard let waiting = withState({ state -> Waiting? in
-            guard let waiting = state.waiting.removeValue(forKey: token) else { return nil }
-            if waiting.deadline != nil { state.timed[token] = nil }
-            forget(waiting.registered)
-            return waiting
-        }) else { return }
+        guard
+            let waiting = withState({ state -> Waiting? in
+                guard let waiting = state.waiting.removeValue(forKey: token) else { return nil }
+                if waiting.deadline != nil { state.timed[token] = nil }
+                forget(waiting.registered)
+                return waiting
+            })
+        else { return }
         waiting.continuation.resume(with: outcome)
     }
 
@@ -162,11 +170,18 @@ final class EventPoller: @unchecked Sendable {
                 state.sleepsUntil = state.timed.values.min()
                 return state.sleepsUntil
             }
-            guard let count = try? retryingOnInterrupt({
-                pk_epoll_wait_tokens(epoll, &tokens, 64, earliest.map { Swift.min($0.millisecondsRemaining, 3_600_000) } ?? -1)
-            }) else { fatalError("ProcessKit: epoll_wait failed: \(Errno.current)") }
+            guard
+                let count = try? retryingOnInterrupt({
+                    pk_epoll_wait_tokens(
+                        epoll, &tokens, 64, earliest.map { Swift.min($0.millisecondsRemaining, 3_600_000) } ?? -1)
+                })
+            else { fatalError("ProcessKit: epoll_wait failed: \(Errno.current)") }
             for index in 0..<Int(count) {
-                if tokens[index] == Self.wakeToken { eventfd_read(wake, &wakeCount) } else { finish(tokens[index], with: .success(true)) }
+                if tokens[index] == Self.wakeToken {
+                    eventfd_read(wake, &wakeCount)
+                } else {
+                    finish(tokens[index], with: .success(true))
+                }
             }
             if earliest != nil {
                 let now = Deadline.now

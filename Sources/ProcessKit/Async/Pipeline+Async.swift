@@ -8,15 +8,20 @@ extension Pipeline {
     /// ```swift
     /// let result = try await (Command("ls") | Command("wc", arguments: ["-l"])).run()
     /// ```
-    public func run(input: [UInt8]? = nil, timeout: Duration? = nil, teardown: Teardown = .standard,
-                    readingUntil outputEnd: OutputEnd = .endOfFile) async throws -> PipelineResult {
+    public func run(
+        input: [UInt8]? = nil, timeout: Duration? = nil, teardown: Teardown = .standard,
+        readingUntil outputEnd: OutputEnd = .endOfFile
+    ) async throws -> PipelineResult {
         guard let prepared = try startForRun(input: input) else { return PreparedRun.noCommands }
-        return prepared.pipelineResult(try await RunExchange.run(prepared, timeout: timeout, teardown: teardown, outputEnd: outputEnd))
+        return prepared.pipelineResult(
+            try await RunExchange.run(prepared, timeout: timeout, teardown: teardown, outputEnd: outputEnd))
     }
 
     /// The async ``run(input:timeout:teardown:readingUntil:)`` with the input as UTF-8 text.
-    public func run(input: String, timeout: Duration? = nil, teardown: Teardown = .standard,
-                    readingUntil outputEnd: OutputEnd = .endOfFile) async throws -> PipelineResult {
+    public func run(
+        input: String, timeout: Duration? = nil, teardown: Teardown = .standard,
+        readingUntil outputEnd: OutputEnd = .endOfFile
+    ) async throws -> PipelineResult {
         try await run(input: Array(input.utf8), timeout: timeout, teardown: teardown, readingUntil: outputEnd)
     }
 }

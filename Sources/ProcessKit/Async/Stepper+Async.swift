@@ -21,8 +21,11 @@ extension RunExchange {
     /// Runs `prepared` to its end from async code. On an error the children are killed and reaped
     /// before it is thrown, and every pipe end is closed; a cancelled task gets `CancellationError`
     /// once the children are gone.
-    static func run(_ prepared: PreparedRun, timeout: Duration?, teardown: Teardown, outputEnd: OutputEnd) async throws -> PreparedRun.Outcome {
-        var exchange = RunExchange(prepared, deadline: timeout.map { Deadline.after($0) }, teardown: teardown, outputEnd: outputEnd)
+    static func run(
+        _ prepared: PreparedRun, timeout: Duration?, teardown: Teardown, outputEnd: OutputEnd
+    ) async throws -> PreparedRun.Outcome {
+        var exchange = RunExchange(
+            prepared, deadline: timeout.map { Deadline.after($0) }, teardown: teardown, outputEnd: outputEnd)
         do {
             try exchange.start()
             if try await exchange.run(onCancel: { $0.cancel() }) {

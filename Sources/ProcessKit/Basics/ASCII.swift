@@ -18,7 +18,8 @@ package enum ASCII {
         guard text.utf8.count == other.utf8.count else { return false }
         var text = text, other = other
         return text.withUTF8 { bytes in
-            other.withUTF8 { otherBytes in bytes.isEmpty || memcmp(bytes.baseAddress!, otherBytes.baseAddress!, bytes.count) == 0 }
+            other.withUTF8 { otherBytes in bytes.isEmpty || memcmp(bytes.baseAddress!, otherBytes.baseAddress!, bytes.count) == 0
+            }
         }
     }
 

@@ -40,11 +40,12 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomString
 
     /// Opens `path` (close-on-exec). A file created gets `permissions` less this process's umask.
     public static func open(_ path: String, _ mode: OpenMode, permissions: UInt32 = 0o666) throws(Errno) -> FileDescriptor {
-        let flags: Int32 = switch mode {
-        case .read: O_RDONLY
-        case .write: O_WRONLY | O_CREAT | O_TRUNC
-        case .append: O_WRONLY | O_CREAT | O_APPEND
-        }
+        let flags: Int32 =
+            switch mode {
+            case .read: O_RDONLY
+            case .write: O_WRONLY | O_CREAT | O_TRUNC
+            case .append: O_WRONLY | O_CREAT | O_APPEND
+            }
         let fd = try retryingOnInterrupt { pk_open(path, flags, Int32(permissions)) }
         return FileDescriptor(rawValue: fd)
     }

@@ -95,7 +95,8 @@ struct OutputCollector {
 
     /// Reads a chunk past the limit and drops it. Returns as ``take(from:)`` does.
     private mutating func drop(from fd: FileDescriptor) throws(Errno) -> Bool? {
-        let count = try withUnsafeTemporaryAllocation(byteCount: OutputCollector.chunkSize, alignment: 16) { (buffer) throws(Errno) in
+        let count = try withUnsafeTemporaryAllocation(byteCount: OutputCollector.chunkSize, alignment: 16) {
+            (buffer) throws(Errno) in
             try fd.read(into: buffer)
         }
         if count > 0 { truncated = true }
@@ -105,7 +106,9 @@ struct OutputCollector {
     /// Moves the bytes into a buffer ``growthFactor`` times larger (at most ``limit``).
     private mutating func grow() {
         let capacity = storage.capacity
-        let size = capacity == 0 ? min(limit, OutputCollector.chunkSize)
+        let size =
+            capacity == 0
+            ? min(limit, OutputCollector.chunkSize)
             : capacity > limit / OutputCollector.growthFactor ? limit : capacity * OutputCollector.growthFactor
         var grown: [UInt8] = []
         grown.append(addingCapacity: size) { span in

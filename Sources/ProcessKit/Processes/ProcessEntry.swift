@@ -28,15 +28,16 @@ public struct ProcessEntry: Equatable, Hashable, Sendable, CustomStringConvertib
     public init?(statLine: String) {
         let bytes = Array(statLine.utf8)
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")), open >= 2,
-              let close = bytes.lastIndex(of: UInt8(ascii: ")")), close > open,
-              let pid = ASCII.decimal(bytes[..<(open - 1)])
+            let close = bytes.lastIndex(of: UInt8(ascii: ")")), close > open,
+            let pid = ASCII.decimal(bytes[..<(open - 1)])
         else { return nil }
         // After the name: " S PPID ..."
         let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "), maxSplits: 2)
         guard fields.count >= 2, fields[0].count == 1,
-              let parent = ASCII.decimal(fields[1])
+            let parent = ASCII.decimal(fields[1])
         else { return nil }
-        self.init(pid: pid, parentPID: parent, name: String(decoding: bytes[(open + 1)..<close], as: UTF8.self),
-                  state: fields[0].first!)
+        self.init(
+            pid: pid, parentPID: parent, name: String(decoding: bytes[(open + 1)..<close], as: UTF8.self),
+            state: fields[0].first!)
     }
 }

@@ -6,15 +6,19 @@ extension ChildProcess {
     ///
     /// Takes over the pipe ends it reads and writes. On a failure the child is killed and reaped
     /// before the error is thrown.
-    public func collect(until deadline: Deadline? = nil, teardown: Teardown = .standard,
-                        readingUntil outputEnd: OutputEnd = .endOfFile) throws(SpawnError) -> RunResult {
+    public func collect(
+        until deadline: Deadline? = nil, teardown: Teardown = .standard,
+        readingUntil outputEnd: OutputEnd = .endOfFile
+    ) throws(SpawnError) -> RunResult {
         let prepared = takePreparedRun()
         return prepared.runResult(try RunExchange.run(prepared, deadline: deadline, teardown: teardown, outputEnd: outputEnd))
     }
 
     /// Takes over the pipe ends a collect feeds and reads, for the sync and the async one alike.
     func takePreparedRun() -> PreparedRun {
-        PreparedRun(children: [self], output: takeCapturedOutput(), error: errorLimit.flatMap { limit in takeStandardError().map { ($0, limit) } })
+        PreparedRun(
+            children: [self], output: takeCapturedOutput(),
+            error: errorLimit.flatMap { limit in takeStandardError().map { ($0, limit) } })
     }
 
     /// Takes over the read end of its standard output with the capture's limit; nil when it is not captured.

@@ -9,22 +9,28 @@ extension Command {
     /// With a timeout it returns within the timeout plus the teardown's waits (and the moments the
     /// signals take), whatever the child's descendants do with its pipes; `readingUntil` says whether
     /// output is read to its end or only until the child has exited (see ``OutputEnd``).
-    public func run(input: [UInt8]? = nil, timeout: Duration? = nil, teardown: Teardown = .standard,
-                    readingUntil outputEnd: OutputEnd = .endOfFile) throws(SpawnError) -> RunResult {
-        try startForRun(input: input).collect(until: timeout.map { Deadline.after($0) }, teardown: teardown, readingUntil: outputEnd)
+    public func run(
+        input: [UInt8]? = nil, timeout: Duration? = nil, teardown: Teardown = .standard,
+        readingUntil outputEnd: OutputEnd = .endOfFile
+    ) throws(SpawnError) -> RunResult {
+        try startForRun(input: input).collect(
+            until: timeout.map { Deadline.after($0) }, teardown: teardown, readingUntil: outputEnd)
     }
 
     /// ``run(input:timeout:teardown:readingUntil:)`` with the input as UTF-8 text.
-    public func run(input: String, timeout: Duration? = nil, teardown: Teardown = .standard,
-                    readingUntil outputEnd: OutputEnd = .endOfFile) throws(SpawnError) -> RunResult {
+    public func run(
+        input: String, timeout: Duration? = nil, teardown: Teardown = .standard,
+        readingUntil outputEnd: OutputEnd = .endOfFile
+    ) throws(SpawnError) -> RunResult {
         try run(input: Array(input.utf8), timeout: timeout, teardown: teardown, readingUntil: outputEnd)
     }
 
     /// Starts the child as the sync and the async `run` both want it: `input`, else the standard input
     /// setting (no bytes for a pipe, `/dev/null` when unset); both outputs captured unless set otherwise.
     func startForRun(input: [UInt8]?) throws(SpawnError) -> ChildProcess {
-        try start(input: Command.forRun(input.map { .bytes($0) } ?? standardInput ?? .null),
-                  output: Command.forRun(standardOutput), error: Command.forRun(standardError))
+        try start(
+            input: Command.forRun(input.map { .bytes($0) } ?? standardInput ?? .null),
+            output: Command.forRun(standardOutput), error: Command.forRun(standardError))
     }
 
     /// A standard input setting as a run uses it: a pipe gets no bytes.

@@ -19,8 +19,9 @@ public struct Pipeline: Sendable {
     /// its error is thrown.
     public func spawn() throws(SpawnError) -> [ChildProcess] {
         guard let first = commands.first, let last = commands.last else { return [] }
-        return try start(input: first.standardInput ?? .inherit, output: last.standardOutput ?? .inherit,
-                         error: { $0.standardError ?? .inherit })
+        return try start(
+            input: first.standardInput ?? .inherit, output: last.standardOutput ?? .inherit,
+            error: { $0.standardError ?? .inherit })
     }
 
     /// Runs the pipeline to its end: feeds `input` to the first command (or what its ``Command/standardInput``
@@ -29,11 +30,14 @@ public struct Pipeline: Sendable {
     /// would show them), and returns them with every command's status. Past `timeout` every
     /// command still running is stopped with `teardown`; the bounds and `readingUntil` are those of
     /// ``Command/run(input:timeout:teardown:readingUntil:)-1yk49``.
-    public func run(input: [UInt8]? = nil, timeout: Duration? = nil, teardown: Teardown = .standard,
-                    readingUntil outputEnd: OutputEnd = .endOfFile) throws(SpawnError) -> PipelineResult {
+    public func run(
+        input: [UInt8]? = nil, timeout: Duration? = nil, teardown: Teardown = .standard,
+        readingUntil outputEnd: OutputEnd = .endOfFile
+    ) throws(SpawnError) -> PipelineResult {
         guard let prepared = try startForRun(input: input) else { return PreparedRun.noCommands }
         let deadline = timeout.map { Deadline.after($0) }
-        return prepared.pipelineResult(try RunExchange.run(prepared, deadline: deadline, teardown: teardown, outputEnd: outputEnd))
+        return prepared.pipelineResult(
+            try RunExchange.run(prepared, deadline: deadline, teardown: teardown, outputEnd: outputEnd))
     }
 
     /// Starts the commands as ``run(input:timeout:teardown:readingUntil:)`` wants them; nil for no commands.
@@ -45,8 +49,10 @@ public struct Pipeline: Sendable {
         var errorLimit = StandardOutput.defaultCaptureLimit
         let children: [ChildProcess]
         do throws(SpawnError) {
-            children = try start(input: Command.forRun(input.map { .bytes($0) } ?? first.standardInput ?? .null),
-                                 output: Command.forRun(last.standardOutput)) { command in
+            children = try start(
+                input: Command.forRun(input.map { .bytes($0) } ?? first.standardInput ?? .null),
+                output: Command.forRun(last.standardOutput)
+            ) { command in
                 let setting = Command.forRun(command.standardError)
                 if case .capture(let limit) = setting {
                     errorLimit = limit
@@ -58,20 +64,25 @@ public struct Pipeline: Sendable {
             try? errors.readEnd.close()
             throw error
         }
-        return PreparedRun(children: children, output: children[children.count - 1].takeCapturedOutput(),
-                           error: (errors.readEnd, errorLimit))
+        return PreparedRun(
+            children: children, output: children[children.count - 1].takeCapturedOutput(),
+            error: (errors.readEnd, errorLimit))
     }
 
     /// ``run(input:timeout:teardown:readingUntil:)`` with the input as UTF-8 text.
-    public func run(input: String, timeout: Duration? = nil, teardown: Teardown = .standard,
-                    readingUntil outputEnd: OutputEnd = .endOfFile) throws(SpawnError) -> PipelineResult {
+    public func run(
+        input: String, timeout: Duration? = nil, teardown: Teardown = .standard,
+        readingUntil outputEnd: OutputEnd = .endOfFile
+    ) throws(SpawnError) -> PipelineResult {
         try run(input: Array(input.utf8), timeout: timeout, teardown: teardown, readingUntil: outputEnd)
     }
 
     /// Starts the commands with pipes between them, the first reading `input`, the last writing to
     /// `output`, each one's standard error where `error` says.
-    func start(input: StandardInput, output: StandardOutput,
-               error: (Command) -> StandardOutput) throws(SpawnError) -> [ChildProcess] {
+    func start(
+        input: StandardInput, output: StandardOutput,
+        error: (Command) -> StandardOutput
+    ) throws(SpawnError) -> [ChildProcess] {
         var children: [ChildProcess] = []
         var previousReadEnd: FileDescriptor?
         defer { try? previousReadEnd?.close() }
@@ -80,9 +91,10 @@ public struct Pipeline: Sendable {
                 let isLast = index == commands.count - 1
                 let next = try isLast ? nil : Pipeline.pipe(.standardOutput, of: command.program)
                 defer { try? next?.writeEnd.close() }
-                let child = try command.start(input: previousReadEnd.map { .fileDescriptor($0) } ?? input,
-                                              output: next.map { .fileDescriptor($0.writeEnd) } ?? output,
-                                              error: error(command))
+                let child = try command.start(
+                    input: previousReadEnd.map { .fileDescriptor($0) } ?? input,
+                    output: next.map { .fileDescriptor($0.writeEnd) } ?? output,
+                    error: error(command))
                 children.append(child)
                 try? previousReadEnd?.close()
                 previousReadEnd = next?.readEnd
@@ -95,10 +107,14 @@ public struct Pipeline: Sendable {
     }
 
     /// A new pipe for `program`'s standard output or error (`stream`), or the error naming that stream.
-    private static func pipe(_ stream: SpawnError.Step, of program: String) throws(SpawnError)
-        -> (readEnd: FileDescriptor, writeEnd: FileDescriptor) {
+    private static func pipe(
+        _ stream: SpawnError.Step, of program: String
+    ) throws(SpawnError)
+        -> (readEnd: FileDescriptor, writeEnd: FileDescriptor)
+    {
         do { return try FileDescriptor.pipe() } catch {
-            throw SpawnError(program: program, step: stream, errno: error, detail: stream.failure + ": pipe failed: " + error.description)
+            throw SpawnError(
+                program: program, step: stream, errno: error, detail: stream.failure + ": pipe failed: " + error.description)
         }
     }
 }

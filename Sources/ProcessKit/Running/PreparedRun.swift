@@ -27,26 +27,32 @@ struct PreparedRun {
     }
 
     /// The result of a pipeline of no commands.
-    static let noCommands = PipelineResult(statuses: [], standardOutput: [], standardError: [], standardOutputTruncated: false,
-                                           standardErrorTruncated: false, timedOut: false)
+    static let noCommands = PipelineResult(
+        statuses: [], standardOutput: [], standardError: [], standardOutputTruncated: false,
+        standardErrorTruncated: false, timedOut: false)
 
     /// One child's result.
     func runResult(_ outcome: Outcome) -> RunResult {
         let (output, error) = streams(outcome.outputs)
-        return RunResult(status: outcome.statuses[0], standardOutput: output.bytes, standardError: error.bytes,
-                         standardOutputTruncated: output.truncated, standardErrorTruncated: error.truncated, timedOut: outcome.timedOut)
+        return RunResult(
+            status: outcome.statuses[0], standardOutput: output.bytes, standardError: error.bytes,
+            standardOutputTruncated: output.truncated, standardErrorTruncated: error.truncated, timedOut: outcome.timedOut)
     }
 
     /// A pipeline's result.
     func pipelineResult(_ outcome: Outcome) -> PipelineResult {
         let (output, error) = streams(outcome.outputs)
-        return PipelineResult(statuses: outcome.statuses, standardOutput: output.bytes, standardError: error.bytes,
-                              standardOutputTruncated: output.truncated, standardErrorTruncated: error.truncated, timedOut: outcome.timedOut)
+        return PipelineResult(
+            statuses: outcome.statuses, standardOutput: output.bytes, standardError: error.bytes,
+            standardOutputTruncated: output.truncated, standardErrorTruncated: error.truncated, timedOut: outcome.timedOut)
     }
 
     /// Standard output and standard error as read, empty for a stream that was not captured.
-    private func streams(_ collected: [(bytes: [UInt8], truncated: Bool)])
-        -> (output: (bytes: [UInt8], truncated: Bool), error: (bytes: [UInt8], truncated: Bool)) {
+    private func streams(
+        _ collected: [(bytes: [UInt8], truncated: Bool)]
+    )
+        -> (output: (bytes: [UInt8], truncated: Bool), error: (bytes: [UInt8], truncated: Bool))
+    {
         (capturesOutput ? collected[0] : ([], false), capturesError ? collected[collected.count - 1] : ([], false))
     }
 }

@@ -67,19 +67,25 @@ struct RunExchange: Stepper {
             readiness = exit
         } else {
             if !outputs.contains(where: { $0.fd != nil }) || watch.timedOut || cancelled || outputEnd == .childExit
-                || deadline?.hasPassed == true { return nil }
+                || deadline?.hasPassed == true
+            {
+                return nil
+            }
             readiness = Readiness(deadline: deadline)
         }
         if let input { readiness.watches.append(Readiness.Watch(fd: input.rawValue, writable: true)) }
-        for output in outputs { if let fd = output.fd { readiness.watches.append(Readiness.Watch(fd: fd.rawValue, writable: false)) } }
+        for output in outputs {
+            if let fd = output.fd { readiness.watches.append(Readiness.Watch(fd: fd.rawValue, writable: false)) }
+        }
         return readiness
     }
 
     /// What it saw, once it is over; closes the pipe ends still open.
     mutating func finish() -> PreparedRun.Outcome {
         closeAll()
-        return PreparedRun.Outcome(statuses: watch.statuses.map { $0! }, outputs: outputs.map { ($0.collector.bytes, $0.collector.truncated) },
-                                   timedOut: watch.timedOut)
+        return PreparedRun.Outcome(
+            statuses: watch.statuses.map { $0! }, outputs: outputs.map { ($0.collector.bytes, $0.collector.truncated) },
+            timedOut: watch.timedOut)
     }
 
     /// After `error`: closes the pipe ends, kills and reaps the children still running, and returns
@@ -88,8 +94,10 @@ struct RunExchange: Stepper {
         closeAll()
         let running = watch.children.indices.filter { watch.statuses[$0] == nil }
         for index in running { _ = try? watch.children[index].tearDown(.kill) }
-        return SpawnError(program: watch.children.first?.program ?? "", step: !running.isEmpty && error == .noChildProcess ? .wait : .communication,
-                          errno: error)
+        return SpawnError(
+            program: watch.children.first?.program ?? "",
+            step: !running.isEmpty && error == .noChildProcess ? .wait : .communication,
+            errno: error)
     }
 
     /// Writes as much of the remaining input as the pipe takes, and closes it once all is written or
@@ -134,8 +142,10 @@ struct RunExchange: Stepper {
 extension RunExchange {
     /// Runs `prepared` to its end in this thread. On an error the children are killed and reaped
     /// before it is thrown, and every pipe end is closed.
-    static func run(_ prepared: PreparedRun, deadline: Deadline?, teardown: Teardown,
-                    outputEnd: OutputEnd) throws(SpawnError) -> PreparedRun.Outcome {
+    static func run(
+        _ prepared: PreparedRun, deadline: Deadline?, teardown: Teardown,
+        outputEnd: OutputEnd
+    ) throws(SpawnError) -> PreparedRun.Outcome {
         var exchange = RunExchange(prepared, deadline: deadline, teardown: teardown, outputEnd: outputEnd)
         do throws(Errno) {
             try exchange.start()

@@ -16,8 +16,10 @@ public struct RunResult: Equatable, Sendable {
     public let timedOut: Bool
 
     /// The memberwise form, for tools that assemble results of their own (tests, fakes).
-    public init(status: WaitStatus, standardOutput: [UInt8] = [], standardError: [UInt8] = [],
-                standardOutputTruncated: Bool = false, standardErrorTruncated: Bool = false, timedOut: Bool = false) {
+    public init(
+        status: WaitStatus, standardOutput: [UInt8] = [], standardError: [UInt8] = [],
+        standardOutputTruncated: Bool = false, standardErrorTruncated: Bool = false, timedOut: Bool = false
+    ) {
         self.status = status
         self.standardOutput = standardOutput
         self.standardError = standardError

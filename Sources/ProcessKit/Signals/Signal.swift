@@ -117,7 +117,9 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
         let bare = withoutSIG ?? upper
         // "SIG32": the name ``name`` gives a number the C library keeps for itself.
         if withoutSIG != nil, let number = ASCII.decimal(bare.utf8) { return Signal(rawValue: number) }
-        if let index = Signal.standardNames.firstIndex(where: { ASCII.equal($0, bare) }), index > 0 { return Signal(Int32(index)) }
+        if let index = Signal.standardNames.firstIndex(where: { ASCII.equal($0, bare) }), index > 0 {
+            return Signal(Int32(index))
+        }
         for alias in Signal.aliases where ASCII.equal(alias.name, bare) { return Signal(alias.number) }
         return Signal.parseRealtime(bare)
     }

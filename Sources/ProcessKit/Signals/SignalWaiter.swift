@@ -30,10 +30,11 @@ public struct SignalWaiter {
         var sender: Int32 = 0, code: Int32 = 0, value: Int32 = 0
         do {
             let number = try retryingOnInterrupt {
-                pk_wait_for_signal(&set, deadline.map { max(0, $0.nanoseconds - Deadline.now.nanoseconds) } ?? -1, &sender, &code, &value)
+                pk_wait_for_signal(
+                    &set, deadline.map { max(0, $0.nanoseconds - Deadline.now.nanoseconds) } ?? -1, &sender, &code, &value)
             }
             return ReceivedSignal(signal: Signal(number), senderPID: sender, code: code, value: value)
-        } catch where error == .tryAgain {
+        } catch  where error == .tryAgain {
             return nil
         }
     }

@@ -104,10 +104,12 @@ public struct Environment: Equatable, Sendable, ExpressibleByArrayLiteral {
         if case .entries(let given) = base {
             for (index, entry) in given.enumerated() {
                 guard let equals = entry.firstIndex(of: UInt8(ascii: "=")) else {
-                    return "environment entry " + String(index + 1) + " '" + String(decoding: entry, as: UTF8.self) + "' has no '='"
+                    return "environment entry " + String(index + 1) + " '" + String(decoding: entry, as: UTF8.self)
+                        + "' has no '='"
                 }
                 if equals == 0 {
-                    return "environment entry " + String(index + 1) + " '" + String(decoding: entry, as: UTF8.self) + "' has no name"
+                    return "environment entry " + String(index + 1) + " '" + String(decoding: entry, as: UTF8.self)
+                        + "' has no name"
                 }
             }
         }

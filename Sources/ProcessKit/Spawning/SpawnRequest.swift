@@ -58,13 +58,17 @@ struct SpawnRequest {
         // PATH as the child will have it, as Rust's and Python's process APIs look it up too.
         var path: [[UInt8]] = []
         if !CStringArray.has(UInt8(ascii: "/"), in: command.programBytes) && !command.programBytes.isEmpty {
-            let value = command.environment.isUnchangedInherit ? Command.environmentValue("PATH").map { Array($0.utf8) }
+            let value =
+                command.environment.isUnchangedInherit
+                ? Command.environmentValue("PATH").map { Array($0.utf8) }
                 : entries.first { Environment.entry($0, isNamed: Array("PATH".utf8)) }.map { Array($0.dropFirst(5)) }
             path = [value ?? Array("/bin:/usr/bin".utf8)]
         }
         let argv = [command.argumentZero.map { Array($0.utf8) } ?? command.programBytes] + command.argumentBytes
-        let strings = CStringArray(groups: [[command.programBytes], argv, entries,
-                                            command.workingDirectory.map { [Array($0.utf8)] } ?? [], path])
+        let strings = CStringArray(groups: [
+            [command.programBytes], argv, entries,
+            command.workingDirectory.map { [Array($0.utf8)] } ?? [], path,
+        ])
         guard let bad = strings.firstWithNUL else { return strings }
         switch bad.group {
         case 0: throw failure(.program, EINVAL, "the program name contains a NUL byte")
@@ -145,8 +149,10 @@ struct SpawnRequest {
         return fd.rawValue
     }
 
-    private func launch(_ strings: CStringArray, input: StandardInput, output: StandardOutput,
-                        error: StandardOutput) throws(SpawnError) -> ChildProcess {
+    private func launch(
+        _ strings: CStringArray, input: StandardInput, output: StandardOutput,
+        error: StandardOutput
+    ) throws(SpawnError) -> ChildProcess {
         let command = self.command
         let argumentCount = command.argumentBytes.count + 1
         // argv for /bin/sh, which the child fills in: "/bin/sh", the script, then argv[1...] borrowed from `strings`.
@@ -170,11 +176,12 @@ struct SpawnRequest {
         var mask: UInt64 = 0, ignored: UInt64 = 0
         if case .exactly(let set) = command.signalMask { mask = set.bits }
         if case .exactly(let set) = command.ignoredSignals { ignored = set.bits }
-        let group: Int32 = switch command.processGroup {
-        case .inherit: -1
-        case .new: 0
-        case .join(let leader): leader
-        }
+        let group: Int32 =
+            switch command.processGroup {
+            case .inherit: -1
+            case .new: 0
+            case .join(let leader): leader
+            }
         var attributes = pk_spawn_attributes(
             program: strings.group(0)[0]!,
             search_path: strings.group(4)[0],
@@ -206,11 +213,13 @@ struct SpawnRequest {
         var outcome = pk_spawn_outcome()
         let result = pk_spawn(&attributes, &outcome)
         guard result == 0 else {
-            var error = SpawnError(program: command.program, step: SpawnError.Step(rawValue: outcome.failed_step),
-                                   errno: Errno(rawValue: outcome.error))
+            var error = SpawnError(
+                program: command.program, step: SpawnError.Step(rawValue: outcome.failed_step),
+                errno: Errno(rawValue: outcome.error))
             error.childPID = outcome.failed_child > 0 ? outcome.failed_child : nil
             if error.step == .resourceLimits {
-                error.detail = "setrlimit(" + ResourceLimit.Resource(rawValue: outcome.failed_resource).description + ") failed: "
+                error.detail =
+                    "setrlimit(" + ResourceLimit.Resource(rawValue: outcome.failed_resource).description + ") failed: "
                     + error.errno.description
             }
             throw error
@@ -221,10 +230,11 @@ struct SpawnRequest {
         }
         var pendingInput: [UInt8]?
         if case .bytes(let bytes) = input { pendingInput = bytes }
-        return ChildProcess(pid: outcome.pid, pidDescriptor: outcome.pidfd >= 0 ? FileDescriptor(rawValue: outcome.pidfd) : nil,
-                            processGroup: command.processGroup == .new || command.newSession ? outcome.pid : nil,
-                            program: command.program, input: parentEnds[0], output: parentEnds[1], error: parentEnds[2],
-                            pendingInput: pendingInput, outputLimit: limit(output), errorLimit: limit(error))
+        return ChildProcess(
+            pid: outcome.pid, pidDescriptor: outcome.pidfd >= 0 ? FileDescriptor(rawValue: outcome.pidfd) : nil,
+            processGroup: command.processGroup == .new || command.newSession ? outcome.pid : nil,
+            program: command.program, input: parentEnds[0], output: parentEnds[1], error: parentEnds[2],
+            pendingInput: pendingInput, outputLimit: limit(output), errorLimit: limit(error))
     }
 }
 

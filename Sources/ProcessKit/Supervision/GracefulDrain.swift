@@ -62,8 +62,10 @@ public struct GracefulDrain: Equatable, Sendable {
     /// Runs the drain on `events` (an adopted orphan reaped meanwhile goes to `orphan`); `report`
     /// hears what happens. Returns once nothing is left, or after the SIGKILL however the processes
     /// behave (every wait is bounded).
-    public func run(_ events: SupervisorEvents, scope: Scope = .current, orphan: ((ReapedChild) -> Void)? = nil,
-                    report: (Event) -> Void) {
+    public func run(
+        _ events: SupervisorEvents, scope: Scope = .current, orphan: ((ReapedChild) -> Void)? = nil,
+        report: (Event) -> Void
+    ) {
         events.reapAll(orphan: orphan)
         let remaining: [ProcessEntry]
         do { remaining = try ProcessTable.descendantsOfThisProcess().filter { !$0.isZombie } } catch {
@@ -116,8 +118,10 @@ public struct GracefulDrain: Equatable, Sendable {
     /// Reaps until the caller has no children left (true) or the deadline passes (false). With no
     /// child left, no descendant is left either: an orphan is re-parented to the caller (PID 1 or a
     /// subreaper).
-    func waitUntilGone(_ events: SupervisorEvents, until deadline: Deadline, orphan: ((ReapedChild) -> Void)?,
-                       report: (Event) -> Void) -> Bool {
+    func waitUntilGone(
+        _ events: SupervisorEvents, until deadline: Deadline, orphan: ((ReapedChild) -> Void)?,
+        report: (Event) -> Void
+    ) -> Bool {
         while true {
             switch events.next(until: deadline, untilNoChildren: true, orphan: orphan) {
             case .noChildrenLeft: return true

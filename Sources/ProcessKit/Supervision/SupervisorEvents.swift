@@ -90,8 +90,10 @@ public final class SupervisorEvents {
     /// SIGCHLD reaps: children it started become events, adopted orphans go to `orphan` (nil: no
     /// call at all, for an init that reaps thousands and logs none).
     /// `untilNoChildren` adds ``SupervisorEvent/noChildrenLeft``, for a drain.
-    public func next(until deadline: Deadline? = nil, untilNoChildren: Bool = false,
-                     orphan: ((ReapedChild) -> Void)? = nil) -> SupervisorEvent {
+    public func next(
+        until deadline: Deadline? = nil, untilNoChildren: Bool = false,
+        orphan: ((ReapedChild) -> Void)? = nil
+    ) -> SupervisorEvent {
         if let child = failedStart {
             failedStart = nil
             return .childEnded(pid: child.pid, status: child.status)

@@ -44,7 +44,9 @@ public struct Deadline: Comparable, Hashable, Sendable {
 
     /// Milliseconds left for poll or epoll_wait: rounded up, so a wait never ends just before the
     /// deadline, and 0 once it has passed.
-    package var millisecondsRemaining: Int32 { Int32(clamping: max(0, (nanoseconds - Deadline.now.nanoseconds + 999_999) / 1_000_000)) }
+    package var millisecondsRemaining: Int32 {
+        Int32(clamping: max(0, (nanoseconds - Deadline.now.nanoseconds + 999_999) / 1_000_000))
+    }
 
     /// Whether `lhs` comes before `rhs`.
     public static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds < rhs.nanoseconds }

@@ -39,9 +39,11 @@ public final class ChildProcess: @unchecked Sendable {
     private var reapedStatus: WaitStatus?
     private var inputEnd: FileDescriptor?, outputEnd: FileDescriptor?, errorEnd: FileDescriptor?
 
-    init(pid: Int32, pidDescriptor: FileDescriptor?, processGroup: Int32?, program: String,
-         input: FileDescriptor? = nil, output: FileDescriptor? = nil, error: FileDescriptor? = nil,
-         pendingInput: [UInt8]? = nil, outputLimit: Int? = nil, errorLimit: Int? = nil) {
+    init(
+        pid: Int32, pidDescriptor: FileDescriptor?, processGroup: Int32?, program: String,
+        input: FileDescriptor? = nil, output: FileDescriptor? = nil, error: FileDescriptor? = nil,
+        pendingInput: [UInt8]? = nil, outputLimit: Int? = nil, errorLimit: Int? = nil
+    ) {
         self.pid = pid
         self.pidDescriptor = pidDescriptor
         self.processGroup = processGroup
@@ -58,8 +60,9 @@ public final class ChildProcess: @unchecked Sendable {
     /// leads one. A pidfd is opened for it where the kernel has them.
     public convenience init(pid: Int32, processGroup: Int32? = nil) {
         let fd = pk_pidfd_open(pid)
-        self.init(pid: pid, pidDescriptor: fd >= 0 ? FileDescriptor(rawValue: fd) : nil, processGroup: processGroup,
-                  program: "pid \(pid)")
+        self.init(
+            pid: pid, pidDescriptor: fd >= 0 ? FileDescriptor(rawValue: fd) : nil, processGroup: processGroup,
+            program: "pid \(pid)")
     }
 
     deinit {
@@ -111,8 +114,9 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Stops the program: the caller asked for a pipe end this child does not have.
     private func missingPipe(_ property: String, _ stream: String, made settings: String, gone: String) -> Never {
-        preconditionFailure("ChildProcess.\(property): '\(program)' has no \(stream) pipe (its command did not set "
-                            + "\(property) = \(settings), or the pipe was \(gone)); use \(property)IfPiped where it may be missing")
+        preconditionFailure(
+            "ChildProcess.\(property): '\(program)' has no \(stream) pipe (its command did not set "
+                + "\(property) = \(settings), or the pipe was \(gone)); use \(property)IfPiped where it may be missing")
     }
 
     /// Closes the write end of its standard input pipe: the child reads end of file.
@@ -121,11 +125,23 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Hands over the write end of its standard input pipe: the caller closes it from now on.
-    public func takeStandardInput() -> FileDescriptor? { lock.withLock { defer { inputEnd = nil }; return inputEnd } }
+    public func takeStandardInput() -> FileDescriptor? {
+        lock.withLock {
+            defer { inputEnd = nil }; return inputEnd
+        }
+    }
     /// Hands over the read end of its standard output pipe: the caller closes it from now on.
-    public func takeStandardOutput() -> FileDescriptor? { lock.withLock { defer { outputEnd = nil }; return outputEnd } }
+    public func takeStandardOutput() -> FileDescriptor? {
+        lock.withLock {
+            defer { outputEnd = nil }; return outputEnd
+        }
+    }
     /// Hands over the read end of its standard error pipe: the caller closes it from now on.
-    public func takeStandardError() -> FileDescriptor? { lock.withLock { defer { errorEnd = nil }; return errorEnd } }
+    public func takeStandardError() -> FileDescriptor? {
+        lock.withLock {
+            defer { errorEnd = nil }; return errorEnd
+        }
+    }
 
     // MARK: Signals
 

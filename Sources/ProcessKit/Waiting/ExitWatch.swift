@@ -53,7 +53,9 @@ struct ExitWatch: Stepper {
         if var current = progress {
             let children = self.children, statuses = self.statuses, toGroup = current.teardown.signalsProcessGroup
             readiness.deadline = try current.advance(now: now) { (signal) throws(Errno) in
-                for index in children.indices where statuses[index] == nil { try children[index].sendIgnoringGone(signal, toGroup: toGroup) }
+                for index in children.indices where statuses[index] == nil {
+                    try children[index].sendIgnoringGone(signal, toGroup: toGroup)
+                }
             }
             progress = current
         }

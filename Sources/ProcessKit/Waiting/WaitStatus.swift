@@ -45,7 +45,8 @@ public enum WaitStatus: Equatable, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .exited(let code): return "exited with status \(code)"
-        case .signaled(let signal, let core): return "killed by signal \(signal.rawValue) (\(signal.name))" + (core ? ", core dumped" : "")
+        case .signaled(let signal, let core):
+            return "killed by signal \(signal.rawValue) (\(signal.name))" + (core ? ", core dumped" : "")
         case .stopped(let signal): return "stopped by signal \(signal.rawValue) (\(signal.name))"
         case .continued: return "continued"
         }

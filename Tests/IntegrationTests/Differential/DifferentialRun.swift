@@ -25,14 +25,17 @@ enum DifferentialRun {
     /// A peer's binary, or nil (then a skip, or under PROCESSKIT_REQUIRE_ALL=1 a failure).
     static func peer(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let path = Harness.executable("/usr/bin/\(name)", "/usr/local/bin/\(name)", "/bin/\(name)")
-        try Harness.require(path != nil, "needs \(name) (apt-get install \(name)) to compare with", sourceLocation: sourceLocation)
+        try Harness.require(
+            path != nil, "needs \(name) (apt-get install \(name)) to compare with", sourceLocation: sourceLocation)
         return path!
     }
 
     /// Runs `cases` cases of `seed` for `pair` (or only case `only` of it) and fails the test with the
     /// driver's report of every case that differed.
-    static func expectSameBehaviour(pair: String, peer: String, ours: String, seed: Int, cases: Int = 1, only: Int? = nil,
-                                    emulated: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectSameBehaviour(
+        pair: String, peer: String, ours: String, seed: Int, cases: Int = 1, only: Int? = nil,
+        emulated: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         try Harness.requirePIDNamespaces(sourceLocation: sourceLocation)
         let python = Harness.python3
         try Harness.require(python != nil, "needs python3", sourceLocation: sourceLocation)
@@ -48,7 +51,9 @@ enum DifferentialRun {
             // (.ci/run's summary of a failed run) shows which case differed and how to run it again.
             for line in result.stdout.split(separator: "\n") { print("differential: \(line)") }
         }
-        #expect(result.status == 0, """
+        #expect(
+            result.status == 0,
+            """
             \(pair) differs from \(peer) (seed \(seed), \(cases) cases):
             \(String(result.stdout.suffix(60_000)))\(result.stderr)
             """, sourceLocation: sourceLocation)

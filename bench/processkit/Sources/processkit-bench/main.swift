@@ -23,7 +23,8 @@ import Synchronization
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
-    return sorted.isEmpty ? 0 : sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.isEmpty
+        ? 0 : sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -47,7 +48,9 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) thr
     let semaphore = DispatchSemaphore(value: 0)
     let outcome = Mutex<Result<T, any Error>?>(nil)
     Task {
-        do { let value = try await body(); outcome.withLock { $0 = .success(value) } } catch { outcome.withLock { $0 = .failure(error) } }
+        do { let value = try await body(); outcome.withLock { $0 = .success(value) } } catch {
+            outcome.withLock { $0 = .failure(error) }
+        }
         semaphore.signal()
     }
     semaphore.wait()
@@ -110,53 +113,67 @@ func asyncBench(count: Int) async throws {
         try await group.waitForAll()
     }
     let foundationSeconds = Double(DispatchTime.now().uptimeNanoseconds - foundationStart) / 1e9
-    emit(["count": count,
-          "processkit_seconds": (processKitSeconds * 1000).rounded() / 1000, "processkit_threads_before": before,
-          "processkit_threads_most": most.count,
-          "foundation_seconds": (foundationSeconds * 1000).rounded() / 1000, "foundation_threads_before": foundationBefore,
-          "foundation_threads_most": foundationMost.count])
+    emit([
+        "count": count,
+        "processkit_seconds": (processKitSeconds * 1000).rounded() / 1000, "processkit_threads_before": before,
+        "processkit_threads_most": most.count,
+        "foundation_seconds": (foundationSeconds * 1000).rounded() / 1000, "foundation_threads_before": foundationBefore,
+        "foundation_threads_most": foundationMost.count,
+    ])
 }
 
 /// The readers `capture` compares, each reading BYTES from `zeros BYTES` and checking it got them all.
 let captureMethods: [(name: String, body: (Int, String) throws -> Void)] = [
     ("c_read_loop", { bytes, zeros in precondition(cbench_read_loop(zeros, "\(bytes)", 65536) == bytes) }),
     ("c_read_keeping", { bytes, zeros in precondition(cbench_read_loop_keeping(zeros, "\(bytes)", 65536) == bytes) }),
-    ("processkit_capture", { bytes, zeros in
-        var command = Command(zeros, arguments: ["\(bytes)"])
-        command.standardOutput = .capture(limit: bytes)
-        let result = try command.run()
-        precondition(result.standardOutput.count == bytes && !result.standardOutputTruncated)
-    }),
-    ("processkit_capture_async", { bytes, zeros in
-        var setting = Command(zeros, arguments: ["\(bytes)"])
-        setting.standardOutput = .capture(limit: bytes)
-        let command = setting
-        let result = try blocking { try await command.run() }
-        precondition(result.standardOutput.count == bytes && !result.standardOutputTruncated)
-    }),
-    ("processkit_stream", { bytes, zeros in
-        var command = Command(zeros, arguments: ["\(bytes)"])
-        command.standardOutput = .pipe
-        let child = try command.spawn()
-        let output = child.standardOutput
-        var total = 0
-        try withUnsafeTemporaryAllocation(byteCount: 65536, alignment: 16) { buffer in
-            while true {
-                let count = try output.read(into: buffer)
-                if count == 0 { break }
-                total += count
-            }
+    (
+        "processkit_capture",
+        { bytes, zeros in
+            var command = Command(zeros, arguments: ["\(bytes)"])
+            command.standardOutput = .capture(limit: bytes)
+            let result = try command.run()
+            precondition(result.standardOutput.count == bytes && !result.standardOutputTruncated)
         }
-        _ = try child.wait()
-        precondition(total == bytes)
-    }),
-    ("foundation", { bytes, zeros in
-        let pipe = Pipe()
-        let process = try foundationRun(zeros, ["\(bytes)"], output: pipe)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        precondition(data.count == bytes)
-    }),
+    ),
+    (
+        "processkit_capture_async",
+        { bytes, zeros in
+            var setting = Command(zeros, arguments: ["\(bytes)"])
+            setting.standardOutput = .capture(limit: bytes)
+            let command = setting
+            let result = try blocking { try await command.run() }
+            precondition(result.standardOutput.count == bytes && !result.standardOutputTruncated)
+        }
+    ),
+    (
+        "processkit_stream",
+        { bytes, zeros in
+            var command = Command(zeros, arguments: ["\(bytes)"])
+            command.standardOutput = .pipe
+            let child = try command.spawn()
+            let output = child.standardOutput
+            var total = 0
+            try withUnsafeTemporaryAllocation(byteCount: 65536, alignment: 16) { buffer in
+                while true {
+                    let count = try output.read(into: buffer)
+                    if count == 0 { break }
+                    total += count
+                }
+            }
+            _ = try child.wait()
+            precondition(total == bytes)
+        }
+    ),
+    (
+        "foundation",
+        { bytes, zeros in
+            let pipe = Pipe()
+            let process = try foundationRun(zeros, ["\(bytes)"], output: pipe)
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            precondition(data.count == bytes)
+        }
+    ),
 ]
 
 let arguments = CommandLine.arguments
@@ -194,7 +211,9 @@ case "capture":
             let name = methods[(round + index) % methods.count]
             let result = try Command("/proc/self/exe", arguments: ["capture-one", "\(bytes)", zeros, name]).run()
             let fields = result.standardOutputText.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Double($0) }
-            guard result.succeeded, fields.count == 2 else { fatalError("capture-one \(name): \(result.status) \(result.standardErrorText)") }
+            guard result.succeeded, fields.count == 2 else {
+                fatalError("capture-one \(name): \(result.status) \(result.standardErrorText)")
+            }
             samples[name, default: []].append(fields[0])
             cpu[name, default: []].append(fields[1])
         }
@@ -204,13 +223,15 @@ case "capture":
     for (name, values) in cpu { result[name + "_cpu_s_per_gib"] = (median(values) * 1000).rounded() / 1000 }
     // For a person: the medians side by side with their ratios to the C loop that keeps the bytes.
     let base = (samples["c_read_keeping"].map(median), cpu["c_read_keeping"].map(median))
-    var table = "capture of \(bytes) bytes, medians of \(rounds) rounds, each sample a fresh process; ratios to the C loop that keeps the bytes "
+    var table =
+        "capture of \(bytes) bytes, medians of \(rounds) rounds, each sample a fresh process; ratios to the C loop that keeps the bytes "
         + "(throughput; CPU time, higher is less)\n"
     for name in methods {
         let rate = median(samples[name]!), seconds = median(cpu[name]!)
         let ratios = base.0.map { String(format: " %5.2f×", rate / $0) } ?? ""
         let cpuRatios = base.1.map { String(format: " %5.2f×", $0 / seconds) } ?? ""
-        table += "  " + name.padding(toLength: 26, withPad: " ", startingAt: 0)
+        table +=
+            "  " + name.padding(toLength: 26, withPad: " ", startingAt: 0)
             + String(format: " %6.3f GiB/s", rate) + ratios + String(format: "   %6.3f CPU s/GiB", seconds) + cpuRatios + "\n"
     }
     table += "reproduce: \(arguments.joined(separator: " "))\n"
@@ -230,6 +251,9 @@ case "async":
     try await asyncBench(count: Int(arguments[2])!)
 
 default:
-    FileHandle.standardError.write(Data("usage: processkit-bench spawn GIB RUNS | capture BYTES ROUNDS ZEROS [METHOD,...] | capture-one BYTES ZEROS METHOD | async COUNT\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "usage: processkit-bench spawn GIB RUNS | capture BYTES ROUNDS ZEROS [METHOD,...] | capture-one BYTES ZEROS METHOD | async COUNT\n"
+                .utf8))
     exit(2)
 }
