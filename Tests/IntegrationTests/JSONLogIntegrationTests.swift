@@ -468,12 +468,7 @@ import ToolSupport
         let program = "/" + String(repeating: "./", count: 1500) + "bin/sh"
         try Harness.withTemporaryDirectory { directory in
             let status = directory + "/status.json"
-            func restarts() -> Int {
-                guard let data = FileManager.default.contents(atPath: status),
-                    let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-                else { return -1 }
-                return object["restarts"] as? Int ?? -1
-            }
+            func restarts() -> Int { ReboundStatusFile.restarts(at: status) }
             seen.formUnion(
                 try Self.droppedLines(
                     Harness.rebound, tool: "rebound", ["-b", "0", "--status-file", status, "--", program, "-c", "exit 1"]

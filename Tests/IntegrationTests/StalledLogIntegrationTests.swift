@@ -96,12 +96,7 @@ func waitUntil(timeout: Double, _ condition: () -> Bool) -> Bool {
         let directory = try Harness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let status = directory + "/status.json"
-        func restarts() -> Int {
-            guard let data = FileManager.default.contents(atPath: status),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            else { return -1 }
-            return object["restarts"] as? Int ?? -1
-        }
+        func restarts() -> Int { ReboundStatusFile.restarts(at: status) }
         // A 3 KB program path makes 3 KB log lines: a few restarts fill the pipe's 64 KB.
         let program = "/" + String(repeating: "./", count: 1500) + "bin/sh"
         let rebound = try UnreadStandardError(
