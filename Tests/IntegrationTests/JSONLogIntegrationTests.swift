@@ -449,8 +449,9 @@ import ToolSupport
             seen.formUnion(log.events)
         }
 
-        // qemu-user answers /proc/self/exe itself, /proc or not.
-        if Self.emulated {
+        // qemu-user answers /proc/self/exe itself, /proc or not; a sanitizer's runtime needs /proc and
+        // writes its own warnings to standard error without it.
+        if Self.emulated || Harness.sanitizer != nil {
             leftOut.insert("health_runner_unavailable")
         } else {
             // Without /proc rebound cannot execute itself as the checks' runner.
