@@ -24,6 +24,7 @@ import TestSupport
     }
 
     @Test func swinitReadsAGraceOfHundredsOfDigits() throws {
+        try Harness.requireSubreaper()
         let result = try Harness.run(Harness.swinit, ["-s", "-vv", "--grace", Self.longFraction, "--", "true"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("Grace: no processes left"), "\(result.stderr)")
@@ -50,6 +51,7 @@ import TestSupport
 
     /// A newline in a program name split a log line in two, an escape sequence went to the terminal.
     @Test func controlBytesInNamesStayInsideTheirLine() throws {
+        try Harness.requireExecFailureReports()
         let result = try Harness.shell(
             #"""
             name=$(printf 'no\nsuch\033[31m')

@@ -227,6 +227,13 @@ extension Harness {
             sourceLocation: sourceLocation)
     }
 
+    /// Skips a test whose subject qemu-user changes (scripts/test's pass over the other architecture's
+    /// binaries): `why` names what the emulator does differently. Not a missing tool.
+    public static func requireNative(_ why: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        if subreaperWorks && execFailureReportsWork { return }
+        try Test.cancel("skipped under qemu-user: \(why)", sourceLocation: sourceLocation)
+    }
+
     /// The first of `paths` that is an executable file.
     public static func executable(_ paths: String...) -> String? {
         paths.first { FileManager.default.isExecutableFile(atPath: $0) }
