@@ -227,10 +227,14 @@ extension Harness {
             sourceLocation: sourceLocation)
     }
 
+    /// True when the binaries under test run under qemu-user (scripts/test's pass over the other
+    /// architecture's binaries), told by what it cannot do: a child subreaper, an exec-failure report.
+    public static var emulated: Bool { !subreaperWorks || !execFailureReportsWork }
+
     /// Skips a test whose subject qemu-user changes (scripts/test's pass over the other architecture's
     /// binaries): `why` names what the emulator does differently. Not a missing tool.
     public static func requireNative(_ why: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        if subreaperWorks && execFailureReportsWork { return }
+        if !emulated { return }
         try Test.cancel("skipped under qemu-user: \(why)", sourceLocation: sourceLocation)
     }
 

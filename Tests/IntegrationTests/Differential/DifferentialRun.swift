@@ -20,7 +20,7 @@ enum DifferentialRun {
 
     /// The swinit under test runs under qemu-user, which can make neither a child subreaper nor pass an
     /// exec failure's report to the parent: the cases leave both out.
-    static var emulated: Bool { !Harness.subreaperWorks || !Harness.execFailureReportsWork }
+    static var emulated: Bool { Harness.emulated }
 
     /// A peer's binary, or nil (then a skip, or under PROCESSKIT_REQUIRE_ALL=1 a failure).
     static func peer(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
