@@ -595,10 +595,10 @@ class Run:
                     os.kill(tool, sig)
                 except ProcessLookupError:
                     break  # a signal before this one ended the tool (GNU timeout dies of SIGUSR1)
-                # Until the child has it (so the next one comes after it), briefly when it never will.
-                # (An ignored signal the child has blocked is not discarded: it waits, pending.)
-                invisible = (sig in case["state"]["ignore"] and sig not in case["state"]["mask"]) \
-                    or sig in (signal.SIGCHLD, signal.SIGTTIN, signal.SIGTTOU)
+                # Until the child has it (so the next one comes after it), briefly when it may never.
+                # An ignored signal the child has blocked waits pending, but only until bash unblocks
+                # it and so discards it: it is looked for as pending, briefly.
+                invisible = sig in case["state"]["ignore"] or sig in (signal.SIGCHLD, signal.SIGTTIN, signal.SIGTTOU)
                 if case["pair"] == "timeout":  # it passes on only the signals it handles
                     invisible = sig not in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT,
                                             signal.SIGALRM, timeout_signal(case["flags"]))
