@@ -51,7 +51,7 @@ let package = Package(
             dependencies: [
                 "ProcessKit", "ToolSupport", "TestSupport", "swinit", "rebound", "timeout", "parallel", "tee-capture",
             ],
-            exclude: ["Differential/differential.py"]),
+            exclude: ["Differential/differential.py", "FailureInjection/fail-syscalls.py"]),
         .testTarget(name: "ContainerTests", dependencies: ["TestSupport", "swinit", "rebound"]),
     ],
     swiftLanguageModes: [.v6]

@@ -80,14 +80,130 @@ import ToolSupport
         }
     }
 
-    /// Events no test can cause from outside: the failure of a system call that does not fail on a
-    /// healthy Linux host (prctl, chdir("/") as root, kill(2) on our own child, blocking signals and
-    /// waiting for them, kill(-1, …) as PID 1), and a subreaper refusal that only emulators give.
-    /// Each still goes through the same writer as the rest, whose escaping and shape the unit tests check.
-    static let notCausable: Set<String> = [
+    /// Events of system calls that do not fail on a healthy host: prctl, chdir("/") as root, kill(2) and
+    /// pidfd_send_signal on our own child, blocking signals and waiting for them, kill(-1, …) as PID 1.
+    /// The scenarios above cannot cause them; the injected-failure tests below do, by making the call
+    /// fail (FailureInjection/fail-syscalls.py).
+    static let injectedFailureEvents: Set<String> = [
         "parent_death_signal_failed", "pause_directory_failed", "signal_failed", "wait_failed", "subreaper_refused",
         "signal_setup_failed", "drain_cannot_signal", "drain_wait_failed",
     ]
+
+    /// Runs programs with chosen system calls failing with EPERM: `$FAIL RULE... -- PROGRAM ARGS`.
+    static let failSyscalls = ProbeProgram.repositoryRoot + "/Tests/IntegrationTests/FailureInjection/fail-syscalls.py"
+
+    /// Runs `script` with `$FAIL` set for ``failSyscalls``, as ``run(_:logs:tool:setUp:sourceLocation:)``
+    /// does; not under qemu-user, whose own system calls the filter would see instead of the tool's.
+    static func runInjectingFailures(
+        _ script: String, logs: [String], tool: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (ProgramRun, [String: Log]) {
+        try Harness.requirePIDNamespaces(sourceLocation: sourceLocation)
+        try Harness.require(Harness.python3 != nil, "needs python3", sourceLocation: sourceLocation)
+        try Harness.require(
+            !emulated, "the seccomp filter would fail qemu-user's own system calls, not the tool's",
+            sourceLocation: sourceLocation)
+        return try run(
+            "FAIL=\"\(Harness.python3!) \(failSyscalls)\"\n" + script, logs: logs, tool: tool, sourceLocation: sourceLocation)
+    }
+
+    /// The first `event` line of `log`: at `level`, with EPERM as its error.
+    static func expectInjected(
+        _ log: Log?, _ event: String, level: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let line = log?.first(event, sourceLocation: sourceLocation) ?? [:]
+        #expect(line["level"] as? String == level, "\(line)", sourceLocation: sourceLocation)
+        #expect(line["error"] as? String == "Operation not permitted", "\(line)", sourceLocation: sourceLocation)
+    }
+
+    @Test func swinitLogsEachFailedSystemCallAsItsEvent() throws {
+        // Each scenario's swinit runs with the calls named before its `--` failing. The straggler left
+        // for a drain ignores SIGTERM, so the drain has something to wait for.
+        let (run, logs) = try Self.runInjectingFailures(
+            #"""
+            straggler='(trap "" TERM; while :; do sleep 1; done) & exit 0' p=
+            trap '[ -n "$p" ] && kill -KILL $(child_of $p 2>/dev/null) $p 2>/dev/null' EXIT
+            $FAIL prctl:arg0=1 -- "$SWINIT" --log-format json -p SIGTERM -- true 2> $D/pdeathsig.log; echo "pdeathsig=$?"
+            $FAIL prctl:arg0=36 -- "$SWINIT" --log-format json -s -- true 2> $D/subreaper.log; echo "subreaper=$?"
+            $FAIL rt_sigprocmask -- "$SWINIT" --log-format json -- true 2> $D/setup.log; echo "setup=$?"
+            $FAIL chdir -- "$SWINIT" --log-format json -P 2> $D/pause.log & p=$!
+            wait_for_text $D/pause.log pause_directory_failed; kill -TERM $p; wait $p; echo "pause=$?"
+            $FAIL pidfd_send_signal kill -- "$SWINIT" --log-format json -- sh -c 'echo r > $D/forward; exec sleep 100' \
+                2> $D/forward.log & p=$!
+            wait_for $D/forward; kill -USR1 $p; wait_for_text $D/forward.log signal_failed
+            kill -KILL $(child_of $p); wait $p; echo "forward=$?"
+            $FAIL rt_sigtimedwait -- "$SWINIT" --log-format json -v -- sh -c 'echo r > $D/wait; exec sleep 100' 2> $D/wait.log & p=$!
+            wait_for $D/wait; wait_for_text $D/wait.log wait_failed
+            kill -KILL $(child_of $p); wait $p; echo "wait=$?"
+            unshare --pid --fork --mount-proc $FAIL rt_sigtimedwait:arg2!=0 -- "$SWINIT" --log-format json --grace 30 \
+                -- sh -c "$straggler" 2> $D/drainwait.log; echo "drainwait=$?"
+            unshare --pid --fork --mount-proc $FAIL kill:arg0=-1 -- "$SWINIT" --log-format json --grace 0.5 \
+                -- sh -c "$straggler" 2> $D/drainsignal.log; echo "drainsignal=$?"
+            """#, logs: ["pdeathsig", "subreaper", "setup", "pause", "forward", "wait", "drainwait", "drainsignal"],
+            tool: "swinit")
+        // Cannot go on without a parent death signal, a subreaper it was asked to be, or its signals:
+        // exit 1. Everything else is a warning, and the child's end is still its exit.
+        for (scenario, code) in [
+            ("pdeathsig", 1), ("subreaper", 1), ("setup", 1), ("pause", 0), ("forward", 137), ("wait", 137),
+            ("drainwait", 0), ("drainsignal", 0),
+        ] {
+            #expect(run.stdout.contains("\(scenario)=\(code)\n"), "\(scenario): \(run)")
+        }
+        Self.expectInjected(logs["pdeathsig"], "parent_death_signal_failed", level: "fatal")
+        #expect(logs["pdeathsig"]?.first("parent_death_signal_failed")["signal"] as? String == "SIGTERM")
+        Self.expectInjected(logs["subreaper"], "subreaper_refused", level: "fatal")
+        Self.expectInjected(logs["setup"], "signal_setup_failed", level: "fatal")
+        Self.expectInjected(logs["pause"], "pause_directory_failed", level: "warning")
+        Self.expectInjected(logs["forward"], "signal_failed", level: "warning")
+        #expect(logs["forward"]?.first("signal_failed")["signal"] as? String == "SIGUSR1")
+        Self.expectInjected(logs["wait"], "wait_failed", level: "warning")
+        #expect(logs["wait"]?.first("child_exited")["signal"] as? String == "SIGKILL", "the child's end is still seen")
+        Self.expectInjected(logs["drainwait"], "drain_wait_failed", level: "warning")
+        #expect(logs["drainwait"]?.events.contains("drain_killing") == true, "a failed wait ends in SIGKILL")
+        Self.expectInjected(logs["drainsignal"], "drain_cannot_signal", level: "warning")
+        #expect(logs["drainsignal"]?.first("drain_cannot_signal")["signal"] as? String == "SIGTERM")
+        let seen = logs.values.reduce(into: Set<String>()) { $0.formUnion($1.events) }
+        let missing = Self.injectedFailureEvents.subtracting(seen)
+        #expect(missing.isEmpty, "no injected failure logged \(missing.sorted())")
+    }
+
+    @Test func reboundLogsEachFailedSystemCallAsItsEvent() throws {
+        let (run, logs) = try Self.runInjectingFailures(
+            #"""
+            straggler='(trap "" TERM; while :; do sleep 1; done) & exec sleep 100' p= u=
+            trap '[ -n "$p" ] && kill -KILL $p; [ -n "$u" ] && kill -KILL $(child_of $u 2>/dev/null)' EXIT
+            $FAIL prctl:arg0=36 -- "$REBOUND" --log-format json -- true 2> $D/subreaper.log; echo "subreaper=$?"
+            $FAIL rt_sigprocmask -- "$REBOUND" --log-format json -- true 2> $D/setup.log; echo "setup=$?"
+            $FAIL rt_sigtimedwait -- "$REBOUND" --log-format json -- true 2> $D/wait.log; echo "wait=$?"
+            $FAIL pidfd_send_signal kill -- "$REBOUND" --log-format json \
+                -- sh -c 'trap "exit 0" USR2; echo r > $D/forward; while :; do sleep 0.05; done' 2> $D/forward.log & p=$!
+            wait_for $D/forward; kill -USR1 $p; wait_for_text $D/forward.log signal_failed
+            kill -USR2 $(child_of $p); wait $p; echo "forward=$?"
+            for scenario in "drainwait rt_sigtimedwait:arg2!=0 30" "drainsignal kill:arg0=-1 0.5"; do
+                set -- $scenario
+                unshare --pid --fork --mount-proc $FAIL $2 -- "$REBOUND" --log-format json --grace $3 \
+                    -- sh -c "echo r > $D/$1; $straggler" 2> $D/$1.log & u=$!
+                wait_for $D/$1; kill -TERM $(child_of $u); wait $u; echo "$1=$?"
+            done
+            """#, logs: ["subreaper", "setup", "wait", "forward", "drainwait", "drainsignal"], tool: "rebound")
+        // A subreaper it was not asked to be is a warning; without its signals it cannot supervise. The
+        // child whose signal was not passed on exits 0 when the test asks it to, which ends rebound.
+        for (scenario, code) in [
+            ("subreaper", 0), ("setup", 1), ("wait", 1), ("forward", 0), ("drainwait", 143), ("drainsignal", 143),
+        ] {
+            #expect(run.stdout.contains("\(scenario)=\(code)\n"), "\(scenario): \(run)")
+        }
+        Self.expectInjected(logs["subreaper"], "subreaper_refused", level: "warning")
+        Self.expectInjected(logs["setup"], "signal_setup_failed", level: "fatal")
+        Self.expectInjected(logs["wait"], "wait_failed", level: "fatal")
+        Self.expectInjected(logs["forward"], "signal_failed", level: "warning")
+        #expect(logs["forward"]?.first("signal_failed")["signal"] as? String == "SIGUSR1")
+        Self.expectInjected(logs["drainwait"], "drain_wait_failed", level: "warning")
+        Self.expectInjected(logs["drainsignal"], "drain_cannot_signal", level: "warning")
+        let seen = logs.values.reduce(into: Set<String>()) { $0.formUnion($1.events) }
+        let expected = Set(ReboundLogEvent.allCases.map(\.rawValue) + SharedLogEvent.allCases.map(\.rawValue))
+        let missing = Self.injectedFailureEvents.intersection(expected).subtracting(seen)
+        #expect(missing.isEmpty, "no injected failure logged \(missing.sorted())")
+    }
 
     /// Under qemu-user (scripts/test's pass over the other architecture's binaries) a tool cannot
     /// become a subreaper, an exec failure's report never reaches it, RLIMIT_NPROC counts qemu's
@@ -272,7 +388,7 @@ import ToolSupport
 
         let expected = Set(SwinitLogEvent.allCases.map(\.rawValue) + SharedLogEvent.allCases.map(\.rawValue))
         #expect(seen.isSubset(of: expected), "unknown events: \(seen.subtracting(expected))")
-        let missing = expected.subtracting(seen).subtracting(Self.notCausable).subtracting(leftOut)
+        let missing = expected.subtracting(seen).subtracting(Self.injectedFailureEvents).subtracting(leftOut)
         #expect(missing.isEmpty, "no scenario logged \(missing.sorted())")
     }
 
@@ -482,7 +598,7 @@ import ToolSupport
         let expected = Set(ReboundLogEvent.allCases.map(\.rawValue) + SharedLogEvent.allCases.map(\.rawValue))
             .subtracting(["drain_signalled", "drain_signal_ignored"])
         #expect(seen.isSubset(of: expected), "unknown events: \(seen.subtracting(expected))")
-        let missing = expected.subtracting(seen).subtracting(Self.notCausable).subtracting(leftOut)
+        let missing = expected.subtracting(seen).subtracting(Self.injectedFailureEvents).subtracting(leftOut)
         #expect(missing.isEmpty, "no scenario logged \(missing.sorted())")
     }
 }
