@@ -99,9 +99,8 @@ import ToolSupport
     ) throws -> (ProgramRun, [String: Log]) {
         try Harness.requirePIDNamespaces(sourceLocation: sourceLocation)
         try Harness.require(Harness.python3 != nil, "needs python3", sourceLocation: sourceLocation)
-        try Harness.require(
-            !emulated, "the seccomp filter would fail qemu-user's own system calls, not the tool's",
-            sourceLocation: sourceLocation)
+        try Harness.requireNative(
+            "the seccomp filter would fail qemu-user's own system calls, not the tool's", sourceLocation: sourceLocation)
         return try run(
             "FAIL=\"\(Harness.python3!) \(failSyscalls)\"\n" + script, logs: logs, tool: tool, sourceLocation: sourceLocation)
     }
