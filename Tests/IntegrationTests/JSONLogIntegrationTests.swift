@@ -105,13 +105,22 @@ import ToolSupport
             "FAIL=\"\(Harness.python3!) \(failSyscalls)\"\n" + script, logs: logs, tool: tool, sourceLocation: sourceLocation)
     }
 
-    /// The first `event` line of `log`: at `level`, with EPERM as its error.
+    /// Checks each scenario of an injected-failure script: it printed `SCENARIO=STATUS` with the tool's
+    /// exit status, and its log has `event` at `level` with EPERM as the error. Returns the logged
+    /// events of all scenarios.
     static func expectInjected(
-        _ log: Log?, _ event: String, level: String, sourceLocation: SourceLocation = #_sourceLocation
-    ) {
-        let line = log?.first(event, sourceLocation: sourceLocation) ?? [:]
-        #expect(line["level"] as? String == level, "\(line)", sourceLocation: sourceLocation)
-        #expect(line["error"] as? String == "Operation not permitted", "\(line)", sourceLocation: sourceLocation)
+        _ run: ProgramRun, _ logs: [String: Log], _ scenarios: [(name: String, status: Int, event: String, level: String)],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Set<String> {
+        for scenario in scenarios {
+            #expect(
+                run.stdout.contains("\(scenario.name)=\(scenario.status)\n"), "\(scenario.name): \(run)",
+                sourceLocation: sourceLocation)
+            let line = logs[scenario.name]?.first(scenario.event, sourceLocation: sourceLocation) ?? [:]
+            #expect(line["level"] as? String == scenario.level, "\(line)", sourceLocation: sourceLocation)
+            #expect(line["error"] as? String == "Operation not permitted", "\(line)", sourceLocation: sourceLocation)
+        }
+        return logs.values.reduce(into: Set<String>()) { $0.formUnion($1.events) }
     }
 
     @Test func swinitLogsEachFailedSystemCallAsItsEvent() throws {
@@ -141,26 +150,19 @@ import ToolSupport
             tool: "swinit")
         // Cannot go on without a parent death signal, a subreaper it was asked to be, or its signals:
         // exit 1. Everything else is a warning, and the child's end is still its exit.
-        for (scenario, code) in [
-            ("pdeathsig", 1), ("subreaper", 1), ("setup", 1), ("pause", 0), ("forward", 137), ("wait", 137),
-            ("drainwait", 0), ("drainsignal", 0),
-        ] {
-            #expect(run.stdout.contains("\(scenario)=\(code)\n"), "\(scenario): \(run)")
-        }
-        Self.expectInjected(logs["pdeathsig"], "parent_death_signal_failed", level: "fatal")
+        let seen = Self.expectInjected(
+            run, logs,
+            [
+                ("pdeathsig", 1, "parent_death_signal_failed", "fatal"), ("subreaper", 1, "subreaper_refused", "fatal"),
+                ("setup", 1, "signal_setup_failed", "fatal"), ("pause", 0, "pause_directory_failed", "warning"),
+                ("forward", 137, "signal_failed", "warning"), ("wait", 137, "wait_failed", "warning"),
+                ("drainwait", 0, "drain_wait_failed", "warning"), ("drainsignal", 0, "drain_cannot_signal", "warning"),
+            ])
         #expect(logs["pdeathsig"]?.first("parent_death_signal_failed")["signal"] as? String == "SIGTERM")
-        Self.expectInjected(logs["subreaper"], "subreaper_refused", level: "fatal")
-        Self.expectInjected(logs["setup"], "signal_setup_failed", level: "fatal")
-        Self.expectInjected(logs["pause"], "pause_directory_failed", level: "warning")
-        Self.expectInjected(logs["forward"], "signal_failed", level: "warning")
         #expect(logs["forward"]?.first("signal_failed")["signal"] as? String == "SIGUSR1")
-        Self.expectInjected(logs["wait"], "wait_failed", level: "warning")
         #expect(logs["wait"]?.first("child_exited")["signal"] as? String == "SIGKILL", "the child's end is still seen")
-        Self.expectInjected(logs["drainwait"], "drain_wait_failed", level: "warning")
         #expect(logs["drainwait"]?.events.contains("drain_killing") == true, "a failed wait ends in SIGKILL")
-        Self.expectInjected(logs["drainsignal"], "drain_cannot_signal", level: "warning")
         #expect(logs["drainsignal"]?.first("drain_cannot_signal")["signal"] as? String == "SIGTERM")
-        let seen = logs.values.reduce(into: Set<String>()) { $0.formUnion($1.events) }
         let missing = Self.injectedFailureEvents.subtracting(seen)
         #expect(missing.isEmpty, "no injected failure logged \(missing.sorted())")
     }
@@ -186,19 +188,14 @@ import ToolSupport
             """#, logs: ["subreaper", "setup", "wait", "forward", "drainwait", "drainsignal"], tool: "rebound")
         // A subreaper it was not asked to be is a warning; without its signals it cannot supervise. The
         // child whose signal was not passed on exits 0 when the test asks it to, which ends rebound.
-        for (scenario, code) in [
-            ("subreaper", 0), ("setup", 1), ("wait", 1), ("forward", 0), ("drainwait", 143), ("drainsignal", 143),
-        ] {
-            #expect(run.stdout.contains("\(scenario)=\(code)\n"), "\(scenario): \(run)")
-        }
-        Self.expectInjected(logs["subreaper"], "subreaper_refused", level: "warning")
-        Self.expectInjected(logs["setup"], "signal_setup_failed", level: "fatal")
-        Self.expectInjected(logs["wait"], "wait_failed", level: "fatal")
-        Self.expectInjected(logs["forward"], "signal_failed", level: "warning")
+        let seen = Self.expectInjected(
+            run, logs,
+            [
+                ("subreaper", 0, "subreaper_refused", "warning"), ("setup", 1, "signal_setup_failed", "fatal"),
+                ("wait", 1, "wait_failed", "fatal"), ("forward", 0, "signal_failed", "warning"),
+                ("drainwait", 143, "drain_wait_failed", "warning"), ("drainsignal", 143, "drain_cannot_signal", "warning"),
+            ])
         #expect(logs["forward"]?.first("signal_failed")["signal"] as? String == "SIGUSR1")
-        Self.expectInjected(logs["drainwait"], "drain_wait_failed", level: "warning")
-        Self.expectInjected(logs["drainsignal"], "drain_cannot_signal", level: "warning")
-        let seen = logs.values.reduce(into: Set<String>()) { $0.formUnion($1.events) }
         let expected = Set(ReboundLogEvent.allCases.map(\.rawValue) + SharedLogEvent.allCases.map(\.rawValue))
         let missing = Self.injectedFailureEvents.intersection(expected).subtracting(seen)
         #expect(missing.isEmpty, "no injected failure logged \(missing.sorted())")
